@@ -1,0 +1,111 @@
+package io.spindle.codecs;
+
+import io.spindle.codecs.feed.Side;
+import io.spindle.codecs.feed.UpdateAction;
+
+/**
+ * Price levels of one book update, filled by the caller and encoded by {@link FeedPublisher#bookUpdate}.
+ * <p>
+ * Preallocated to a fixed capacity and reused: call {@link #clear()}, then {@link #add} once per level. Prices are
+ * mantissas of the feed's fixed-point price (10^-8). Not thread safe; allocates nothing after construction.
+ */
+public final class BookLevels
+{
+    private final Side[] sides;
+    private final UpdateAction[] actions;
+    private final long[] prices;
+    private final long[] quantities;
+    private final int[] orderCounts;
+    private int count;
+
+    /**
+     * Create a holder for up to {@code capacity} levels.
+     *
+     * @param capacity the most levels one update may carry (at most 65,535, the group's count limit).
+     */
+    public BookLevels(final int capacity)
+    {
+        if (capacity < 0 || capacity > 65_535)
+        {
+            throw new IllegalArgumentException("capacity must be in 0..65535: " + capacity);
+        }
+        sides = new Side[capacity];
+        actions = new UpdateAction[capacity];
+        prices = new long[capacity];
+        quantities = new long[capacity];
+        orderCounts = new int[capacity];
+    }
+
+    /**
+     * Remove all levels.
+     *
+     * @return this for a fluent API.
+     */
+    public BookLevels clear()
+    {
+        count = 0;
+        return this;
+    }
+
+    /**
+     * Add one level.
+     *
+     * @param side       of the book.
+     * @param action     what happened to the level.
+     * @param price      mantissa of the level's price (10^-8).
+     * @param quantity   total quantity at the level.
+     * @param orderCount orders at the level.
+     * @return this for a fluent API.
+     * @throws IndexOutOfBoundsException when the holder is full.
+     */
+    public BookLevels add(
+        final Side side, final UpdateAction action, final long price, final long quantity, final int orderCount)
+    {
+        if (count == prices.length)
+        {
+            throw new IndexOutOfBoundsException("book levels full: capacity=" + prices.length);
+        }
+        sides[count] = side;
+        actions[count] = action;
+        prices[count] = price;
+        quantities[count] = quantity;
+        orderCounts[count] = orderCount;
+        count++;
+        return this;
+    }
+
+    /**
+     * Number of levels added since the last {@link #clear()}.
+     *
+     * @return number of levels.
+     */
+    public int count()
+    {
+        return count;
+    }
+
+    Side side(final int index)
+    {
+        return sides[index];
+    }
+
+    UpdateAction action(final int index)
+    {
+        return actions[index];
+    }
+
+    long price(final int index)
+    {
+        return prices[index];
+    }
+
+    long quantity(final int index)
+    {
+        return quantities[index];
+    }
+
+    int orderCount(final int index)
+    {
+        return orderCounts[index];
+    }
+}

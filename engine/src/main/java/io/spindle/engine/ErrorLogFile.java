@@ -1,0 +1,98 @@
+package io.spindle.engine;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+import java.util.function.Consumer;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.errors.ErrorLogReader;
+
+/**
+ * The engine's distinct error log in a memory-mapped file of the engine directory: each distinct error once, with
+ * how many times it was seen and when first and last. Read by {@code spindle errors} from another process.
+ */
+public final class ErrorLogFile implements AutoCloseable
+{
+    /**
+     * Name of the file in the engine directory.
+     */
+    public static final String FILENAME = "errors.dat";
+
+    private static final int LENGTH = 1024 * 1024;
+
+    private final MappedByteBuffer mappedBuffer;
+    private final UnsafeBuffer buffer;
+
+    private ErrorLogFile(final MappedByteBuffer mappedBuffer)
+    {
+        this.mappedBuffer = mappedBuffer;
+        this.buffer = new UnsafeBuffer(mappedBuffer);
+    }
+
+    /**
+     * Create (or replace) the error log of an engine.
+     *
+     * @param dir engine directory.
+     * @return the mapped file.
+     */
+    public static ErrorLogFile create(final File dir)
+    {
+        final File file = new File(dir, FILENAME);
+        IoUtil.deleteIfExists(file);
+        return new ErrorLogFile(IoUtil.mapNewFile(file, LENGTH));
+    }
+
+    /**
+     * Map the error log of an engine to read it.
+     *
+     * @param dir engine directory.
+     * @return the mapped file.
+     * @throws IllegalStateException when there is none.
+     */
+    public static ErrorLogFile open(final File dir)
+    {
+        final File file = new File(dir, FILENAME);
+        if (!file.isFile())
+        {
+            throw new IllegalStateException("no engine error log at " + file + " (is the engine directory right?)");
+        }
+        return new ErrorLogFile(IoUtil.mapExistingFile(file, FILENAME));
+    }
+
+    /**
+     * A distinct error log writing to this file.
+     *
+     * @param clock for the observation times.
+     * @return the log.
+     */
+    DistinctErrorLog newLog(final EpochClock clock)
+    {
+        return new DistinctErrorLog(buffer, clock);
+    }
+
+    /**
+     * Read every distinct error.
+     *
+     * @param consumer given a line per error: count, first and last time, and the stack trace.
+     * @return the number of distinct errors.
+     */
+    public int read(final Consumer<String> consumer)
+    {
+        return ErrorLogReader.read(
+            buffer,
+            (count, firstTimestamp, lastTimestamp, encodedException) -> consumer.accept(
+                count + " observation(s) from " + java.time.Instant.ofEpochMilli(firstTimestamp) + " to " +
+                java.time.Instant.ofEpochMilli(lastTimestamp) + System.lineSeparator() + encodedException));
+    }
+
+    /**
+     * Unmap the file.
+     */
+    public void close()
+    {
+        IoUtil.unmap(mappedBuffer);
+    }
+}

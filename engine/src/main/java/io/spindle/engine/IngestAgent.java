@@ -1,0 +1,544 @@
+package io.spindle.engine;
+
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.logbuffer.Header;
+import io.spindle.codecs.journal.RejectReason;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * The engine's single writer: polls the ingest subscription, reassembles messages that span frames, validates each
+ * against the schema, checks sequences per publisher and stream, and journals it, or journals a reject.
+ * <p>
+ * Each duty cycle reads the clock once for the ingest time of everything it takes, polls up to the fragment limit,
+ * then reads the clock again to record send→journalled latency of the messages it journalled. Bad input is counted
+ * and journalled as a reject, never thrown. If the journal cannot take a message the fragment is left in Aeron
+ * (publishers see back-pressure) and retried a millisecond later; nothing taken is lost.
+ * <p>
+ * Runs on one thread; allocates nothing per message once constructed.
+ */
+public final class IngestAgent implements Agent, ControlledFragmentHandler
+{
+    private static final long MAINTENANCE_INTERVAL_NS = 100_000_000L;
+    private static final long RETRY_DELAY_NS = 1_000_000L;
+    private static final long NO_SEQUENCE = Long.MIN_VALUE;
+
+    private final Subscription subscription;
+    private final SchemaValidator validator;
+    private final JournalWriter journal;
+    private final JournalWriter rejectJournal;
+    private final NanoClock nanoClock;
+    private final ErrorHandler errorHandler;
+    private final SingleWriterRecorder latencyRecorder;
+    private final long highestTrackableLatencyNs;
+    private final int fragmentLimit;
+    private final int maxMessageLength;
+    private final Assembly[] assemblies;
+    private final Long2LongHashMap lastSequenceByPublisherStream;
+    private final long[] pendingSendTimesNs;
+
+    private final AtomicCounter messagesReceived;
+    private final AtomicCounter messagesJournalled;
+    private final AtomicCounter bytesJournalled;
+    private final AtomicCounter messagesRejected;
+    private final AtomicCounter gaps;
+    private final AtomicCounter messagesMissing;
+    private final AtomicCounter duplicates;
+    private final AtomicCounter messagesReassembled;
+    private final AtomicCounter journalBackPressure;
+    private final AtomicCounter journalIndex;
+    private final AtomicCounter journalledPosition;
+    private final AtomicCounter connectedImages;
+    private final AtomicCounter latencyOutOfRange;
+    private final AtomicCounter[] rejectsByReason;
+
+    private long nowNs;
+    private long nextMaintenanceNs;
+    private long retryAfterNs;
+    private int pendingCount;
+    private long receivedCount;
+    private long journalledCount;
+    private long journalledBytes;
+    private long lastJournalIndex = -1;
+    private long lastJournalledPosition;
+
+    /**
+     * Create the agent. Everything it needs on the hot path is allocated here.
+     *
+     * @param subscription      to ingest from.
+     * @param validator         for the schema messages must follow.
+     * @param journal           to append valid messages and gap records to.
+     * @param rejectJournal     to append reject records to.
+     * @param counters          the engine's counters, indexed by id.
+     * @param nanoClock         for ingest times and latency.
+     * @param errorHandler      for unexpected errors, such as a failed journal append.
+     * @param latencyRecorder   of send→journalled latency in ns.
+     * @param maxMessageLength  longest message accepted, in bytes.
+     * @param reassemblyBuffers messages that may be mid-reassembly at once (one per publication).
+     * @param fragmentLimit     most fragments taken per duty cycle.
+     * @param maxPublishers     publisher and stream pairs the sequence table holds without growing.
+     */
+    public IngestAgent(
+        final Subscription subscription,
+        final SchemaValidator validator,
+        final JournalWriter journal,
+        final JournalWriter rejectJournal,
+        final AtomicCounter[] counters,
+        final NanoClock nanoClock,
+        final ErrorHandler errorHandler,
+        final SingleWriterRecorder latencyRecorder,
+        final int maxMessageLength,
+        final int reassemblyBuffers,
+        final int fragmentLimit,
+        final int maxPublishers)
+    {
+        this.subscription = subscription;
+        this.validator = validator;
+        this.journal = journal;
+        this.rejectJournal = rejectJournal;
+        this.nanoClock = nanoClock;
+        this.errorHandler = errorHandler;
+        this.latencyRecorder = latencyRecorder;
+        this.highestTrackableLatencyNs = latencyRecorder.getIntervalHistogram().getHighestTrackableValue();
+        this.fragmentLimit = fragmentLimit;
+        this.maxMessageLength = maxMessageLength;
+        this.pendingSendTimesNs = new long[fragmentLimit];
+        this.lastSequenceByPublisherStream = new Long2LongHashMap(maxPublishers * 2, 0.65f, NO_SEQUENCE);
+
+        assemblies = new Assembly[reassemblyBuffers];
+        for (int i = 0; i < reassemblyBuffers; i++)
+        {
+            assemblies[i] = new Assembly(maxMessageLength);
+        }
+
+        messagesReceived = counters[SpindleCounter.MESSAGES_RECEIVED.id()];
+        messagesJournalled = counters[SpindleCounter.MESSAGES_JOURNALLED.id()];
+        bytesJournalled = counters[SpindleCounter.BYTES_JOURNALLED.id()];
+        messagesRejected = counters[SpindleCounter.MESSAGES_REJECTED.id()];
+        gaps = counters[SpindleCounter.GAPS.id()];
+        messagesMissing = counters[SpindleCounter.MESSAGES_MISSING.id()];
+        duplicates = counters[SpindleCounter.DUPLICATES.id()];
+        messagesReassembled = counters[SpindleCounter.MESSAGES_REASSEMBLED.id()];
+        journalBackPressure = counters[SpindleCounter.JOURNAL_BACK_PRESSURE.id()];
+        journalIndex = counters[SpindleCounter.JOURNAL_INDEX.id()];
+        journalledPosition = counters[SpindleCounter.JOURNALLED_POSITION.id()];
+        connectedImages = counters[SpindleCounter.CONNECTED_IMAGES.id()];
+        latencyOutOfRange = counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()];
+        rejectsByReason = new AtomicCounter[RejectReasons.MAX_REASON + 1];
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            rejectsByReason[reason] = counters[SpindleCounter.rejectReasonId(reason)];
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "spindle-ingest";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        nowNs = nanoClock.nanoTime();
+        int workCount = 0;
+
+        if (nowNs - retryAfterNs >= 0)
+        {
+            pendingCount = 0;
+            workCount += subscription.controlledPoll(this, fragmentLimit);
+            if (workCount > 0)
+            {
+                publishProgress();
+            }
+        }
+
+        if (nowNs - nextMaintenanceNs >= 0)
+        {
+            nextMaintenanceNs = nowNs + MAINTENANCE_INTERVAL_NS;
+            workCount += maintain();
+        }
+
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final byte flags = header.flags();
+        if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
+        {
+            return onMessage(buffer, offset, length, header);
+        }
+
+        final int sessionId = header.sessionId();
+        Assembly assembly = findAssembly(sessionId);
+        if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
+        {
+            if (null != assembly)
+            {
+                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), assembly.buffer, 0, assembly.length, header);
+                assembly.release();
+            }
+            assembly = acquireAssembly(sessionId);
+            if (null == assembly)
+            {
+                rejectFragment(RejectReason.NO_REASSEMBLY_BUFFER.value(), buffer, offset, length, header);
+                return Action.CONTINUE;
+            }
+        }
+        else if (null == assembly)
+        {
+            rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), buffer, offset, length, header);
+            return Action.CONTINUE;
+        }
+
+        final long position = header.position();
+        if (assembly.appendedPosition != position)
+        {
+            assembly.append(buffer, offset, length, position);
+        }
+
+        if ((flags & FrameDescriptor.END_FRAG_FLAG) == 0)
+        {
+            return Action.CONTINUE;
+        }
+
+        final Action action;
+        if (assembly.length > maxMessageLength)
+        {
+            rejectFragment(RejectReason.TOO_LONG.value(), assembly.buffer, 0, assembly.length, header);
+            action = Action.CONTINUE;
+        }
+        else
+        {
+            action = onMessage(assembly.buffer, 0, assembly.length, header);
+            if (Action.CONTINUE == action)
+            {
+                messagesReassembled.incrementRelease();
+            }
+        }
+
+        if (Action.CONTINUE == action)
+        {
+            assembly.release();
+        }
+
+        return action;
+    }
+
+    /**
+     * The publisher and stream pairs seen so far with the last sequence journalled for each, for tests and tools.
+     *
+     * @param publisherId of the publisher.
+     * @param streamId    of the stream.
+     * @return last sequence journalled, or {@link Long#MIN_VALUE} when none.
+     */
+    public long lastSequence(final int publisherId, final int streamId)
+    {
+        return lastSequenceByPublisherStream.get(publisherStreamKey(publisherId, streamId));
+    }
+
+    private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int reason = length > maxMessageLength ?
+            RejectReason.TOO_LONG.value() : validator.validate(buffer, offset, length);
+        if (RejectReasons.VALID != reason)
+        {
+            receivedCount++;
+            reject(reason, buffer, offset, length, header, 0, 0);
+            return Action.CONTINUE;
+        }
+
+        final int streamId = header.streamId();
+        long key = 0;
+        long sequence = NO_SEQUENCE;
+        int publisherId = 0;
+        if (validator.hasSequence())
+        {
+            publisherId = validator.publisherId(buffer, offset);
+            sequence = validator.sequence(buffer, offset);
+            key = publisherStreamKey(publisherId, streamId);
+            final long lastSequence = lastSequenceByPublisherStream.get(key);
+            if (NO_SEQUENCE != lastSequence)
+            {
+                if (sequence <= lastSequence)
+                {
+                    receivedCount++;
+                    duplicates.incrementRelease();
+                    reject(RejectReason.DUPLICATE.value(), buffer, offset, length, header, publisherId, sequence);
+                    return Action.CONTINUE;
+                }
+                if (sequence > lastSequence + 1 && !journalGap(header, publisherId, key, lastSequence, sequence))
+                {
+                    return Action.ABORT;
+                }
+            }
+        }
+
+        final long index;
+        try
+        {
+            index = journal.appendMessage(
+                nowNs,
+                streamId,
+                header.sessionId(),
+                header.position(),
+                validator.lastSchemaId(),
+                validator.lastTemplateId(),
+                validator.lastVersion(),
+                buffer,
+                offset,
+                length);
+        }
+        catch (final Throwable ex)
+        {
+            onJournalFailure(ex);
+            return Action.ABORT;
+        }
+
+        receivedCount++;
+        journalledCount++;
+        journalledBytes += length;
+        lastJournalIndex = index;
+        lastJournalledPosition = header.position();
+        if (NO_SEQUENCE != sequence)
+        {
+            lastSequenceByPublisherStream.put(key, sequence);
+        }
+        if (validator.hasSendTime() && pendingCount < pendingSendTimesNs.length)
+        {
+            pendingSendTimesNs[pendingCount++] = validator.sendTimeNs(buffer, offset);
+        }
+
+        return Action.CONTINUE;
+    }
+
+    private boolean journalGap(
+        final Header header, final int publisherId, final long key, final long lastSequence, final long sequence)
+    {
+        try
+        {
+            journal.appendGap(
+                nowNs, header.streamId(), header.sessionId(), header.position(), publisherId, lastSequence + 1,
+                sequence - 1);
+        }
+        catch (final Throwable ex)
+        {
+            onJournalFailure(ex);
+            return false;
+        }
+
+        gaps.incrementRelease();
+        messagesMissing.getAndAddRelease(sequence - lastSequence - 1);
+        // The gap is journalled: if the message itself fails to append and is retried, it must not be found again.
+        lastSequenceByPublisherStream.put(key, sequence - 1);
+        return true;
+    }
+
+    private void reject(
+        final int reason,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header,
+        final int publisherId,
+        final long sequence)
+    {
+        messagesRejected.incrementRelease();
+        rejectsByReason[reason].incrementRelease();
+        try
+        {
+            rejectJournal.appendReject(
+                nowNs,
+                reason,
+                header.streamId(),
+                header.sessionId(),
+                header.position(),
+                validator.lastSchemaId(),
+                validator.lastTemplateId(),
+                validator.lastVersion(),
+                length,
+                Checksums.crc32c(buffer, offset, length),
+                publisherId,
+                sequence,
+                buffer,
+                offset,
+                length);
+        }
+        catch (final Throwable ex)
+        {
+            // The message is counted as rejected either way: a reject record is not worth stalling the feed for.
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void rejectFragment(
+        final int reason, final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        receivedCount++;
+        messagesRejected.incrementRelease();
+        rejectsByReason[reason].incrementRelease();
+        try
+        {
+            rejectJournal.appendReject(
+                nowNs, reason, header.streamId(), header.sessionId(), header.position(), 0, 0, 0, length, 0, 0, 0,
+                buffer, offset, Math.min(length, maxMessageLength));
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void onJournalFailure(final Throwable ex)
+    {
+        journalBackPressure.incrementRelease();
+        retryAfterNs = nowNs + RETRY_DELAY_NS;
+        errorHandler.onError(ex);
+    }
+
+    private void publishProgress()
+    {
+        messagesReceived.setRelease(receivedCount);
+        messagesJournalled.setRelease(journalledCount);
+        bytesJournalled.setRelease(journalledBytes);
+        journalIndex.setRelease(lastJournalIndex);
+        journalledPosition.setRelease(lastJournalledPosition);
+
+        final int count = pendingCount;
+        if (count > 0)
+        {
+            final long journalledNs = nanoClock.nanoTime();
+            for (int i = 0; i < count; i++)
+            {
+                recordLatency(journalledNs - pendingSendTimesNs[i]);
+            }
+        }
+    }
+
+    private void recordLatency(final long latencyNs)
+    {
+        if (latencyNs < 0)
+        {
+            latencyOutOfRange.incrementRelease();
+            latencyRecorder.recordValue(0);
+        }
+        else if (latencyNs > highestTrackableLatencyNs)
+        {
+            latencyOutOfRange.incrementRelease();
+            latencyRecorder.recordValue(highestTrackableLatencyNs);
+        }
+        else
+        {
+            latencyRecorder.recordValue(latencyNs);
+        }
+    }
+
+    private int maintain()
+    {
+        connectedImages.setRelease(subscription.imageCount());
+
+        int released = 0;
+        for (final Assembly assembly : assemblies)
+        {
+            if (assembly.isInUse && null == subscription.imageBySessionId(assembly.sessionId))
+            {
+                assembly.release();
+                released++;
+            }
+        }
+
+        return released;
+    }
+
+    private Assembly findAssembly(final int sessionId)
+    {
+        for (final Assembly assembly : assemblies)
+        {
+            if (assembly.isInUse && assembly.sessionId == sessionId)
+            {
+                return assembly;
+            }
+        }
+        return null;
+    }
+
+    private Assembly acquireAssembly(final int sessionId)
+    {
+        for (final Assembly assembly : assemblies)
+        {
+            if (!assembly.isInUse)
+            {
+                assembly.acquire(sessionId);
+                return assembly;
+            }
+        }
+        return null;
+    }
+
+    private static long publisherStreamKey(final int publisherId, final int streamId)
+    {
+        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * One message being put back together from its fragments, in a preallocated off-heap buffer. Bytes past the
+     * buffer are counted, not kept, so that an over-long message can be rejected with its true length.
+     */
+    private static final class Assembly
+    {
+        final UnsafeBuffer buffer;
+        int sessionId;
+        int length;
+        long appendedPosition;
+        boolean isInUse;
+
+        Assembly(final int capacity)
+        {
+            buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                BitUtil.align(capacity, BitUtil.CACHE_LINE_LENGTH), BitUtil.CACHE_LINE_LENGTH));
+        }
+
+        void acquire(final int sessionId)
+        {
+            this.sessionId = sessionId;
+            length = 0;
+            appendedPosition = Long.MIN_VALUE;
+            isInUse = true;
+        }
+
+        void append(final DirectBuffer src, final int offset, final int fragmentLength, final long position)
+        {
+            final int room = buffer.capacity() - length;
+            if (room > 0)
+            {
+                buffer.putBytes(length, src, offset, Math.min(room, fragmentLength));
+            }
+            length = (int)Math.min((long)length + fragmentLength, Integer.MAX_VALUE);
+            appendedPosition = position;
+        }
+
+        void release()
+        {
+            isInUse = false;
+            length = 0;
+        }
+    }
+}

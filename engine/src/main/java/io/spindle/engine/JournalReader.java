@@ -1,0 +1,105 @@
+package io.spindle.engine;
+
+import java.nio.file.Path;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.CloseHelper;
+
+/**
+ * Reads a Spindle journal record by record, without the engine running, in place in the mapped files.
+ * <p>
+ * One thread; allocates nothing per record.
+ */
+public final class JournalReader implements AutoCloseable
+{
+    /**
+     * Receives each record read.
+     */
+    @FunctionalInterface
+    public interface RecordHandler
+    {
+        /**
+         * One record, valid only during the call.
+         *
+         * @param record the record.
+         */
+        void onRecord(JournalRecord record);
+    }
+
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final JournalRecord record = new JournalRecord();
+
+    /**
+     * Open an existing journal, positioned at its start.
+     *
+     * @param dir of the journal.
+     * @throws IllegalArgumentException when there is no journal there.
+     */
+    public JournalReader(final Path dir)
+    {
+        queue = Journals.openForRead(dir);
+        tailer = queue.createTailer();
+    }
+
+    /**
+     * Read up to {@code limit} records.
+     *
+     * @param handler given each record.
+     * @param limit   most records to read.
+     * @return records read; 0 at the end of the journal.
+     */
+    public int poll(final RecordHandler handler, final int limit)
+    {
+        int count = 0;
+        while (count < limit)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    break;
+                }
+                if (dc.isMetaData())
+                {
+                    continue;
+                }
+
+                final Bytes<?> bytes = dc.wire().bytes();
+                final long readPosition = bytes.readPosition();
+                record.wrap(dc.index(), bytes.addressForRead(readPosition), (int)bytes.readRemaining());
+                handler.onRecord(record);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /**
+     * Move past the last record, to read only what is appended from now on.
+     */
+    public void toEnd()
+    {
+        tailer.toEnd();
+    }
+
+    /**
+     * Move back to the first record.
+     */
+    public void toStart()
+    {
+        tailer.toStart();
+    }
+
+    /**
+     * Close the tailer and the journal.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(tailer, queue);
+    }
+}

@@ -1,0 +1,217 @@
+package io.spindle.engine;
+
+import io.spindle.codecs.journal.GapDecoder;
+import io.spindle.codecs.journal.MessageHeaderDecoder;
+import io.spindle.codecs.journal.RecordHeaderDecoder;
+import io.spindle.codecs.journal.RejectDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A view of one journal record while a {@link JournalReader} hands it to a {@link JournalReader.RecordHandler}:
+ * the record header's fields and the message bytes, in place in the journal's mapped file.
+ * <p>
+ * Valid only inside {@code onRecord}; copy what must outlive it.
+ */
+public final class JournalRecord
+{
+    private final UnsafeBuffer headerBuffer = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer messageBuffer = new UnsafeBuffer(0, 0);
+    private final RecordHeaderDecoder header = new RecordHeaderDecoder();
+    private final MessageHeaderDecoder journalMessageHeader = new MessageHeaderDecoder();
+    private final GapDecoder gapDecoder = new GapDecoder();
+    private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private long index;
+    private int documentLength;
+
+    void wrap(final long index, final long address, final int documentLength)
+    {
+        this.index = index;
+        this.documentLength = documentLength;
+        if (documentLength >= RecordHeaderDecoder.ENCODED_LENGTH)
+        {
+            headerBuffer.wrap(address, RecordHeaderDecoder.ENCODED_LENGTH);
+            header.wrap(headerBuffer, 0);
+            final int available = documentLength - RecordHeaderDecoder.ENCODED_LENGTH;
+            messageBuffer.wrap(address + RecordHeaderDecoder.ENCODED_LENGTH, Math.max(0, available));
+        }
+        else
+        {
+            headerBuffer.wrap(address, Math.max(documentLength, 0));
+            messageBuffer.wrap(address, 0);
+        }
+    }
+
+    /**
+     * Journal index of the record.
+     *
+     * @return Chronicle index.
+     */
+    public long index()
+    {
+        return index;
+    }
+
+    /**
+     * Whether the document is long enough for a record header and the message length it declares, and the message's
+     * checksum matches.
+     *
+     * @return true for a sound record.
+     */
+    public boolean isIntact()
+    {
+        return documentLength >= RecordHeaderDecoder.ENCODED_LENGTH &&
+            documentLength - RecordHeaderDecoder.ENCODED_LENGTH == header.length() &&
+            Checksums.crc32c(messageBuffer, 0, header.length()) == header.checksum();
+    }
+
+    /**
+     * Engine clock time at which the message was taken.
+     *
+     * @return ingest time in ns.
+     */
+    public long ingestTimeNs()
+    {
+        return header.ingestTimeNs();
+    }
+
+    /**
+     * Aeron position just after the message.
+     *
+     * @return position.
+     */
+    public long position()
+    {
+        return header.position();
+    }
+
+    /**
+     * Aeron stream id.
+     *
+     * @return stream id.
+     */
+    public int streamId()
+    {
+        return header.streamId();
+    }
+
+    /**
+     * Aeron session id of the publication.
+     *
+     * @return session id.
+     */
+    public int sessionId()
+    {
+        return header.sessionId();
+    }
+
+    /**
+     * Length of the message.
+     *
+     * @return length in bytes.
+     */
+    public int length()
+    {
+        return header.length();
+    }
+
+    /**
+     * CRC-32C of the message as journalled.
+     *
+     * @return checksum.
+     */
+    public int checksum()
+    {
+        return header.checksum();
+    }
+
+    /**
+     * Schema id of the message.
+     *
+     * @return schema id.
+     */
+    public int schemaId()
+    {
+        return header.schemaId();
+    }
+
+    /**
+     * Template id of the message.
+     *
+     * @return template id.
+     */
+    public int templateId()
+    {
+        return header.templateId();
+    }
+
+    /**
+     * Schema version of the message.
+     *
+     * @return version.
+     */
+    public int version()
+    {
+        return header.version();
+    }
+
+    /**
+     * The message bytes, from offset 0 for {@link #length()} bytes.
+     *
+     * @return a buffer over the message in the journal.
+     */
+    public DirectBuffer message()
+    {
+        return messageBuffer;
+    }
+
+    /**
+     * Whether this record is one of the engine's own (gap or reject) rather than a feed message.
+     *
+     * @return true for an engine record.
+     */
+    public boolean isEngineRecord()
+    {
+        return header.schemaId() == MessageHeaderDecoder.SCHEMA_ID;
+    }
+
+    /**
+     * Whether this is a gap record.
+     *
+     * @return true for a gap record.
+     */
+    public boolean isGap()
+    {
+        return isEngineRecord() && header.templateId() == GapDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a reject record.
+     *
+     * @return true for a reject record.
+     */
+    public boolean isReject()
+    {
+        return isEngineRecord() && header.templateId() == RejectDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a gap record; only when {@link #isGap()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public GapDecoder gap()
+    {
+        return gapDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
+    }
+
+    /**
+     * Decoder over a reject record; only when {@link #isReject()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public RejectDecoder reject()
+    {
+        return rejectDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
+    }
+}

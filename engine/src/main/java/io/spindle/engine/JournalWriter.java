@@ -1,0 +1,277 @@
+package io.spindle.engine;
+
+import java.nio.file.Path;
+
+import io.spindle.codecs.journal.GapEncoder;
+import io.spindle.codecs.journal.MessageHeaderEncoder;
+import io.spindle.codecs.journal.RecordHeaderEncoder;
+import io.spindle.codecs.journal.RejectEncoder;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Appends records to one journal: a {@link RecordHeaderEncoder record header} followed by one SBE message.
+ * <p>
+ * A feed message is copied once, from the buffer it arrived in (normally Aeron's term buffer) into Chronicle's mapped
+ * file. Gap and reject records are encoded in a small preallocated buffer first. A record is written whole or not at
+ * all: if the append fails, the partly written document is rolled back and the exception goes to the caller.
+ * <p>
+ * Single writer; allocates nothing per record in steady state (Chronicle maps a new chunk now and then).
+ */
+public final class JournalWriter implements AutoCloseable
+{
+    /**
+     * How many leading bytes of a rejected message its reject record keeps.
+     */
+    public static final int MAX_REJECT_BYTES = 64;
+
+    private static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
+
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final UnsafeBuffer headerBuffer;
+    private final UnsafeBuffer recordBuffer;
+    private final RecordHeaderEncoder recordHeader = new RecordHeaderEncoder();
+    private final MessageHeaderEncoder messageHeader = new MessageHeaderEncoder();
+    private final GapEncoder gapEncoder = new GapEncoder();
+    private final RejectEncoder rejectEncoder = new RejectEncoder();
+
+    /**
+     * Open (or create) a journal to append to.
+     *
+     * @param dir       of the journal.
+     * @param rollCycle for a new journal.
+     */
+    public JournalWriter(final Path dir, final RollCycle rollCycle)
+    {
+        queue = Journals.openForWrite(dir, rollCycle);
+        appender = queue.createAppender();
+        headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
+        recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));
+        recordHeader.wrap(headerBuffer, 0);
+    }
+
+    /**
+     * Append a feed message exactly as received.
+     *
+     * @param ingestTimeNs time the engine took the message.
+     * @param streamId     Aeron stream it came on.
+     * @param sessionId    Aeron session (publication) it came from.
+     * @param position     Aeron position just after it.
+     * @param schemaId     from its header.
+     * @param templateId   from its header.
+     * @param version      from its header.
+     * @param buffer       holding the message.
+     * @param offset       of the message header.
+     * @param length       of the whole message.
+     * @return the journal index of the record.
+     */
+    public long appendMessage(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int schemaId,
+        final int templateId,
+        final int version,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        recordHeader
+            .ingestTimeNs(ingestTimeNs)
+            .position(position)
+            .streamId(streamId)
+            .sessionId(sessionId)
+            .length(length)
+            .checksum(Checksums.crc32c(buffer, offset, length))
+            .schemaId(schemaId)
+            .templateId(templateId)
+            .version(version);
+
+        return append(buffer, offset, length);
+    }
+
+    /**
+     * Append a gap record: sequences {@code fromSequence..toSequence} of a publisher on a stream never arrived.
+     *
+     * @param ingestTimeNs time the gap was found.
+     * @param streamId     of the stream.
+     * @param sessionId    of the message that revealed the gap.
+     * @param position     of the message that revealed the gap.
+     * @param publisherId  of the publisher.
+     * @param fromSequence first missing sequence.
+     * @param toSequence   last missing sequence, inclusive.
+     * @return the journal index of the record.
+     */
+    public long appendGap(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int publisherId,
+        final long fromSequence,
+        final long toSequence)
+    {
+        gapEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
+            .publisherId(publisherId)
+            .streamId(streamId)
+            .fromSequence(fromSequence)
+            .toSequence(toSequence);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + gapEncoder.encodedLength();
+
+        return appendEngineRecord(ingestTimeNs, streamId, sessionId, position, GapEncoder.TEMPLATE_ID, length);
+    }
+
+    /**
+     * Append a reject record.
+     *
+     * @param ingestTimeNs  time the message was taken.
+     * @param reason        code of the {@link io.spindle.codecs.journal.RejectReason}.
+     * @param streamId      of the stream.
+     * @param sessionId     of the publication.
+     * @param position      just after the message.
+     * @param schemaId      as read from the message, 0 if unread.
+     * @param templateId    as read from the message, 0 if unread.
+     * @param version       as read from the message, 0 if unread.
+     * @param messageLength full length of the rejected message.
+     * @param checksum      CRC-32C of the whole message, 0 when it was not kept whole.
+     * @param publisherId   when known, else 0.
+     * @param sequence      when known, else 0.
+     * @param buffer        holding the message's first bytes.
+     * @param offset        of the first byte.
+     * @param length        bytes available; at most {@link #MAX_REJECT_BYTES} are kept.
+     * @return the journal index of the record.
+     */
+    public long appendReject(
+        final long ingestTimeNs,
+        final int reason,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int schemaId,
+        final int templateId,
+        final int version,
+        final int messageLength,
+        final int checksum,
+        final int publisherId,
+        final long sequence,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        rejectEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
+            .reason(RejectReasons.reason(reason))
+            .publisherId(publisherId)
+            .sequence(sequence)
+            .source()
+            .ingestTimeNs(ingestTimeNs)
+            .position(position)
+            .streamId(streamId)
+            .sessionId(sessionId)
+            .length(messageLength)
+            .checksum(checksum)
+            .schemaId(schemaId)
+            .templateId(templateId)
+            .version(version);
+        rejectEncoder.putFirstBytes(buffer, offset, Math.min(length, MAX_REJECT_BYTES));
+        final int recordLength = MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength();
+
+        return appendEngineRecord(ingestTimeNs, streamId, sessionId, position, RejectEncoder.TEMPLATE_ID, recordLength);
+    }
+
+    /**
+     * Index of the last record appended by this writer, or -1 before the first.
+     *
+     * @return the journal index.
+     */
+    public long lastIndex()
+    {
+        try
+        {
+            return appender.lastIndexAppended();
+        }
+        catch (final IllegalStateException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * The journal's directory.
+     *
+     * @return the directory.
+     */
+    public Path dir()
+    {
+        return queue.file().toPath();
+    }
+
+    /**
+     * Close the appender and the journal.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(appender, queue);
+    }
+
+    private long appendEngineRecord(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int templateId,
+        final int length)
+    {
+        recordHeader
+            .ingestTimeNs(ingestTimeNs)
+            .position(position)
+            .streamId(streamId)
+            .sessionId(sessionId)
+            .length(length)
+            .checksum(Checksums.crc32c(recordBuffer, 0, length))
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
+            .templateId(templateId)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+
+        return append(recordBuffer, 0, length);
+    }
+
+    private long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final DocumentContext dc = appender.writingDocument();
+        try
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.unsafeWrite(headerBuffer.addressOffset(), RECORD_HEADER_LENGTH);
+            final byte[] array = buffer.byteArray();
+            if (null == array)
+            {
+                bytes.unsafeWrite(buffer.addressOffset() + offset, length);
+            }
+            else
+            {
+                bytes.write(array, buffer.wrapAdjustment() + offset, length);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            dc.rollbackOnClose();
+            throw ex;
+        }
+        finally
+        {
+            dc.close();
+        }
+
+        return appender.lastIndexAppended();
+    }
+}

@@ -1,0 +1,599 @@
+package io.spindle.engine;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.spindle.codecs.journal.RejectReason;
+import org.agrona.DirectBuffer;
+import uk.co.real_logic.sbe.ir.HeaderStructure;
+import uk.co.real_logic.sbe.ir.Ir;
+import uk.co.real_logic.sbe.ir.Signal;
+import uk.co.real_logic.sbe.ir.Token;
+
+/**
+ * Validates SBE messages against one schema, with tables built once from the schema's IR.
+ * <p>
+ * Checks, in order: the header fits; schema id; version (not newer than the schema, not older than the template);
+ * template id; the root block length against the template and version under SBE's extension rules (the current
+ * version's exact length, or for an older version anything from the fields that version had up to the current
+ * length); then every repeating group and variable-length field is walked with bounds checks, so that the declared
+ * lengths add up to exactly the message length. Groups, group fields and var data added in a newer version than the
+ * message's are absent from it, as the extension rules say.
+ * <p>
+ * Field values (enum codes, nulls) are not checked: a valid message is one any decoder of the schema can walk.
+ * <p>
+ * {@link #validate} allocates nothing; after it returns, the header values it read and the message's
+ * {@code sequence}, {@code publisherId} and {@code sendTimeNs} fields (when the template has them) can be read.
+ * One thread.
+ */
+public final class SchemaValidator
+{
+    /**
+     * Root-block field that numbers messages per publisher and stream.
+     */
+    public static final String SEQUENCE_FIELD = "sequence";
+
+    /**
+     * Root-block field naming the publisher.
+     */
+    public static final String PUBLISHER_ID_FIELD = "publisherId";
+
+    /**
+     * Root-block field with the time the message was meant to be sent, in nanoseconds.
+     */
+    public static final String SEND_TIME_FIELD = "sendTimeNs";
+
+    private final int schemaId;
+    private final int schemaVersion;
+    private final int headerLength;
+    private final FieldReader blockLengthReader;
+    private final FieldReader templateIdReader;
+    private final FieldReader schemaIdReader;
+    private final FieldReader versionReader;
+    private final MessageSpec[] messageByTemplateId;
+
+    private int lastSchemaId;
+    private int lastTemplateId;
+    private int lastVersion;
+    private MessageSpec lastMessage;
+
+    /**
+     * Build the validation tables for a schema.
+     *
+     * @param ir of the schema.
+     */
+    public SchemaValidator(final Ir ir)
+    {
+        final ByteOrder byteOrder = ir.byteOrder();
+        schemaId = ir.id();
+        schemaVersion = ir.version();
+
+        final HeaderStructure header = ir.headerStructure();
+        headerLength = header.tokens().get(0).encodedLength();
+        blockLengthReader = headerField(header, HeaderStructure.BLOCK_LENGTH, byteOrder);
+        templateIdReader = headerField(header, HeaderStructure.TEMPLATE_ID, byteOrder);
+        schemaIdReader = headerField(header, HeaderStructure.SCHEMA_ID, byteOrder);
+        versionReader = headerField(header, HeaderStructure.SCHEMA_VERSION, byteOrder);
+
+        int maxTemplateId = 0;
+        for (final List<Token> tokens : ir.messages())
+        {
+            maxTemplateId = Math.max(maxTemplateId, tokens.get(0).id());
+        }
+        messageByTemplateId = new MessageSpec[maxTemplateId + 1];
+        for (final List<Token> tokens : ir.messages())
+        {
+            final Token message = tokens.get(0);
+            final BlockSpec block = BlockSpec.parse(tokens, 1, tokens.size() - 1, message, schemaVersion, byteOrder);
+            messageByTemplateId[message.id()] = new MessageSpec(message.version(), block);
+        }
+    }
+
+    /**
+     * Id of the schema this validator accepts.
+     *
+     * @return schema id.
+     */
+    public int schemaId()
+    {
+        return schemaId;
+    }
+
+    /**
+     * Version of the schema this validator accepts, the newest version it accepts messages of.
+     *
+     * @return schema version.
+     */
+    public int schemaVersion()
+    {
+        return schemaVersion;
+    }
+
+    /**
+     * Length of the schema's message header.
+     *
+     * @return header length in bytes.
+     */
+    public int headerLength()
+    {
+        return headerLength;
+    }
+
+    /**
+     * Validate one complete message.
+     *
+     * @param buffer holding the message.
+     * @param offset at which the message header starts.
+     * @param length of the whole message in bytes.
+     * @return {@link RejectReasons#VALID} or the code of a {@link RejectReason}.
+     */
+    public int validate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        lastSchemaId = 0;
+        lastTemplateId = 0;
+        lastVersion = 0;
+        lastMessage = null;
+
+        if (length < headerLength)
+        {
+            return RejectReason.TOO_SHORT.value();
+        }
+
+        lastSchemaId = (int)schemaIdReader.read(buffer, offset);
+        lastTemplateId = (int)templateIdReader.read(buffer, offset);
+        lastVersion = (int)versionReader.read(buffer, offset);
+        final long blockLength = blockLengthReader.read(buffer, offset);
+
+        if (lastSchemaId != schemaId)
+        {
+            return RejectReason.UNKNOWN_SCHEMA.value();
+        }
+        if (lastVersion > schemaVersion)
+        {
+            return RejectReason.UNSUPPORTED_VERSION.value();
+        }
+
+        final MessageSpec message = lastTemplateId < messageByTemplateId.length ?
+            messageByTemplateId[lastTemplateId] : null;
+        if (null == message)
+        {
+            return RejectReason.UNKNOWN_TEMPLATE.value();
+        }
+        if (lastVersion < message.sinceVersion)
+        {
+            return RejectReason.UNSUPPORTED_VERSION.value();
+        }
+
+        final BlockSpec block = message.block;
+        if (!block.isValidBlockLength(blockLength, lastVersion, schemaVersion))
+        {
+            return RejectReason.BAD_BLOCK_LENGTH.value();
+        }
+        if (headerLength + blockLength > length)
+        {
+            return RejectReason.TOO_SHORT.value();
+        }
+
+        final long end = (long)offset + length;
+        final long position = block.walkRepeating(buffer, offset + headerLength + blockLength, end, lastVersion);
+        if (position < 0)
+        {
+            return (int)-position;
+        }
+        if (position != end)
+        {
+            return RejectReason.TRAILING_BYTES.value();
+        }
+
+        lastMessage = message;
+        return RejectReasons.VALID;
+    }
+
+    /**
+     * Schema id read from the last message's header, 0 when it was too short.
+     *
+     * @return schema id as read.
+     */
+    public int lastSchemaId()
+    {
+        return lastSchemaId;
+    }
+
+    /**
+     * Template id read from the last message's header, 0 when it was too short.
+     *
+     * @return template id as read.
+     */
+    public int lastTemplateId()
+    {
+        return lastTemplateId;
+    }
+
+    /**
+     * Version read from the last message's header, 0 when it was too short.
+     *
+     * @return schema version as read.
+     */
+    public int lastVersion()
+    {
+        return lastVersion;
+    }
+
+    /**
+     * Whether the last message was valid and carries a sequence number and publisher id.
+     *
+     * @return true when {@link #sequence} and {@link #publisherId} can be read.
+     */
+    public boolean hasSequence()
+    {
+        return null != lastMessage && lastMessage.block.hasSequence(lastVersion);
+    }
+
+    /**
+     * Whether the last message was valid and carries its intended send time.
+     *
+     * @return true when {@link #sendTimeNs} can be read.
+     */
+    public boolean hasSendTime()
+    {
+        return null != lastMessage && lastMessage.block.hasSendTime(lastVersion);
+    }
+
+    /**
+     * Sequence number of the last valid message; only when {@link #hasSequence()}.
+     *
+     * @param buffer holding the message.
+     * @param offset of the message header.
+     * @return the sequence number.
+     */
+    public long sequence(final DirectBuffer buffer, final int offset)
+    {
+        return lastMessage.block.sequence.read(buffer, offset + headerLength);
+    }
+
+    /**
+     * Publisher id of the last valid message; only when {@link #hasSequence()}.
+     *
+     * @param buffer holding the message.
+     * @param offset of the message header.
+     * @return the publisher id.
+     */
+    public int publisherId(final DirectBuffer buffer, final int offset)
+    {
+        return (int)lastMessage.block.publisherId.read(buffer, offset + headerLength);
+    }
+
+    /**
+     * Intended send time of the last valid message; only when {@link #hasSendTime()}.
+     *
+     * @param buffer holding the message.
+     * @param offset of the message header.
+     * @return the send time in nanoseconds.
+     */
+    public long sendTimeNs(final DirectBuffer buffer, final int offset)
+    {
+        return lastMessage.block.sendTime.read(buffer, offset + headerLength);
+    }
+
+    private static FieldReader headerField(final HeaderStructure header, final String name, final ByteOrder byteOrder)
+    {
+        for (final Token token : header.tokens())
+        {
+            if (token.signal() == Signal.ENCODING && name.equals(token.name()))
+            {
+                return new FieldReader(token.offset(), token.encoding().primitiveType(), byteOrder);
+            }
+        }
+        throw new IllegalArgumentException("message header has no " + name + " field");
+    }
+
+    private static final class MessageSpec
+    {
+        final int sinceVersion;
+        final BlockSpec block;
+
+        MessageSpec(final int sinceVersion, final BlockSpec block)
+        {
+            this.sinceVersion = sinceVersion;
+            this.block = block;
+        }
+    }
+
+    /**
+     * A message's or group's block: its length per version, its groups and its variable-length fields.
+     */
+    private static final class BlockSpec
+    {
+        final int sinceVersion;
+        final int blockLength;
+        final int[] minBlockLengthByVersion;
+        final BlockSpec[] groups;
+        final FieldReader[] groupBlockLength;
+        final FieldReader[] groupCount;
+        final int[] groupHeaderLength;
+        final FieldReader[] varDataLength;
+        final int[] varDataOffset;
+        final long[] varDataMaxLength;
+        final int[] varDataSinceVersion;
+        final boolean isFlat;
+        FieldReader sequence;
+        int sequenceSinceVersion;
+        FieldReader publisherId;
+        int publisherIdSinceVersion;
+        FieldReader sendTime;
+        int sendTimeSinceVersion;
+
+        private BlockSpec(
+            final int sinceVersion,
+            final int blockLength,
+            final int[] minBlockLengthByVersion,
+            final List<BlockSpec> groups,
+            final List<FieldReader> groupBlockLength,
+            final List<FieldReader> groupCount,
+            final List<Integer> groupHeaderLength,
+            final List<FieldReader> varDataLength,
+            final List<Integer> varDataOffset,
+            final List<Long> varDataMaxLength,
+            final List<Integer> varDataSinceVersion)
+        {
+            this.sinceVersion = sinceVersion;
+            this.blockLength = blockLength;
+            this.minBlockLengthByVersion = minBlockLengthByVersion;
+            this.groups = groups.toArray(new BlockSpec[0]);
+            this.groupBlockLength = groupBlockLength.toArray(new FieldReader[0]);
+            this.groupCount = groupCount.toArray(new FieldReader[0]);
+            this.groupHeaderLength = groupHeaderLength.stream().mapToInt(Integer::intValue).toArray();
+            this.varDataLength = varDataLength.toArray(new FieldReader[0]);
+            this.varDataOffset = varDataOffset.stream().mapToInt(Integer::intValue).toArray();
+            this.varDataMaxLength = varDataMaxLength.stream().mapToLong(Long::longValue).toArray();
+            this.varDataSinceVersion = varDataSinceVersion.stream().mapToInt(Integer::intValue).toArray();
+            this.isFlat = this.groups.length == 0 && this.varDataLength.length == 0;
+        }
+
+        /**
+         * Parse the tokens of a block, from the first field to just before its closing token.
+         */
+        static BlockSpec parse(
+            final List<Token> tokens,
+            final int from,
+            final int to,
+            final Token owner,
+            final int schemaVersion,
+            final ByteOrder byteOrder)
+        {
+            final int[] minBlockLength = new int[schemaVersion + 1];
+            final List<BlockSpec> groups = new ArrayList<>();
+            final List<FieldReader> groupBlockLength = new ArrayList<>();
+            final List<FieldReader> groupCount = new ArrayList<>();
+            final List<Integer> groupHeaderLength = new ArrayList<>();
+            final List<FieldReader> varDataLength = new ArrayList<>();
+            final List<Integer> varDataOffset = new ArrayList<>();
+            final List<Long> varDataMaxLength = new ArrayList<>();
+            final List<Integer> varDataSinceVersion = new ArrayList<>();
+            FieldReader sequence = null;
+            FieldReader publisherId = null;
+            FieldReader sendTime = null;
+            int sequenceSince = 0;
+            int publisherIdSince = 0;
+            int sendTimeSince = 0;
+
+            int i = from;
+            while (i < to)
+            {
+                final Token token = tokens.get(i);
+                if (token.signal() == Signal.BEGIN_FIELD)
+                {
+                    final Token type = tokens.get(i + 1);
+                    final int fieldEnd = token.offset() + Math.max(0, type.encodedLength());
+                    for (int v = token.version(); v <= schemaVersion; v++)
+                    {
+                        minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
+                    }
+                    if (type.signal() == Signal.ENCODING && !type.isConstantEncoding() &&
+                        type.encoding().primitiveType().size() >= 4 && type.arrayLength() == 1)
+                    {
+                        final FieldReader reader =
+                            new FieldReader(token.offset(), type.encoding().primitiveType(), byteOrder);
+                        if (SEQUENCE_FIELD.equals(token.name()))
+                        {
+                            sequence = reader;
+                            sequenceSince = token.version();
+                        }
+                        else if (PUBLISHER_ID_FIELD.equals(token.name()))
+                        {
+                            publisherId = reader;
+                            publisherIdSince = token.version();
+                        }
+                        else if (SEND_TIME_FIELD.equals(token.name()))
+                        {
+                            sendTime = reader;
+                            sendTimeSince = token.version();
+                        }
+                    }
+                    i += token.componentTokenCount();
+                }
+                else if (token.signal() == Signal.BEGIN_GROUP)
+                {
+                    final Token dimensions = tokens.get(i + 1);
+                    final int dimensionsEnd = i + 1 + dimensions.componentTokenCount();
+                    FieldReader blockLength = null;
+                    FieldReader count = null;
+                    for (int d = i + 2; d < dimensionsEnd - 1; d++)
+                    {
+                        final Token dimension = tokens.get(d);
+                        if ("blockLength".equals(dimension.name()))
+                        {
+                            blockLength = new FieldReader(
+                                dimension.offset(), dimension.encoding().primitiveType(), byteOrder);
+                        }
+                        else if ("numInGroup".equals(dimension.name()))
+                        {
+                            count = new FieldReader(
+                                dimension.offset(), dimension.encoding().primitiveType(), byteOrder);
+                        }
+                    }
+                    if (null == blockLength || null == count)
+                    {
+                        throw new IllegalArgumentException(
+                            "group " + token.name() + " has no blockLength or numInGroup in its dimensions");
+                    }
+                    final int groupEnd = i + token.componentTokenCount() - 1;
+                    groups.add(parse(tokens, dimensionsEnd, groupEnd, token, schemaVersion, byteOrder));
+                    groupBlockLength.add(blockLength);
+                    groupCount.add(count);
+                    groupHeaderLength.add(dimensions.encodedLength());
+                    i += token.componentTokenCount();
+                }
+                else if (token.signal() == Signal.BEGIN_VAR_DATA)
+                {
+                    final Token lengthToken = tokens.get(i + 2);
+                    final Token dataToken = tokens.get(i + 3);
+                    varDataLength.add(new FieldReader(
+                        lengthToken.offset(), lengthToken.encoding().primitiveType(), byteOrder));
+                    varDataOffset.add(dataToken.offset());
+                    varDataMaxLength.add(lengthToken.encoding().applicableMaxValue().longValue());
+                    varDataSinceVersion.add(token.version());
+                    i += token.componentTokenCount();
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            final int blockLength = owner.encodedLength();
+            for (int v = 0; v <= schemaVersion; v++)
+            {
+                minBlockLength[v] = Math.min(minBlockLength[v], blockLength);
+            }
+
+            final BlockSpec spec = new BlockSpec(
+                owner.version(),
+                blockLength,
+                minBlockLength,
+                groups,
+                groupBlockLength,
+                groupCount,
+                groupHeaderLength,
+                varDataLength,
+                varDataOffset,
+                varDataMaxLength,
+                varDataSinceVersion);
+            spec.sequence = sequence;
+            spec.sequenceSinceVersion = sequenceSince;
+            spec.publisherId = publisherId;
+            spec.publisherIdSinceVersion = publisherIdSince;
+            spec.sendTime = sendTime;
+            spec.sendTimeSinceVersion = sendTimeSince;
+
+            return spec;
+        }
+
+        boolean hasSequence(final int version)
+        {
+            return null != sequence && null != publisherId &&
+                sequenceSinceVersion <= version && publisherIdSinceVersion <= version;
+        }
+
+        boolean hasSendTime(final int version)
+        {
+            return null != sendTime && sendTimeSinceVersion <= version;
+        }
+
+        boolean isValidBlockLength(final long length, final int version, final int schemaVersion)
+        {
+            if (version >= schemaVersion)
+            {
+                return length == blockLength;
+            }
+            return length >= minBlockLengthByVersion[version] && length <= blockLength;
+        }
+
+        /**
+         * Walk the groups and var data that follow this block's fixed part.
+         *
+         * @return the position after them, or a negated reason code.
+         */
+        long walkRepeating(final DirectBuffer buffer, final long start, final long end, final int version)
+        {
+            long position = start;
+            final int schemaVersion = minBlockLengthByVersion.length - 1;
+
+            for (int g = 0; g < groups.length; g++)
+            {
+                final BlockSpec group = groups[g];
+                if (group.sinceVersion > version)
+                {
+                    continue;
+                }
+
+                final int headerLength = groupHeaderLength[g];
+                if (end - position < headerLength)
+                {
+                    return -RejectReason.GROUP_OVERRUN.value();
+                }
+                final int headerOffset = (int)position;
+                final long entryLength = groupBlockLength[g].read(buffer, headerOffset);
+                final long count = groupCount[g].read(buffer, headerOffset);
+                position += headerLength;
+
+                if (!group.isValidBlockLength(entryLength, version, schemaVersion))
+                {
+                    return -RejectReason.BAD_BLOCK_LENGTH.value();
+                }
+                if (count < 0)
+                {
+                    return -RejectReason.GROUP_OVERRUN.value();
+                }
+
+                if (group.isFlat)
+                {
+                    if (entryLength * count > end - position)
+                    {
+                        return -RejectReason.GROUP_OVERRUN.value();
+                    }
+                    position += entryLength * count;
+                }
+                else
+                {
+                    for (long n = 0; n < count; n++)
+                    {
+                        if (entryLength > end - position)
+                        {
+                            return -RejectReason.GROUP_OVERRUN.value();
+                        }
+                        position = group.walkRepeating(buffer, position + entryLength, end, version);
+                        if (position < 0)
+                        {
+                            return position;
+                        }
+                    }
+                }
+            }
+
+            for (int d = 0; d < varDataLength.length; d++)
+            {
+                if (varDataSinceVersion[d] > version)
+                {
+                    continue;
+                }
+
+                final FieldReader lengthReader = varDataLength[d];
+                if (end - position < varDataOffset[d])
+                {
+                    return -RejectReason.VAR_DATA_OVERRUN.value();
+                }
+                final long dataLength = lengthReader.read(buffer, (int)position);
+                position += varDataOffset[d];
+                if (dataLength < 0 || dataLength > varDataMaxLength[d] || dataLength > end - position)
+                {
+                    return -RejectReason.VAR_DATA_OVERRUN.value();
+                }
+                position += dataLength;
+            }
+
+            return position;
+        }
+    }
+}

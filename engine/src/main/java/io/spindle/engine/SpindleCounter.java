@@ -1,0 +1,126 @@
+package io.spindle.engine;
+
+/**
+ * The engine's counters, in the order they are allocated in the counters file, so that each one's counter id is
+ * its {@link #id()}. One further counter per {@link io.spindle.codecs.journal.RejectReason} follows them, starting
+ * at {@link #FIRST_REJECT_REASON_ID}.
+ */
+public enum SpindleCounter
+{
+    /**
+     * Complete messages taken from Aeron, valid or not.
+     */
+    MESSAGES_RECEIVED(0, "Messages received"),
+
+    /**
+     * Messages appended to the journal.
+     */
+    MESSAGES_JOURNALLED(1, "Messages journalled"),
+
+    /**
+     * Message bytes appended to the journal, record headers excluded.
+     */
+    BYTES_JOURNALLED(2, "Bytes journalled"),
+
+    /**
+     * Messages rejected for any reason; each reason has its own counter too.
+     */
+    MESSAGES_REJECTED(3, "Messages rejected"),
+
+    /**
+     * Gaps in a publisher's sequence on a stream, each journalled as a gap record.
+     */
+    GAPS(4, "Sequence gaps"),
+
+    /**
+     * Messages missing in all the gaps.
+     */
+    MESSAGES_MISSING(5, "Messages missing in gaps"),
+
+    /**
+     * Messages whose sequence was already journalled for their publisher and stream.
+     */
+    DUPLICATES(6, "Duplicate messages"),
+
+    /**
+     * Messages longer than one Aeron frame that were reassembled.
+     */
+    MESSAGES_REASSEMBLED(7, "Messages reassembled from fragments"),
+
+    /**
+     * Times the journal could not take a message and the engine left it in Aeron to retry: publishers see
+     * back-pressure while this climbs.
+     */
+    JOURNAL_BACK_PRESSURE(8, "Journal back-pressure events"),
+
+    /**
+     * Chronicle index of the last record journalled.
+     */
+    JOURNAL_INDEX(9, "Journal index of last record"),
+
+    /**
+     * Aeron position just after the last message journalled.
+     */
+    JOURNALLED_POSITION(10, "Aeron position journalled"),
+
+    /**
+     * Publications (Aeron images) connected to the ingest subscription.
+     */
+    CONNECTED_IMAGES(11, "Connected images"),
+
+    /**
+     * Latency values outside the histogram's range, clamped to its bounds.
+     */
+    LATENCY_OUT_OF_RANGE(12, "Latency values out of range"),
+
+    /**
+     * Errors recorded in the error log.
+     */
+    ERRORS(13, "Errors");
+
+    /**
+     * Id of the counter of the lowest reject reason code; reason {@code r} has id
+     * {@code FIRST_REJECT_REASON_ID + r - 1}.
+     */
+    public static final int FIRST_REJECT_REASON_ID = 14;
+
+    private final int id;
+    private final String label;
+
+    SpindleCounter(final int id, final String label)
+    {
+        this.id = id;
+        this.label = label;
+    }
+
+    /**
+     * Counter id in the counters file.
+     *
+     * @return the id.
+     */
+    public int id()
+    {
+        return id;
+    }
+
+    /**
+     * Human readable label.
+     *
+     * @return the label.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * Counter id for a reject reason code.
+     *
+     * @param reason code of a {@link io.spindle.codecs.journal.RejectReason}.
+     * @return the counter id.
+     */
+    public static int rejectReasonId(final int reason)
+    {
+        return FIRST_REJECT_REASON_ID + reason - 1;
+    }
+}

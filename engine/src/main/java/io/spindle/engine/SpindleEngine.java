@@ -1,0 +1,1003 @@
+package io.spindle.engine;
+
+import java.io.File;
+import java.nio.file.Path;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
+import net.openhft.chronicle.queue.RollCycle;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.status.AtomicCounter;
+import uk.co.real_logic.sbe.ir.Ir;
+
+/**
+ * Spindle's ingestion engine: SBE messages from an Aeron subscription, validated and journalled to Chronicle Queue
+ * by one single-writer agent.
+ * <p>
+ * {@link #launch(Context)} starts an embedded media driver (unless an external one is named), the ingest agent on its
+ * own thread, and the engine's counters and error log in its directory. {@link #close()} stops polling, and since
+ * every message taken is journalled before the next is polled, everything taken is in the journal when it returns.
+ * A restarted engine appends to the same journal.
+ */
+public final class SpindleEngine implements AutoCloseable
+{
+    private final Context ctx;
+    private final Subscription subscription;
+    private final IngestAgent agent;
+    private final AgentRunner runner;
+    private volatile boolean isClosed;
+
+    private SpindleEngine(final Context ctx)
+    {
+        this.ctx = ctx;
+        try
+        {
+            subscription = ctx.aeron().addSubscription(ctx.channel(), ctx.streamId());
+        }
+        catch (final AeronException ex)
+        {
+            throw new IllegalArgumentException(Configuration.CHANNEL_PROP_NAME + "=" + ctx.channel() +
+                " cannot be subscribed: " + ex.getMessage(), ex);
+        }
+
+        agent = new IngestAgent(
+            subscription,
+            ctx.validator(),
+            ctx.journal(),
+            ctx.rejectJournal(),
+            ctx.counters(),
+            ctx.nanoClock(),
+            ctx.errorHandler(),
+            ctx.latencyRecorder(),
+            ctx.maxMessageLength(),
+            ctx.reassemblyBuffers(),
+            ctx.fragmentLimit(),
+            ctx.maxPublishers());
+        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+    }
+
+    /**
+     * Launch an engine: conclude the context, subscribe and start the ingest agent on its own thread.
+     *
+     * @param ctx configuration; concluded here and closed with the engine.
+     * @return the running engine.
+     */
+    public static SpindleEngine launch(final Context ctx)
+    {
+        ctx.conclude();
+        try
+        {
+            final SpindleEngine engine = new SpindleEngine(ctx);
+            AgentRunner.startOnThread(engine.runner);
+            return engine;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(ctx);
+            throw ex;
+        }
+    }
+
+    /**
+     * The engine's context.
+     *
+     * @return the concluded context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * The ingest subscription.
+     *
+     * @return the subscription.
+     */
+    public Subscription subscription()
+    {
+        return subscription;
+    }
+
+    /**
+     * Read one of the engine's counters.
+     *
+     * @param counter to read.
+     * @return its current value.
+     */
+    public long counter(final SpindleCounter counter)
+    {
+        ensureOpen();
+        return ctx.counters()[counter.id()].get();
+    }
+
+    /**
+     * Read the counter of one reject reason.
+     *
+     * @param reason code of a {@link io.spindle.codecs.journal.RejectReason}.
+     * @return its current value.
+     */
+    public long rejectCount(final int reason)
+    {
+        ensureOpen();
+        return ctx.counters()[SpindleCounter.rejectReasonId(reason)].get();
+    }
+
+    /**
+     * Stop the ingest agent, after which everything taken is journalled, then close the journals, the Aeron client
+     * and the embedded driver.
+     */
+    public void close()
+    {
+        if (!isClosed)
+        {
+            isClosed = true;
+            CloseHelper.closeAll(runner, subscription, ctx);
+        }
+    }
+
+    /**
+     * Whether the engine has been closed.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    private void ensureOpen()
+    {
+        if (isClosed)
+        {
+            throw new IllegalStateException("engine is closed: its counters file is unmapped");
+        }
+    }
+
+    /**
+     * Run an engine until SIGINT or SIGTERM. Arguments are properties files (or URLs) loaded into system properties
+     * before the context reads its defaults from them.
+     *
+     * @param args properties files.
+     */
+    public static void main(final String[] args)
+    {
+        SystemUtil.loadPropertiesFiles(args);
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        try (SpindleEngine engine = launch(new Context()))
+        {
+            System.out.println("spindle engine: " + engine.context());
+            barrier.await();
+            System.out.println("spindle engine: stopping");
+        }
+    }
+
+    /**
+     * Property names and defaults. Each can be set as a system property, in a properties file, or on the
+     * {@link Context}.
+     */
+    public static final class Configuration
+    {
+        /**
+         * Engine directory: counters, error log and, by default, the journals.
+         */
+        public static final String DIR_PROP_NAME = "spindle.dir";
+
+        /**
+         * Default engine directory.
+         */
+        public static final String DIR_DEFAULT =
+            new File(SystemUtil.tmpDirName(), "spindle-" + System.getProperty("user.name", "default")).getPath();
+
+        /**
+         * Journal directory; default {@code <spindle.dir>/journal}.
+         */
+        public static final String JOURNAL_DIR_PROP_NAME = "spindle.journal.dir";
+
+        /**
+         * Reject journal directory; default {@code <spindle.dir>/rejects}.
+         */
+        public static final String REJECT_JOURNAL_DIR_PROP_NAME = "spindle.reject.journal.dir";
+
+        /**
+         * Chronicle roll cycle of a new journal.
+         */
+        public static final String ROLL_CYCLE_PROP_NAME = "spindle.journal.roll.cycle";
+
+        /**
+         * Default roll cycle: a day per file with room for billions of records.
+         */
+        public static final String ROLL_CYCLE_DEFAULT = "LARGE_DAILY";
+
+        /**
+         * Directory of an external media driver; when set, no driver is embedded.
+         */
+        public static final String AERON_DIR_PROP_NAME = "spindle.aeron.dir";
+
+        /**
+         * Directory of the embedded media driver, which publishers in other processes connect to.
+         */
+        public static final String EMBEDDED_AERON_DIR_PROP_NAME = "spindle.embedded.aeron.dir";
+
+        /**
+         * Default directory of the embedded media driver.
+         */
+        public static final String EMBEDDED_AERON_DIR_DEFAULT = CommonContext.getAeronDirectoryName() + "-spindle";
+
+        /**
+         * Channel to ingest from.
+         */
+        public static final String CHANNEL_PROP_NAME = "spindle.ingest.channel";
+
+        /**
+         * Default ingest channel.
+         */
+        public static final String CHANNEL_DEFAULT = "aeron:ipc";
+
+        /**
+         * Stream to ingest from.
+         */
+        public static final String STREAM_ID_PROP_NAME = "spindle.ingest.stream.id";
+
+        /**
+         * Default ingest stream.
+         */
+        public static final int STREAM_ID_DEFAULT = 1001;
+
+        /**
+         * SBE XML schema that messages must follow: a file, or {@code classpath:<resource>}.
+         */
+        public static final String SCHEMA_PROP_NAME = "spindle.schema";
+
+        /**
+         * The reference feed schema.
+         */
+        public static final String SCHEMA_DEFAULT = Schemas.REFERENCE_FEED;
+
+        /**
+         * Longest message accepted, in bytes.
+         */
+        public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "spindle.max.message.length";
+
+        /**
+         * Default longest message: 64 KiB.
+         */
+        public static final int MAX_MESSAGE_LENGTH_DEFAULT = 64 * 1024;
+
+        /**
+         * Messages that may be mid-reassembly at once, one per publication.
+         */
+        public static final String REASSEMBLY_BUFFERS_PROP_NAME = "spindle.reassembly.buffers";
+
+        /**
+         * Default reassembly buffers.
+         */
+        public static final int REASSEMBLY_BUFFERS_DEFAULT = 16;
+
+        /**
+         * Most fragments taken per duty cycle.
+         */
+        public static final String FRAGMENT_LIMIT_PROP_NAME = "spindle.ingest.fragment.limit";
+
+        /**
+         * Default fragment limit.
+         */
+        public static final int FRAGMENT_LIMIT_DEFAULT = 256;
+
+        /**
+         * Publisher and stream pairs tracked without growing the sequence table.
+         */
+        public static final String MAX_PUBLISHERS_PROP_NAME = "spindle.max.publishers";
+
+        /**
+         * Default publisher and stream pairs.
+         */
+        public static final int MAX_PUBLISHERS_DEFAULT = 1024;
+
+        /**
+         * Idle strategy of the ingest agent: busy-spin, noop, yielding, backoff, sleeping or sleeping:&lt;ns&gt;.
+         */
+        public static final String IDLE_STRATEGY_PROP_NAME = "spindle.ingest.idle.strategy";
+
+        /**
+         * Default idle strategy: spin, for the lowest latency.
+         */
+        public static final String IDLE_STRATEGY_DEFAULT = "busy-spin";
+
+        /**
+         * Highest latency the histograms track, in ns; longer values are clamped and counted.
+         */
+        public static final long HIGHEST_TRACKABLE_LATENCY_NS = 60_000_000_000L;
+
+        private Configuration()
+        {
+        }
+
+        static String property(final String name, final String defaultValue)
+        {
+            final String value = System.getProperty(name);
+            return null == value || value.isBlank() ? defaultValue : value.trim();
+        }
+
+        static int intProperty(final String name, final int defaultValue)
+        {
+            final String value = System.getProperty(name);
+            if (null == value || value.isBlank())
+            {
+                return defaultValue;
+            }
+            try
+            {
+                return Integer.parseInt(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(name + "=" + value + " is not a whole number");
+            }
+        }
+    }
+
+    /**
+     * Everything an engine is configured with and everything it allocates at start. Setters are fluent;
+     * {@link #conclude()} checks the settings once, with an error that names the bad one, and allocates.
+     */
+    public static final class Context implements AutoCloseable
+    {
+        private String dir = Configuration.property(Configuration.DIR_PROP_NAME, Configuration.DIR_DEFAULT);
+        private String journalDir = Configuration.property(Configuration.JOURNAL_DIR_PROP_NAME, null);
+        private String rejectJournalDir = Configuration.property(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, null);
+        private String rollCycleName =
+            Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
+        private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
+        private String embeddedAeronDirectoryName = Configuration.property(
+            Configuration.EMBEDDED_AERON_DIR_PROP_NAME, Configuration.EMBEDDED_AERON_DIR_DEFAULT);
+        private String channel = Configuration.property(Configuration.CHANNEL_PROP_NAME, Configuration.CHANNEL_DEFAULT);
+        private int streamId =
+            Configuration.intProperty(Configuration.STREAM_ID_PROP_NAME, Configuration.STREAM_ID_DEFAULT);
+        private String schema = Configuration.property(Configuration.SCHEMA_PROP_NAME, Configuration.SCHEMA_DEFAULT);
+        private int maxMessageLength = Configuration.intProperty(
+            Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, Configuration.MAX_MESSAGE_LENGTH_DEFAULT);
+        private int reassemblyBuffers = Configuration.intProperty(
+            Configuration.REASSEMBLY_BUFFERS_PROP_NAME, Configuration.REASSEMBLY_BUFFERS_DEFAULT);
+        private int fragmentLimit =
+            Configuration.intProperty(Configuration.FRAGMENT_LIMIT_PROP_NAME, Configuration.FRAGMENT_LIMIT_DEFAULT);
+        private int maxPublishers =
+            Configuration.intProperty(Configuration.MAX_PUBLISHERS_PROP_NAME, Configuration.MAX_PUBLISHERS_DEFAULT);
+        private String idleStrategyName =
+            Configuration.property(Configuration.IDLE_STRATEGY_PROP_NAME, Configuration.IDLE_STRATEGY_DEFAULT);
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private EpochClock epochClock = SystemEpochClock.INSTANCE;
+
+        private boolean isConcluded;
+        private boolean isDriverEmbedded;
+        private IdleStrategy idleStrategy;
+        private RollCycle rollCycle;
+        private SchemaValidator validator;
+        private CountersFile countersFile;
+        private AtomicCounter[] counters;
+        private ErrorLogFile errorLogFile;
+        private DistinctErrorLog errorLog;
+        private ErrorHandler errorHandler;
+        private SingleWriterRecorder latencyRecorder;
+        private MediaDriver mediaDriver;
+        private Aeron aeron;
+        private JournalWriter journal;
+        private JournalWriter rejectJournal;
+
+        /**
+         * Check every setting and allocate what the engine needs. Called by {@link SpindleEngine#launch}.
+         *
+         * @throws IllegalArgumentException naming the first bad setting.
+         */
+        public void conclude()
+        {
+            if (isConcluded)
+            {
+                throw new IllegalStateException("context already concluded");
+            }
+            isConcluded = true;
+
+            try
+            {
+                concludeSettings();
+                concludeResources();
+            }
+            catch (final RuntimeException ex)
+            {
+                close();
+                throw ex;
+            }
+        }
+
+        private void concludeSettings()
+        {
+            requirePositive(Configuration.STREAM_ID_PROP_NAME, streamId, Integer.MIN_VALUE);
+            requirePositive(Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, maxMessageLength, 16);
+            requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
+            requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
+            requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
+
+            try
+            {
+                ChannelUri.parse(channel);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.CHANNEL_PROP_NAME + "=" + channel + " is not an Aeron channel: " + ex.getMessage());
+            }
+
+            try
+            {
+                idleStrategy = IdleStrategies.byName(idleStrategyName);
+                rollCycle = Journals.rollCycle(rollCycleName);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(
+                    (null == idleStrategy ? Configuration.IDLE_STRATEGY_PROP_NAME :
+                    Configuration.ROLL_CYCLE_PROP_NAME) + ": " + ex.getMessage());
+            }
+
+            final Ir ir;
+            try
+            {
+                ir = Schemas.loadIr(schema);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(Configuration.SCHEMA_PROP_NAME + ": " + ex.getMessage(), ex);
+            }
+            if (ir.id() == io.spindle.codecs.journal.MessageHeaderDecoder.SCHEMA_ID)
+            {
+                throw new IllegalArgumentException(Configuration.SCHEMA_PROP_NAME + "=" + schema + ": schema id " +
+                    ir.id() + " is reserved for the journal's own records");
+            }
+            validator = new SchemaValidator(ir);
+
+            if (null == journalDir)
+            {
+                journalDir = new File(dir, "journal").getPath();
+            }
+            if (null == rejectJournalDir)
+            {
+                rejectJournalDir = new File(dir, "rejects").getPath();
+            }
+            isDriverEmbedded = null == aeronDirectoryName;
+            if (isDriverEmbedded)
+            {
+                aeronDirectoryName = embeddedAeronDirectoryName;
+            }
+        }
+
+        private void concludeResources()
+        {
+            final File engineDir = new File(dir);
+            try
+            {
+                IoUtil.ensureDirectoryExists(engineDir, "engine directory");
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.DIR_PROP_NAME + "=" + dir + " cannot be created: " + ex.getMessage(), ex);
+            }
+            if (!engineDir.canWrite())
+            {
+                throw new IllegalArgumentException(Configuration.DIR_PROP_NAME + "=" + dir + " is not writable");
+            }
+
+            countersFile = CountersFile.create(engineDir, epochClock.time());
+            counters = countersFile.allocateCounters();
+            errorLogFile = ErrorLogFile.create(engineDir);
+            errorLog = errorLogFile.newLog(epochClock);
+            final AtomicCounter errors = counters[SpindleCounter.ERRORS.id()];
+            errorHandler = (throwable) ->
+            {
+                errors.increment();
+                if (!errorLog.record(throwable))
+                {
+                    System.err.println("spindle: error log full, error follows");
+                    throwable.printStackTrace(System.err);
+                }
+            };
+            latencyRecorder = new SingleWriterRecorder(Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+
+            journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir);
+            rejectJournal = openJournal(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, rejectJournalDir);
+
+            if (isDriverEmbedded)
+            {
+                mediaDriver = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(aeronDirectoryName)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .asyncExecutorEnabled(false)
+                    .dirDeleteOnStart(false)
+                    .dirDeleteOnShutdown(true)
+                    .errorHandler(errorHandler));
+            }
+
+            try
+            {
+                aeron = Aeron.connect(new Aeron.Context()
+                    .aeronDirectoryName(aeronDirectoryName)
+                    .errorHandler(errorHandler));
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.AERON_DIR_PROP_NAME + "=" + aeronDirectoryName + ": no media driver: " +
+                    ex.getMessage(), ex);
+            }
+        }
+
+        private JournalWriter openJournal(final String propertyName, final String path)
+        {
+            try
+            {
+                return new JournalWriter(Path.of(path), rollCycle);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(propertyName + ": " + ex.getMessage(), ex);
+            }
+        }
+
+        private static void requirePositive(final String name, final int value, final int min)
+        {
+            if (value < min)
+            {
+                throw new IllegalArgumentException(name + "=" + value + " must be at least " + min);
+            }
+        }
+
+        /**
+         * Close what {@link #conclude()} allocated, in reverse order.
+         */
+        public void close()
+        {
+            CloseHelper.closeAll(aeron, mediaDriver, journal, rejectJournal, errorLogFile, countersFile);
+        }
+
+        /**
+         * Engine directory.
+         *
+         * @return the directory.
+         */
+        public String dir()
+        {
+            return dir;
+        }
+
+        /**
+         * Set the engine directory.
+         *
+         * @param dir for counters, error log and, by default, journals.
+         * @return this for a fluent API.
+         */
+        public Context dir(final String dir)
+        {
+            this.dir = dir;
+            return this;
+        }
+
+        /**
+         * Journal directory.
+         *
+         * @return the directory, known once concluded.
+         */
+        public String journalDir()
+        {
+            return journalDir;
+        }
+
+        /**
+         * Set the journal directory.
+         *
+         * @param journalDir of the journal.
+         * @return this for a fluent API.
+         */
+        public Context journalDir(final String journalDir)
+        {
+            this.journalDir = journalDir;
+            return this;
+        }
+
+        /**
+         * Reject journal directory.
+         *
+         * @return the directory, known once concluded.
+         */
+        public String rejectJournalDir()
+        {
+            return rejectJournalDir;
+        }
+
+        /**
+         * Set the reject journal directory.
+         *
+         * @param rejectJournalDir of the reject journal.
+         * @return this for a fluent API.
+         */
+        public Context rejectJournalDir(final String rejectJournalDir)
+        {
+            this.rejectJournalDir = rejectJournalDir;
+            return this;
+        }
+
+        /**
+         * Set the roll cycle of a new journal by its Chronicle name.
+         *
+         * @param rollCycleName such as FAST_HOURLY or LARGE_DAILY.
+         * @return this for a fluent API.
+         */
+        public Context rollCycle(final String rollCycleName)
+        {
+            this.rollCycleName = rollCycleName;
+            return this;
+        }
+
+        /**
+         * Aeron directory of the media driver.
+         *
+         * @return the directory, known once concluded.
+         */
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        /**
+         * Use an external media driver in this directory instead of embedding one.
+         *
+         * @param aeronDirectoryName of the running media driver, or null to embed one.
+         * @return this for a fluent API.
+         */
+        public Context aeronDirectoryName(final String aeronDirectoryName)
+        {
+            this.aeronDirectoryName = aeronDirectoryName;
+            return this;
+        }
+
+        /**
+         * Set where the embedded media driver puts its files; ignored when an external driver is named.
+         *
+         * @param embeddedAeronDirectoryName Aeron directory of the embedded driver.
+         * @return this for a fluent API.
+         */
+        public Context embeddedAeronDirectoryName(final String embeddedAeronDirectoryName)
+        {
+            this.embeddedAeronDirectoryName = embeddedAeronDirectoryName;
+            return this;
+        }
+
+        /**
+         * Whether the engine embeds its media driver.
+         *
+         * @return true when embedded, known once concluded.
+         */
+        public boolean isDriverEmbedded()
+        {
+            return isDriverEmbedded;
+        }
+
+        /**
+         * Ingest channel.
+         *
+         * @return the channel.
+         */
+        public String channel()
+        {
+            return channel;
+        }
+
+        /**
+         * Set the ingest channel, for example {@code aeron:ipc} or {@code aeron:udp?endpoint=localhost:40123}.
+         *
+         * @param channel Aeron channel URI.
+         * @return this for a fluent API.
+         */
+        public Context channel(final String channel)
+        {
+            this.channel = channel;
+            return this;
+        }
+
+        /**
+         * Ingest stream id.
+         *
+         * @return the stream id.
+         */
+        public int streamId()
+        {
+            return streamId;
+        }
+
+        /**
+         * Set the ingest stream id.
+         *
+         * @param streamId Aeron stream id.
+         * @return this for a fluent API.
+         */
+        public Context streamId(final int streamId)
+        {
+            this.streamId = streamId;
+            return this;
+        }
+
+        /**
+         * Location of the SBE schema messages must follow.
+         *
+         * @return a file path or {@code classpath:} resource.
+         */
+        public String schema()
+        {
+            return schema;
+        }
+
+        /**
+         * Set the SBE schema messages must follow.
+         *
+         * @param schema a file path or {@code classpath:} resource.
+         * @return this for a fluent API.
+         */
+        public Context schema(final String schema)
+        {
+            this.schema = schema;
+            return this;
+        }
+
+        /**
+         * Longest message accepted.
+         *
+         * @return length in bytes.
+         */
+        public int maxMessageLength()
+        {
+            return maxMessageLength;
+        }
+
+        /**
+         * Set the longest message accepted; longer ones are rejected as TOO_LONG.
+         *
+         * @param maxMessageLength in bytes.
+         * @return this for a fluent API.
+         */
+        public Context maxMessageLength(final int maxMessageLength)
+        {
+            this.maxMessageLength = maxMessageLength;
+            return this;
+        }
+
+        /**
+         * Messages that may be mid-reassembly at once.
+         *
+         * @return number of reassembly buffers.
+         */
+        public int reassemblyBuffers()
+        {
+            return reassemblyBuffers;
+        }
+
+        /**
+         * Set how many messages may be mid-reassembly at once, one per publication; each buffer holds
+         * {@link #maxMessageLength()} bytes off-heap.
+         *
+         * @param reassemblyBuffers number of buffers.
+         * @return this for a fluent API.
+         */
+        public Context reassemblyBuffers(final int reassemblyBuffers)
+        {
+            this.reassemblyBuffers = reassemblyBuffers;
+            return this;
+        }
+
+        /**
+         * Most fragments taken per duty cycle.
+         *
+         * @return the fragment limit.
+         */
+        public int fragmentLimit()
+        {
+            return fragmentLimit;
+        }
+
+        /**
+         * Set the most fragments taken per duty cycle.
+         *
+         * @param fragmentLimit fragments per poll.
+         * @return this for a fluent API.
+         */
+        public Context fragmentLimit(final int fragmentLimit)
+        {
+            this.fragmentLimit = fragmentLimit;
+            return this;
+        }
+
+        /**
+         * Publisher and stream pairs tracked without growing the sequence table.
+         *
+         * @return capacity.
+         */
+        public int maxPublishers()
+        {
+            return maxPublishers;
+        }
+
+        /**
+         * Set the publisher and stream pairs tracked without growing (and so allocating in) the sequence table.
+         *
+         * @param maxPublishers capacity.
+         * @return this for a fluent API.
+         */
+        public Context maxPublishers(final int maxPublishers)
+        {
+            this.maxPublishers = maxPublishers;
+            return this;
+        }
+
+        /**
+         * Set the ingest agent's idle strategy by name.
+         *
+         * @param idleStrategyName busy-spin, noop, yielding, backoff, sleeping or sleeping:&lt;ns&gt;.
+         * @return this for a fluent API.
+         */
+        public Context idleStrategy(final String idleStrategyName)
+        {
+            this.idleStrategyName = idleStrategyName;
+            return this;
+        }
+
+        /**
+         * Ingest agent's idle strategy.
+         *
+         * @return the strategy, known once concluded.
+         */
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        /**
+         * Clock for ingest times and latency; must match the publishers' send-time clock.
+         *
+         * @return the clock.
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * Set the clock for ingest times and latency.
+         *
+         * @param nanoClock the clock.
+         * @return this for a fluent API.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * Clock for the error log and counters file.
+         *
+         * @return the clock.
+         */
+        public EpochClock epochClock()
+        {
+            return epochClock;
+        }
+
+        /**
+         * Set the clock for the error log and counters file.
+         *
+         * @param epochClock the clock.
+         * @return this for a fluent API.
+         */
+        public Context epochClock(final EpochClock epochClock)
+        {
+            this.epochClock = epochClock;
+            return this;
+        }
+
+        /**
+         * The validator built from the schema.
+         *
+         * @return the validator, once concluded.
+         */
+        public SchemaValidator validator()
+        {
+            return validator;
+        }
+
+        /**
+         * The engine's counters, indexed by counter id.
+         *
+         * @return the counters, once concluded.
+         */
+        public AtomicCounter[] counters()
+        {
+            return counters;
+        }
+
+        /**
+         * Handler that records errors in the engine's error log.
+         *
+         * @return the handler, once concluded.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * Send→journalled latency, recorded by the ingest agent; read interval histograms from any one other thread.
+         *
+         * @return the recorder, once concluded.
+         */
+        public SingleWriterRecorder latencyRecorder()
+        {
+            return latencyRecorder;
+        }
+
+        /**
+         * The Aeron client.
+         *
+         * @return the client, once concluded.
+         */
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        /**
+         * The journal.
+         *
+         * @return the journal writer, once concluded.
+         */
+        public JournalWriter journal()
+        {
+            return journal;
+        }
+
+        /**
+         * The reject journal.
+         *
+         * @return the reject journal writer, once concluded.
+         */
+        public JournalWriter rejectJournal()
+        {
+            return rejectJournal;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String toString()
+        {
+            return "dir=" + dir + " journal=" + journalDir + " rejects=" + rejectJournalDir + " channel=" + channel +
+                " stream=" + streamId + " schema=" + schema + " aeronDir=" + aeronDirectoryName +
+                (isDriverEmbedded ? " (embedded driver)" : " (external driver)") + " idle=" + idleStrategyName;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.spindle.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole journal read into memory, for assertions.
+ */
+public final class JournalContents
+{
+    /**
+     * One record, copied out of the journal.
+     */
+    public static final class Entry
+    {
+        public final long index;
+        public final int streamId;
+        public final int sessionId;
+        public final long position;
+        public final int schemaId;
+        public final int templateId;
+        public final int version;
+        public final boolean isIntact;
+        public final boolean isGap;
+        public final boolean isReject;
+        public final byte[] bytes;
+        public final long gapFrom;
+        public final long gapTo;
+        public final int rejectReason;
+
+        Entry(final JournalRecord record)
+        {
+            index = record.index();
+            streamId = record.streamId();
+            sessionId = record.sessionId();
+            position = record.position();
+            schemaId = record.schemaId();
+            templateId = record.templateId();
+            version = record.version();
+            isIntact = record.isIntact();
+            isGap = record.isGap();
+            isReject = record.isReject();
+            bytes = new byte[record.length()];
+            record.message().getBytes(0, bytes);
+            gapFrom = isGap ? record.gap().fromSequence() : 0;
+            gapTo = isGap ? record.gap().toSequence() : 0;
+            rejectReason = isReject ? record.reject().reasonRaw() : 0;
+        }
+    }
+
+    private JournalContents()
+    {
+    }
+
+    /**
+     * Read every record of a journal.
+     *
+     * @param dir of the journal.
+     * @return the records in journal order.
+     */
+    public static List<Entry> read(final Path dir)
+    {
+        final List<Entry> entries = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(dir))
+        {
+            while (reader.poll((record) -> entries.add(new Entry(record)), 1000) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return entries;
+    }
+}

@@ -49,10 +49,11 @@ public final class JournalWriter implements AutoCloseable
      *
      * @param dir       of the journal.
      * @param rollCycle for a new journal.
+     * @param blockSize bytes of the journal file mapped at a time.
      */
-    public JournalWriter(final Path dir, final RollCycle rollCycle)
+    public JournalWriter(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
-        queue = Journals.openForWrite(dir, rollCycle);
+        queue = Journals.openForWrite(dir, rollCycle, blockSize);
         appender = queue.createAppender();
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));

@@ -50,10 +50,12 @@ public final class Journals
      *
      * @param dir       of the journal.
      * @param rollCycle of a new journal; an existing journal keeps its own.
+     * @param blockSize bytes of the journal file mapped at a time; Chronicle allocates a little on the appending
+     *                  thread each time it maps the next block, so large blocks keep the hot path garbage-free.
      * @return the queue.
      * @throws IllegalArgumentException naming the directory when it cannot be created or written.
      */
-    public static SingleChronicleQueue openForWrite(final Path dir, final RollCycle rollCycle)
+    public static SingleChronicleQueue openForWrite(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
         try
         {
@@ -67,7 +69,7 @@ public final class Journals
         {
             throw new IllegalArgumentException("journal directory " + dir + " is not a writable directory");
         }
-        return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(rollCycle).build();
+        return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(rollCycle).blockSize(blockSize).build();
     }
 
     /**

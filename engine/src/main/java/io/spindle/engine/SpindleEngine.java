@@ -227,6 +227,17 @@ public final class SpindleEngine implements AutoCloseable
         public static final String ROLL_CYCLE_DEFAULT = "LARGE_DAILY";
 
         /**
+         * Bytes of a journal file mapped at a time. Chronicle allocates about 700 bytes on the appending thread each
+         * time it maps the next block, so the block is large: the file is sparse, so it costs address space, not disk.
+         */
+        public static final String BLOCK_SIZE_PROP_NAME = "spindle.journal.block.size";
+
+        /**
+         * Default block: 1 GiB, a new mapping every 10 M records of 100 bytes.
+         */
+        public static final long BLOCK_SIZE_DEFAULT = 1L << 30;
+
+        /**
          * Directory of an external media driver; when set, no driver is embedded.
          */
         public static final String AERON_DIR_PROP_NAME = "spindle.aeron.dir";
@@ -336,6 +347,23 @@ public final class SpindleEngine implements AutoCloseable
             return null == value || value.isBlank() ? defaultValue : value.trim();
         }
 
+        static long longProperty(final String name, final long defaultValue)
+        {
+            final String value = System.getProperty(name);
+            if (null == value || value.isBlank())
+            {
+                return defaultValue;
+            }
+            try
+            {
+                return Long.parseLong(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(name + "=" + value + " is not a whole number");
+            }
+        }
+
         static int intProperty(final String name, final int defaultValue)
         {
             final String value = System.getProperty(name);
@@ -365,6 +393,8 @@ public final class SpindleEngine implements AutoCloseable
         private String rejectJournalDir = Configuration.property(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, null);
         private String rollCycleName =
             Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
+        private long journalBlockSize =
+            Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
         private String embeddedAeronDirectoryName = Configuration.property(
             Configuration.EMBEDDED_AERON_DIR_PROP_NAME, Configuration.EMBEDDED_AERON_DIR_DEFAULT);
@@ -433,6 +463,11 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
+            if (journalBlockSize < 1 << 20 || Long.bitCount(journalBlockSize) != 1)
+            {
+                throw new IllegalArgumentException(Configuration.BLOCK_SIZE_PROP_NAME + "=" + journalBlockSize +
+                    " must be a power of two of at least 1 MiB");
+            }
 
             try
             {
@@ -553,7 +588,7 @@ public final class SpindleEngine implements AutoCloseable
         {
             try
             {
-                return new JournalWriter(Path.of(path), rollCycle);
+                return new JournalWriter(Path.of(path), rollCycle, journalBlockSize);
             }
             catch (final RuntimeException ex)
             {
@@ -652,6 +687,18 @@ public final class SpindleEngine implements AutoCloseable
         public Context rollCycle(final String rollCycleName)
         {
             this.rollCycleName = rollCycleName;
+            return this;
+        }
+
+        /**
+         * Set the bytes of a journal file mapped at a time.
+         *
+         * @param journalBlockSize a power of two of at least 1 MiB.
+         * @return this for a fluent API.
+         */
+        public Context journalBlockSize(final long journalBlockSize)
+        {
+            this.journalBlockSize = journalBlockSize;
             return this;
         }
 

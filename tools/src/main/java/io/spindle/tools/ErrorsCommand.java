@@ -1,0 +1,39 @@
+package io.spindle.tools;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import io.spindle.engine.ErrorLogFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spindle errors}: the distinct errors an engine recorded, with how often and when.
+ */
+@Command(
+    name = "errors",
+    mixinStandardHelpOptions = true,
+    description = "Print an engine's distinct error log: each error once, with its count and first and last time.")
+final class ErrorsCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", description = "Engine directory (default ${DEFAULT-VALUE}).")
+    String dir = EngineDirs.defaultDir();
+
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        try (ErrorLogFile errors = ErrorLogFile.open(new File(dir)))
+        {
+            final int count = errors.read((error) -> out.println(error));
+            out.println(count + " distinct error(s) in " + new File(dir, ErrorLogFile.FILENAME));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package io.spindle.tools;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.spindle.engine.JournalReader;
+import io.spindle.engine.Schemas;
+import io.spindle.engine.SpindleEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import uk.co.real_logic.sbe.ir.Ir;
+
+/**
+ * {@code spindle tail}: print journal records decoded with the schema, following or not.
+ */
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Print journal records decoded with the schema (SBE's on-the-fly decoder), as text lines or JSON.",
+        "Reads the journal directly: the engine need not be running."
+    })
+final class TailCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
+    String journal;
+
+    @Option(names = "--dir", description = "Engine directory whose journal to read.")
+    String dir = EngineDirs.defaultDir();
+
+    @Option(names = "--rejects", description = "Read the reject journal instead.")
+    boolean isRejects;
+
+    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
+    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+
+    @Option(names = "--json", description = "One JSON object per record.")
+    boolean isJson;
+
+    @Option(names = {"-n", "--last"}, description = "Print only the last N records (default: all).")
+    int last = -1;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing records as they are appended, until Ctrl-C.")
+    boolean isFollow;
+
+    public Integer call()
+    {
+        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
+        final Ir feedIr = Schemas.loadIr(schema);
+        final MessageFormatter formatter = new MessageFormatter(feedIr, Schemas.loadIr(Schemas.JOURNAL), isJson);
+        final PrintWriter out = spec.commandLine().getOut();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        if (isFollow)
+        {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
+        }
+
+        try (JournalReader reader = new JournalReader(path))
+        {
+            if (last >= 0)
+            {
+                final ArrayDeque<String> lastLines = new ArrayDeque<>();
+                while (reader.poll((record) ->
+                {
+                    lastLines.addLast(formatter.format(record));
+                    if (lastLines.size() > last)
+                    {
+                        lastLines.removeFirst();
+                    }
+                }, 1000) > 0)
+                {
+                    Thread.onSpinWait();
+                }
+                lastLines.forEach(out::println);
+            }
+            else
+            {
+                while (reader.poll((record) -> out.println(formatter.format(record)), 1000) > 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            out.flush();
+
+            while (isFollow && running.get())
+            {
+                if (reader.poll((record) -> out.println(formatter.format(record)), 1000) == 0)
+                {
+                    out.flush();
+                    sleep();
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void sleep()
+    {
+        try
+        {
+            Thread.sleep(10);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

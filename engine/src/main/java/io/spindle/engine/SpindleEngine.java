@@ -180,8 +180,8 @@ public final class SpindleEngine implements AutoCloseable
     public static void main(final String[] args)
     {
         SystemUtil.loadPropertiesFiles(args);
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (SpindleEngine engine = launch(new Context()))
+        try (SpindleEngine engine = launch(new Context());
+            ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             System.out.println("spindle engine: " + engine.context());
             barrier.await();

@@ -100,8 +100,8 @@ final class EngineCommand implements Callable<Integer>
         }
 
         final PrintWriter out = spec.commandLine().getOut();
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        try (SpindleEngine engine = SpindleEngine.launch(ctx);
+            ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             out.println("spindle engine running: " + ctx);
             out.println("watch it with: scripts/spindle stat --dir " + ctx.dir() + " --watch");

@@ -1,0 +1,119 @@
+package io.spindle.tools;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.aeron.ExclusivePublication;
+import io.spindle.engine.OrderMessages;
+import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.TestEngines;
+import io.spindle.engine.TestMessages;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tail} and {@code stat} against journals and counters an engine really wrote.
+ */
+class JournalToolsIntegrationTest
+{
+    @TempDir
+    Path dir;
+
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
+
+    @Test
+    void shouldTailReferenceFeedAsTextAndJsonWithGapAndRejectRecords()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final ExclusivePublication publication = ctx.aeron().addExclusivePublication("aeron:ipc", 1001);
+            TestEngines.await(10_000, publication::isConnected, "connected");
+            offer(publication, TestMessages.quote(buffer, 0, 3, 1));
+            offer(publication, TestMessages.instrument(buffer, 0, 3, 2, "ESZ6"));
+            offer(publication, TestMessages.book(buffer, 0, 3, 5, 2));
+            final int bad = TestMessages.heartbeat(buffer, 0, 3, 6);
+            buffer.putShort(2, (short)99);
+            offer(publication, bad);
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == 4, "received");
+
+            final String stat = run("stat", "--dir", ctx.dir());
+            assertTrue(stat.matches("(?s).*\\s3: +1 - Messages rejected.*"), stat);
+            assertTrue(stat.matches("(?s).*\\s1: +3 - Messages journalled.*"), stat);
+            assertTrue(stat.contains("Rejected: UNKNOWN_TEMPLATE"), stat);
+        }
+
+        final List<String> text = lines(run("tail", "--dir", dir.toString()));
+        assertEquals(4, text.size(), String.join("\n", text));
+        assertTrue(text.get(0).contains("Quote {sequence=1, sendTimeNs="), text.get(0));
+        assertTrue(text.get(0).contains("bidPrice={mantissa=9900000000, exponent=-8}"), text.get(0));
+        assertTrue(text.get(0).contains("quoteCondition=\"FIRM\""), text.get(0));
+        assertTrue(text.get(1).contains("InstrumentDefinition {") && text.get(1).contains("symbol=\"ESZ6\""));
+        assertTrue(text.get(2).contains("Gap {publisherId=3, streamId=1001, fromSequence=3, toSequence=4}"),
+            text.get(2));
+        assertTrue(text.get(3).contains("levels=[{side=\"BID\", action=\"NEW\", price={mantissa=0, exponent=-8}"),
+            text.get(3));
+
+        final List<String> json = lines(run("tail", "--dir", dir.toString(), "--json", "--last", "2"));
+        assertEquals(2, json.size());
+        assertTrue(json.get(0).startsWith("{\"index\":") && json.get(0).contains("\"record\":\"gap\""), json.get(0));
+        assertTrue(json.get(1).contains("\"body\":{\"type\":\"BookUpdate\",\"sequence\":5,"), json.get(1));
+        assertTrue(json.get(1).endsWith("}}"), json.get(1));
+
+        final List<String> rejects = lines(run("tail", "--dir", dir.toString(), "--rejects"));
+        assertEquals(1, rejects.size());
+        assertTrue(rejects.get(0).contains("Reject {reason=\"UNKNOWN_TEMPLATE\""), rejects.get(0));
+        assertTrue(rejects.get(0).contains("templateId=99"), rejects.get(0));
+    }
+
+    @Test
+    void shouldTailAnotherSchemaWithNestedGroups()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).schema(OrderMessages.SCHEMA);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final ExclusivePublication publication = ctx.aeron().addExclusivePublication("aeron:ipc", 1001);
+            TestEngines.await(10_000, publication::isConnected, "connected");
+            offer(publication, OrderMessages.newOrder(buffer, 0, 7, 2, 1, "hold"));
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 1, "journalled");
+        }
+
+        final String text = run("tail", "--dir", dir.toString(), "--schema", schemaFile());
+        assertTrue(text.contains("NewOrder {orderId=7, price=12345, quantity=10, side=\"B\", " +
+            "legs=[{legId=0, ratio=1, fills=[{fillId=700}]}, {legId=1, ratio=1, fills=[{fillId=700}]}], " +
+            "note=\"hold\"}"), text);
+    }
+
+    private static String schemaFile()
+    {
+        return Path.of("../engine/src/test/resources/schemas/test-orders.xml").toAbsolutePath().toString();
+    }
+
+    private void offer(final ExclusivePublication publication, final int length)
+    {
+        TestEngines.await(5_000, () -> publication.offer(buffer, 0, length) > 0, "offer");
+    }
+
+    private String run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exitCode = SpindleTool.execute(new PrintWriter(out), new PrintWriter(err), args);
+        assertEquals(0, exitCode, Arrays.toString(args) + ": " + err);
+        return out.toString();
+    }
+
+    private static List<String> lines(final String text)
+    {
+        return text.lines().filter((line) -> !line.isBlank()).collect(Collectors.toList());
+    }
+}

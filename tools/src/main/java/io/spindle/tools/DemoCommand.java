@@ -53,6 +53,13 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--duration", description = "Seconds to publish for (default ${DEFAULT-VALUE}).")
     double durationSeconds = 10;
 
+    @Option(names = "--mix", description = "Weights per message type (default ${DEFAULT-VALUE}).")
+    String mix = FeedMix.DEFAULT_MIX;
+
+    @Option(names = "--large-book-every", description = "Every N-th message a large book update; 0 for none " +
+        "(default ${DEFAULT-VALUE}).")
+    int largeBookEvery = 1000;
+
     @Option(names = "--idle", description = "Ingest idle strategy (default ${DEFAULT-VALUE}).")
     String idleStrategy = SpindleEngine.Configuration.IDLE_STRATEGY_DEFAULT;
 
@@ -92,9 +99,9 @@ final class DemoCommand implements Callable<Integer>
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.printf("Spindle demo: engine in %s, embedded media driver in %s%n", dir, ctx.aeronDirectoryName());
-            out.printf("Publishing the reference feed over %s at %s msg/s for %.0f s " +
-                "(a large multi-frame book update every 1000th message)...%n", ctx.channel(),
-                rate == 0 ? "max" : String.format("%,d", rate), durationSeconds);
+            out.printf("Publishing the reference feed (%s) over %s at %s msg/s for %.0f s%s...%n", mix,
+                ctx.channel(), rate == 0 ? "max" : String.format("%,d", rate), durationSeconds,
+                largeBookEvery > 0 ? ", a multi-frame book update every " + largeBookEvery + "th message" : "");
             out.flush();
 
             try (ExclusivePublication publication = ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId()))
@@ -111,7 +118,7 @@ final class DemoCommand implements Callable<Integer>
                 ctx.latencyRecorder().getIntervalHistogram();
 
                 final FeedMix feed = new FeedMix(
-                    new FeedPublisher(publication, 1, 16 * 1024), FeedMix.DEFAULT_MIX, 100, 1000, 400);
+                    new FeedPublisher(publication, 1, 16 * 1024), mix, 100, largeBookEvery, 400);
                 final Histogram interval = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
                 final int[] seconds = new int[1];
                 final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () ->

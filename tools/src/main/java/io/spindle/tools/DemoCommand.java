@@ -166,7 +166,10 @@ final class DemoCommand implements Callable<Integer>
         out.printf("reassembled   %,12d messages longer than one Aeron frame%n", reassembled);
         out.println();
         out.println("send -> journalled latency, ns (intended send time to appended in the journal):");
-        printLatency(out, "after warm-up", latency);
+        if (latency.getTotalCount() > 0)
+        {
+            printLatency(out, "after warm-up", latency);
+        }
         printLatency(out, "first " + WARM_UP_SECONDS + " s", warmUp);
         out.println("  The first seconds include JIT compilation; on a shared 2-core machine the tail (p99 and");
         out.println("  beyond) mostly measures the machine's own stalls (see the per-second lines above).");

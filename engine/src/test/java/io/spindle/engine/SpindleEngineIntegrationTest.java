@@ -41,6 +41,15 @@ class SpindleEngineIntegrationTest
         shouldJournalEveryMessage("aeron:udp?endpoint=localhost:24325", 100_000);
     }
 
+    @Test
+    void shouldJournalEveryMulticastMessageExactlyOnceInOrderAndByteIdentical() throws Exception
+    {
+        final java.net.NetworkInterface loopback = java.net.NetworkInterface.getByName("lo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(null != loopback && loopback.supportsMulticast(),
+            "loopback has no multicast here: 'ip link set lo multicast on' (done by .ci/run) enables it");
+        shouldJournalEveryMessage("aeron:udp?endpoint=239.255.90.1:24327|interface=127.0.0.1", 20_000);
+    }
+
     private void shouldJournalEveryMessage(final String channel, final int messageCount)
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir).channel(channel);

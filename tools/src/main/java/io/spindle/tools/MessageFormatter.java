@@ -1,6 +1,5 @@
 package io.spindle.tools;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -367,10 +366,5 @@ final class MessageFormatter extends AbstractTokenListener
             final int b = buffer.getByte(offset + i) & 0xFF;
             out.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
         }
-    }
-
-    static String time(final long epochNs)
-    {
-        return Instant.ofEpochSecond(0, epochNs).toString();
     }
 }

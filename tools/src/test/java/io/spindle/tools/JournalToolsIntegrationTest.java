@@ -76,6 +76,29 @@ class JournalToolsIntegrationTest
     }
 
     @Test
+    void shouldPublishPacedFeedThatTheEngineJournalsInFull()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final String output = run("publish", "--aeron-dir", ctx.aeronDirectoryName(), "--rate", "20000",
+                "--count", "30000", "--duration", "30", "--publisher-id", "12", "--first-sequence", "101",
+                "--large-book-every", "100");
+            assertTrue(output.contains("published 30,000 messages"), output);
+            assertTrue(output.contains("sequences 101..30100"), output);
+            assertTrue(output.matches("(?s).*rate +[0-9,]+ msg/s.*"), "progress at least once a second: " + output);
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 30_000,
+                () -> "journalled" + TestEngines.counters(engine));
+            assertEquals(300, engine.counter(SpindleCounter.MESSAGES_REASSEMBLED));
+            assertEquals(0, engine.counter(SpindleCounter.GAPS));
+        }
+
+        final List<String> last = lines(run("tail", "--dir", dir.toString(), "--last", "1"));
+        assertTrue(last.get(0).contains("sequence=30100, "), last.get(0));
+        assertTrue(last.get(0).contains("publisherId=12"), last.get(0));
+    }
+
+    @Test
     void shouldTailAnotherSchemaWithNestedGroups()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir).schema(OrderMessages.SCHEMA);

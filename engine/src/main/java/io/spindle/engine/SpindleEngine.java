@@ -366,19 +366,12 @@ public final class SpindleEngine implements AutoCloseable
 
         static int intProperty(final String name, final int defaultValue)
         {
-            final String value = System.getProperty(name);
-            if (null == value || value.isBlank())
+            final long value = longProperty(name, defaultValue);
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
             {
-                return defaultValue;
+                throw new IllegalArgumentException(name + "=" + value + " is out of range");
             }
-            try
-            {
-                return Integer.parseInt(value.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException(name + "=" + value + " is not a whole number");
-            }
+            return (int)value;
         }
     }
 

@@ -158,28 +158,29 @@ final class MessageFormatter extends AbstractTokenListener
         final int toIndex,
         final int actingVersion)
     {
-        if (fieldToken.version() > actingVersion)
+        if (!isPresent(fieldToken, actingVersion))
         {
             return;
         }
-        name(fieldToken.name());
-        final Token typeToken = tokens.get(fromIndex + 1);
-        final Encoding encoding = typeToken.encoding();
-        final long value = fieldToken.isConstantEncoding() || typeToken.isConstantEncoding() ?
-            Long.MIN_VALUE : enumValue(buffer, bufferIndex, encoding);
+        if (fieldToken.isConstantEncoding())
+        {
+            final String constant = fieldToken.encoding().constValue().toString();
+            quoted(constant.substring(constant.lastIndexOf('.') + 1));
+            return;
+        }
 
-        String label = null;
+        final long value = enumValue(buffer, bufferIndex, tokens.get(fromIndex).encoding());
+        String label = "UNKNOWN(" + value + ")";
         for (int i = fromIndex + 1; i < toIndex; i++)
         {
             final Token valid = tokens.get(i);
-            if (valid.signal() == Signal.VALID_VALUE && (Long.MIN_VALUE == value ||
-                valid.encoding().constValue().longValue() == value))
+            if (valid.signal() == Signal.VALID_VALUE && valid.encoding().constValue().longValue() == value)
             {
                 label = valid.name();
                 break;
             }
         }
-        quoted(null == label ? "UNKNOWN(" + value + ")" : label);
+        quoted(label);
     }
 
     public void onBitSet(
@@ -191,12 +192,11 @@ final class MessageFormatter extends AbstractTokenListener
         final int toIndex,
         final int actingVersion)
     {
-        if (fieldToken.version() > actingVersion)
+        if (!isPresent(fieldToken, actingVersion))
         {
             return;
         }
-        name(fieldToken.name());
-        final long bits = enumValue(buffer, bufferIndex, tokens.get(fromIndex + 1).encoding());
+        final long bits = enumValue(buffer, bufferIndex, tokens.get(fromIndex).encoding());
         final StringBuilder choices = new StringBuilder();
         for (int i = fromIndex + 1; i < toIndex; i++)
         {
@@ -323,6 +323,19 @@ final class MessageFormatter extends AbstractTokenListener
             }
             out.append(']');
         }
+    }
+
+    /**
+     * Whether a field is in a message of this version; if so, its name is written.
+     */
+    private boolean isPresent(final Token fieldToken, final int actingVersion)
+    {
+        if (fieldToken.version() > actingVersion)
+        {
+            return false;
+        }
+        name(fieldToken.name());
+        return true;
     }
 
     private static long enumValue(final DirectBuffer buffer, final int index, final Encoding encoding)

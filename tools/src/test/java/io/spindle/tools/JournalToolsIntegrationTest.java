@@ -99,6 +99,27 @@ class JournalToolsIntegrationTest
     }
 
     @Test
+    void shouldTailMessageOfOlderVersionWithoutFieldsAddedSince()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final ExclusivePublication publication = ctx.aeron().addExclusivePublication("aeron:ipc", 1001);
+            TestEngines.await(10_000, publication::isConnected, "connected");
+            final int length = TestMessages.quote(buffer, 0, 3, 1);
+            buffer.putShort(0, (short)(length - 8 - 1));
+            buffer.putShort(6, (short)1);
+            offer(publication, length - 1);
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 1, "journalled");
+        }
+
+        final String text = run("tail", "--dir", dir.toString());
+        assertTrue(text.contains("askQuantity=200}"), "version 1 quote has no quoteCondition: " + text);
+        final String json = run("tail", "--dir", dir.toString(), "--json");
+        assertTrue(json.contains("\"version\":1,") && json.contains("\"askQuantity\":200}}"), json);
+    }
+
+    @Test
     void shouldTailAnotherSchemaWithNestedGroups()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir).schema(OrderMessages.SCHEMA);

@@ -17,7 +17,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -333,6 +332,24 @@ public final class SpindleEngine implements AutoCloseable
         public static final String IDLE_STRATEGY_DEFAULT = "busy-spin";
 
         /**
+         * Idle strategy of the embedded media driver's one (SHARED) thread.
+         */
+        public static final String DRIVER_IDLE_STRATEGY_PROP_NAME = "spindle.driver.idle.strategy";
+
+        /**
+         * Default for an IPC channel: sleep 1 ms between duty cycles. Over IPC the driver is off the data path; it
+         * only advances publication limits, and the term window leaves ample room. A backing-off driver finds that
+         * bookkeeping to do on nearly every cycle at a steady feed rate, so it spins and yields and becomes a third
+         * busy thread on a 2-core machine, which costs the ingest agent milliseconds at a time.
+         */
+        public static final String DRIVER_IDLE_STRATEGY_IPC_DEFAULT = "sleeping";
+
+        /**
+         * Default for a UDP channel, where the driver thread does receive the data: back off.
+         */
+        public static final String DRIVER_IDLE_STRATEGY_UDP_DEFAULT = "backoff";
+
+        /**
          * Highest latency the histograms track, in ns; longer values are clamped and counted.
          */
         public static final long HIGHEST_TRACKABLE_LATENCY_NS = 60_000_000_000L;
@@ -405,12 +422,15 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.intProperty(Configuration.MAX_PUBLISHERS_PROP_NAME, Configuration.MAX_PUBLISHERS_DEFAULT);
         private String idleStrategyName =
             Configuration.property(Configuration.IDLE_STRATEGY_PROP_NAME, Configuration.IDLE_STRATEGY_DEFAULT);
+        private String driverIdleStrategyName =
+            Configuration.property(Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, null);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
         private boolean isConcluded;
         private boolean isDriverEmbedded;
         private IdleStrategy idleStrategy;
+        private IdleStrategy driverIdleStrategy;
         private RollCycle rollCycle;
         private SchemaValidator validator;
         private CountersFile countersFile;
@@ -462,9 +482,10 @@ public final class SpindleEngine implements AutoCloseable
                     " must be a power of two of at least 1 MiB");
             }
 
+            final boolean isIpc;
             try
             {
-                ChannelUri.parse(channel);
+                isIpc = ChannelUri.parse(channel).isIpc();
             }
             catch (final RuntimeException ex)
             {
@@ -472,17 +493,16 @@ public final class SpindleEngine implements AutoCloseable
                     Configuration.CHANNEL_PROP_NAME + "=" + channel + " is not an Aeron channel: " + ex.getMessage());
             }
 
-            try
+            if (null == driverIdleStrategyName)
             {
-                idleStrategy = IdleStrategies.byName(idleStrategyName);
-                rollCycle = Journals.rollCycle(rollCycleName);
+                driverIdleStrategyName = isIpc ?
+                    Configuration.DRIVER_IDLE_STRATEGY_IPC_DEFAULT : Configuration.DRIVER_IDLE_STRATEGY_UDP_DEFAULT;
             }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException(
-                    (null == idleStrategy ? Configuration.IDLE_STRATEGY_PROP_NAME :
-                    Configuration.ROLL_CYCLE_PROP_NAME) + ": " + ex.getMessage());
-            }
+            idleStrategy = setting(
+                Configuration.IDLE_STRATEGY_PROP_NAME, () -> IdleStrategies.byName(idleStrategyName));
+            driverIdleStrategy = setting(
+                Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, () -> IdleStrategies.byName(driverIdleStrategyName));
+            rollCycle = setting(Configuration.ROLL_CYCLE_PROP_NAME, () -> Journals.rollCycle(rollCycleName));
 
             final Ir ir;
             try
@@ -556,7 +576,7 @@ public final class SpindleEngine implements AutoCloseable
                 mediaDriver = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(aeronDirectoryName)
                     .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .sharedIdleStrategy(driverIdleStrategy)
                     .asyncExecutorEnabled(false)
                     .dirDeleteOnStart(false)
                     .dirDeleteOnShutdown(true)
@@ -584,6 +604,18 @@ public final class SpindleEngine implements AutoCloseable
                 return new JournalWriter(Path.of(path), rollCycle, journalBlockSize);
             }
             catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException(propertyName + ": " + ex.getMessage(), ex);
+            }
+        }
+
+        private static <T> T setting(final String propertyName, final java.util.function.Supplier<T> parser)
+        {
+            try
+            {
+                return parser.get();
+            }
+            catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException(propertyName + ": " + ex.getMessage(), ex);
             }
@@ -907,6 +939,19 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * Set the embedded media driver's idle strategy by name; by default {@code sleeping} for IPC and
+         * {@code backoff} for UDP.
+         *
+         * @param driverIdleStrategyName busy-spin, noop, yielding, backoff, sleeping or sleeping:&lt;ns&gt;.
+         * @return this for a fluent API.
+         */
+        public Context driverIdleStrategy(final String driverIdleStrategyName)
+        {
+            this.driverIdleStrategyName = driverIdleStrategyName;
+            return this;
+        }
+
+        /**
          * Ingest agent's idle strategy.
          *
          * @return the strategy, known once concluded.
@@ -1037,7 +1082,8 @@ public final class SpindleEngine implements AutoCloseable
         {
             return "dir=" + dir + " journal=" + journalDir + " rejects=" + rejectJournalDir + " channel=" + channel +
                 " stream=" + streamId + " schema=" + schema + " aeronDir=" + aeronDirectoryName +
-                (isDriverEmbedded ? " (embedded driver)" : " (external driver)") + " idle=" + idleStrategyName;
+                (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
+                " idle=" + idleStrategyName;
         }
     }
 }

@@ -96,6 +96,8 @@ final class DemoCommand implements Callable<Integer>
         final long gaps;
         final long reassembled;
         final long backPressured;
+        final Histogram stalls;
+        final long stalledNs;
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.printf("Spindle demo: engine in %s, embedded media driver in %s%n", dir, ctx.aeronDirectoryName());
@@ -139,6 +141,8 @@ final class DemoCommand implements Callable<Integer>
                     rate, Long.MAX_VALUE, PublishCommand.secondsToNanos(durationSeconds), () -> true);
                 publishSeconds = publisher.elapsedNs() / 1e9;
                 backPressured = publisher.backPressured();
+                stalls = publisher.stalls();
+                stalledNs = publisher.stalledNs();
 
                 final long drainDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (engine.counter(SpindleCounter.MESSAGES_RECEIVED) < published &&
@@ -171,8 +175,11 @@ final class DemoCommand implements Callable<Integer>
             printLatency(out, "after warm-up", latency);
         }
         printLatency(out, "first " + WARM_UP_SECONDS + " s", warmUp);
-        out.println("  The first seconds include JIT compilation; on a shared 2-core machine the tail (p99 and");
-        out.println("  beyond) mostly measures the machine's own stalls (see the per-second lines above).");
+        out.printf("  machine jitter in the same run: the publisher's spinning thread was stalled %,d times " +
+            "(>= 10 us), %.2f%% of the time, p99 %,d ns, max %,d ns%n", stalls.getTotalCount(),
+            100.0 * stalledNs / (publishSeconds * 1e9), stalls.getValueAtPercentile(99), stalls.getMaxValue());
+        out.println("  The first seconds include JIT compilation. Where the latency tail is no worse than the");
+        out.println("  machine's own stalls, it is the machine that it measures.");
         out.println();
 
         final Path journal = Path.of(ctx.journalDir());

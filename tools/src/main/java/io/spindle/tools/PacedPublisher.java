@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.aeron.Publication;
 import io.spindle.codecs.FeedMix;
+import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -15,7 +16,8 @@ import org.agrona.concurrent.NanoClock;
  * overdue messages as fast as it can, and each carries the time it should have gone, so the stall shows up as
  * latency of every message held up behind it: no coordinated omission.
  * <p>
- * Back-pressure and not-connected are counted and retried; nothing is dropped. Reports progress once a second.
+ * Back-pressure and not-connected are counted and retried; nothing is dropped. Reports progress once a second, and
+ * records its own stalls (gaps between turns of the loop) as the same-run measure of the machine's jitter.
  * The send loop allocates nothing per message; the progress line is built once a second.
  */
 final class PacedPublisher
@@ -23,10 +25,17 @@ final class PacedPublisher
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long NOT_CONNECTED_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
+    /**
+     * A gap this long between two turns of the send loop is a stall of the thread, not work.
+     */
+    static final long STALL_THRESHOLD_NS = TimeUnit.MICROSECONDS.toNanos(10);
+
     private final FeedMix feed;
     private final NanoClock clock;
     private final PrintWriter progress;
     private final Supplier<String> progressSuffix;
+    private final Histogram stalls = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private long stalledNs;
     private long backPressured;
     private long notConnected;
     private long elapsedNs;
@@ -63,7 +72,14 @@ final class PacedPublisher
 
         while (feed.count() < count && nowNs - endNs < 0)
         {
+            final long previousNs = nowNs;
             nowNs = clock.nanoTime();
+            final long gapNs = nowNs - previousNs;
+            if (gapNs >= STALL_THRESHOLD_NS)
+            {
+                stalls.recordValue(Math.min(gapNs, stalls.getHighestTrackableValue()));
+                stalledNs += gapNs;
+            }
             if (nowNs - dueNs >= 0)
             {
                 final long result = feed.sendNext(intervalNs > 0 ? dueNs : nowNs);
@@ -128,5 +144,26 @@ final class PacedPublisher
     long elapsedNs()
     {
         return elapsedNs;
+    }
+
+    /**
+     * The machine's jitter, as this spinning thread saw it in the same run: every gap of at least
+     * {@link #STALL_THRESHOLD_NS} between two turns of the send loop (a turn takes well under a microsecond).
+     *
+     * @return stall durations in ns.
+     */
+    Histogram stalls()
+    {
+        return stalls;
+    }
+
+    /**
+     * Total time the send loop was stalled.
+     *
+     * @return ns stalled.
+     */
+    long stalledNs()
+    {
+        return stalledNs;
     }
 }

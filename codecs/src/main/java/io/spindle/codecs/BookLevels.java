@@ -11,6 +11,11 @@ import io.spindle.codecs.feed.UpdateAction;
  */
 public final class BookLevels
 {
+    /**
+     * Most levels one book update can carry: the group count's limit (uint16, less its null value).
+     */
+    public static final int MAX_LEVELS = 65_534;
+
     private final Side[] sides;
     private final UpdateAction[] actions;
     private final long[] prices;
@@ -21,13 +26,13 @@ public final class BookLevels
     /**
      * Create a holder for up to {@code capacity} levels.
      *
-     * @param capacity the most levels one update may carry (at most 65,535, the group's count limit).
+     * @param capacity the most levels one update may carry (at most 65,534, the group's count limit).
      */
     public BookLevels(final int capacity)
     {
-        if (capacity < 0 || capacity > 65_535)
+        if (capacity < 0 || capacity > MAX_LEVELS)
         {
-            throw new IllegalArgumentException("capacity must be in 0..65535: " + capacity);
+            throw new IllegalArgumentException("capacity must be in 0.." + MAX_LEVELS + ": " + capacity);
         }
         sides = new Side[capacity];
         actions = new UpdateAction[capacity];
@@ -64,6 +69,10 @@ public final class BookLevels
         if (count == prices.length)
         {
             throw new IndexOutOfBoundsException("book levels full: capacity=" + prices.length);
+        }
+        if (null == side || null == action)
+        {
+            throw new NullPointerException("side and action are required");
         }
         sides[count] = side;
         actions[count] = action;

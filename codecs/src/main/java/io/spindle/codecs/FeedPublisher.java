@@ -32,7 +32,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * on the same machine): a paced publisher passes its schedule, so a stall shows up as latency of every message
  * held up behind it rather than being hidden (no coordinated omission).
  * <p>
- * One thread; allocates nothing per message.
+ * One thread; allocates nothing per message. If encoding throws (a null enum, a bad symbol range), the claim is
+ * aborted so that the stream is not held up, and the exception goes to the caller.
  */
 public final class FeedPublisher
 {
@@ -160,16 +161,24 @@ public final class FeedPublisher
             return result;
         }
 
-        quoteEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .sequence(lastSequence + 1)
-            .sendTimeNs(sendTimeNs)
-            .publisherId(publisherId)
-            .instrumentId(instrumentId)
-            .bidQuantity(bidQuantity)
-            .askQuantity(askQuantity)
-            .quoteCondition(condition);
-        quoteEncoder.bidPrice().mantissa(bidPrice);
-        quoteEncoder.askPrice().mantissa(askPrice);
+        try
+        {
+            quoteEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .sequence(lastSequence + 1)
+                .sendTimeNs(sendTimeNs)
+                .publisherId(publisherId)
+                .instrumentId(instrumentId)
+                .bidQuantity(bidQuantity)
+                .askQuantity(askQuantity)
+                .quoteCondition(condition);
+            quoteEncoder.bidPrice().mantissa(bidPrice);
+            quoteEncoder.askPrice().mantissa(askPrice);
+        }
+        catch (final Throwable ex)
+        {
+            abort();
+            throw ex;
+        }
 
         return end();
     }
@@ -199,15 +208,23 @@ public final class FeedPublisher
             return result;
         }
 
-        tradeEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .sequence(lastSequence + 1)
-            .sendTimeNs(sendTimeNs)
-            .publisherId(publisherId)
-            .instrumentId(instrumentId)
-            .tradeId(tradeId)
-            .quantity(quantity)
-            .aggressorSide(aggressorSide);
-        tradeEncoder.price().mantissa(price);
+        try
+        {
+            tradeEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .sequence(lastSequence + 1)
+                .sendTimeNs(sendTimeNs)
+                .publisherId(publisherId)
+                .instrumentId(instrumentId)
+                .tradeId(tradeId)
+                .quantity(quantity)
+                .aggressorSide(aggressorSide);
+            tradeEncoder.price().mantissa(price);
+        }
+        catch (final Throwable ex)
+        {
+            abort();
+            throw ex;
+        }
 
         return end();
     }
@@ -229,21 +246,30 @@ public final class FeedPublisher
             return result;
         }
 
-        bookUpdateEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .sequence(lastSequence + 1)
-            .sendTimeNs(sendTimeNs)
-            .publisherId(publisherId)
-            .instrumentId(instrumentId);
-
-        final BookUpdateEncoder.LevelsEncoder levelsEncoder = bookUpdateEncoder.levelsCount(levelCount);
-        for (int i = 0; i < levelCount; i++)
+        try
         {
-            levelsEncoder.next()
-                .side(levels.side(i))
-                .action(levels.action(i))
-                .quantity(levels.quantity(i))
-                .orderCount(levels.orderCount(i))
-                .price().mantissa(levels.price(i));
+            bookUpdateEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .sequence(lastSequence + 1)
+                .sendTimeNs(sendTimeNs)
+                .publisherId(publisherId)
+                .instrumentId(instrumentId);
+
+            final BookUpdateEncoder.LevelsEncoder levelsEncoder = bookUpdateEncoder.levelsCount(levelCount);
+            for (int i = 0; i < levelCount; i++)
+            {
+                levelsEncoder.next()
+                    .side(levels.side(i))
+                    .action(levels.action(i))
+                    .quantity(levels.quantity(i))
+                    .orderCount(levels.orderCount(i))
+                    .price().mantissa(levels.price(i));
+            }
+
+        }
+        catch (final Throwable ex)
+        {
+            abort();
+            throw ex;
         }
 
         return end();
@@ -284,15 +310,23 @@ public final class FeedPublisher
             return result;
         }
 
-        instrumentEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .sequence(lastSequence + 1)
-            .sendTimeNs(sendTimeNs)
-            .publisherId(publisherId)
-            .instrumentId(instrumentId)
-            .securityType(securityType)
-            .lotSize(lotSize)
-            .tickSize().mantissa(tickSize);
-        instrumentEncoder.putSymbol(symbol, symbolOffset, symbolLength);
+        try
+        {
+            instrumentEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .sequence(lastSequence + 1)
+                .sendTimeNs(sendTimeNs)
+                .publisherId(publisherId)
+                .instrumentId(instrumentId)
+                .securityType(securityType)
+                .lotSize(lotSize)
+                .tickSize().mantissa(tickSize);
+            instrumentEncoder.putSymbol(symbol, symbolOffset, symbolLength);
+        }
+        catch (final Throwable ex)
+        {
+            abort();
+            throw ex;
+        }
 
         return end();
     }
@@ -311,10 +345,18 @@ public final class FeedPublisher
             return result;
         }
 
-        heartbeatEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-            .sequence(lastSequence + 1)
-            .sendTimeNs(sendTimeNs)
-            .publisherId(publisherId);
+        try
+        {
+            heartbeatEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .sequence(lastSequence + 1)
+                .sendTimeNs(sendTimeNs)
+                .publisherId(publisherId);
+        }
+        catch (final Throwable ex)
+        {
+            abort();
+            throw ex;
+        }
 
         return end();
     }
@@ -348,6 +390,15 @@ public final class FeedPublisher
         length = messageLength;
 
         return 0;
+    }
+
+    private void abort()
+    {
+        if (isClaimed)
+        {
+            bufferClaim.abort();
+            isClaimed = false;
+        }
     }
 
     private long end()

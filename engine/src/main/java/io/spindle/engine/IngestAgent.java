@@ -113,6 +113,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.fragmentLimit = fragmentLimit;
         this.maxMessageLength = maxMessageLength;
         this.pendingSendTimesNs = new long[fragmentLimit];
+        this.nowNs = nanoClock.nanoTime();
+        this.retryAfterNs = nowNs;
+        this.nextMaintenanceNs = nowNs;
         this.lastSequenceByPublisherStream = new Long2LongHashMap(maxPublishers * 2, 0.65f, NO_SEQUENCE);
 
         assemblies = new Assembly[reassemblyBuffers];
@@ -212,6 +215,15 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long position = header.position();
         if (assembly.appendedPosition != position)
         {
+            final long startPosition = position - BitUtil.align(header.frameLength(), FrameDescriptor.FRAME_ALIGNMENT);
+            if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 && startPosition != assembly.appendedPosition)
+            {
+                // Not the fragment that follows the ones held: the message it belonged to is broken.
+                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), assembly.buffer, 0, assembly.length, header);
+                assembly.release();
+                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), buffer, offset, length, header);
+                return Action.CONTINUE;
+            }
             assembly.append(buffer, offset, length, position);
         }
 
@@ -257,8 +269,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        final int reason = length > maxMessageLength ?
-            RejectReason.TOO_LONG.value() : validator.validate(buffer, offset, length);
+        if (length > maxMessageLength)
+        {
+            rejectFragment(RejectReason.TOO_LONG.value(), buffer, offset, length, header);
+            return Action.CONTINUE;
+        }
+
+        final int reason = validator.validate(buffer, offset, length);
         if (RejectReasons.VALID != reason)
         {
             receivedCount++;
@@ -270,7 +287,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         long key = 0;
         long sequence = NO_SEQUENCE;
         int publisherId = 0;
-        if (validator.hasSequence())
+        if (validator.hasSequence() && NO_SEQUENCE != validator.sequence(buffer, offset))
         {
             publisherId = validator.publisherId(buffer, offset);
             sequence = validator.sequence(buffer, offset);
@@ -346,7 +363,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         gaps.incrementRelease();
-        messagesMissing.getAndAddRelease(sequence - lastSequence - 1);
+        final long missing = sequence - lastSequence - 1;
+        messagesMissing.getAndAddRelease(missing > 0 ? missing : Long.MAX_VALUE);
         // The gap is journalled: if the message itself fails to append and is retried, it must not be found again.
         lastSequenceByPublisherStream.put(key, sequence - 1);
         return true;

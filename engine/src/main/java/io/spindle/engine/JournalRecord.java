@@ -15,6 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class JournalRecord
 {
+    private static final UnsafeBuffer EMPTY_HEADER = new UnsafeBuffer(new byte[RecordHeaderDecoder.ENCODED_LENGTH]);
+
     private final UnsafeBuffer headerBuffer = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer messageBuffer = new UnsafeBuffer(0, 0);
     private final RecordHeaderDecoder header = new RecordHeaderDecoder();
@@ -37,7 +39,8 @@ public final class JournalRecord
         }
         else
         {
-            headerBuffer.wrap(address, Math.max(documentLength, 0));
+            // Too short for a record header: read one of zeros, so that the record shows as damaged.
+            header.wrap(EMPTY_HEADER, 0);
             messageBuffer.wrap(address, 0);
         }
     }
@@ -60,7 +63,7 @@ public final class JournalRecord
      */
     public boolean isIntact()
     {
-        return documentLength >= RecordHeaderDecoder.ENCODED_LENGTH &&
+        return documentLength > RecordHeaderDecoder.ENCODED_LENGTH &&
             documentLength - RecordHeaderDecoder.ENCODED_LENGTH == header.length() &&
             Checksums.crc32c(messageBuffer, 0, header.length()) == header.checksum();
     }

@@ -54,7 +54,15 @@ public final class JournalWriter implements AutoCloseable
     public JournalWriter(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
         queue = Journals.openForWrite(dir, rollCycle, blockSize);
-        appender = queue.createAppender();
+        try
+        {
+            appender = queue.createAppender();
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.spindle.codecs.journal.RejectReason;
 import org.agrona.DirectBuffer;
+import uk.co.real_logic.sbe.PrimitiveType;
 import uk.co.real_logic.sbe.ir.HeaderStructure;
 import uk.co.real_logic.sbe.ir.Ir;
 import uk.co.real_logic.sbe.ir.Signal;
@@ -149,12 +150,12 @@ public final class SchemaValidator
         {
             return RejectReason.UNKNOWN_SCHEMA.value();
         }
-        if (lastVersion > schemaVersion)
+        if (lastVersion > schemaVersion || lastVersion < 0)
         {
             return RejectReason.UNSUPPORTED_VERSION.value();
         }
 
-        final MessageSpec message = lastTemplateId < messageByTemplateId.length ?
+        final MessageSpec message = lastTemplateId >= 0 && lastTemplateId < messageByTemplateId.length ?
             messageByTemplateId[lastTemplateId] : null;
         if (null == message)
         {
@@ -391,7 +392,9 @@ public final class SchemaValidator
                         minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
                     }
                     if (type.signal() == Signal.ENCODING && !type.isConstantEncoding() &&
-                        type.encoding().primitiveType().size() >= 4 && type.arrayLength() == 1)
+                        type.arrayLength() == 1 && isWideInteger(type.encoding().primitiveType()) &&
+                        (SEQUENCE_FIELD.equals(token.name()) || PUBLISHER_ID_FIELD.equals(token.name()) ||
+                        SEND_TIME_FIELD.equals(token.name())))
                     {
                         final FieldReader reader =
                             new FieldReader(token.offset(), type.encoding().primitiveType(), byteOrder);
@@ -490,6 +493,12 @@ public final class SchemaValidator
             return spec;
         }
 
+        private static boolean isWideInteger(final PrimitiveType type)
+        {
+            return type == PrimitiveType.INT32 || type == PrimitiveType.UINT32 ||
+                type == PrimitiveType.INT64 || type == PrimitiveType.UINT64;
+        }
+
         boolean hasSequence(final int version)
         {
             return null != sequence && null != publisherId &&
@@ -549,7 +558,7 @@ public final class SchemaValidator
 
                 if (group.isFlat)
                 {
-                    if (entryLength * count > end - position)
+                    if (entryLength > 0 && count > (end - position) / entryLength)
                     {
                         return -RejectReason.GROUP_OVERRUN.value();
                     }
@@ -563,10 +572,15 @@ public final class SchemaValidator
                         {
                             return -RejectReason.GROUP_OVERRUN.value();
                         }
+                        final long entryStart = position;
                         position = group.walkRepeating(buffer, position + entryLength, end, version);
                         if (position < 0)
                         {
                             return position;
+                        }
+                        if (position == entryStart)
+                        {
+                            break;  // entries of this version hold nothing: the rest are the same, and empty
                         }
                     }
                 }

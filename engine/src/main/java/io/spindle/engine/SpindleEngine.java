@@ -88,7 +88,7 @@ public final class SpindleEngine implements AutoCloseable
             AgentRunner.startOnThread(engine.runner);
             return engine;
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
             CloseHelper.quietClose(ctx);
             throw ex;
@@ -179,8 +179,9 @@ public final class SpindleEngine implements AutoCloseable
     public static void main(final String[] args)
     {
         SystemUtil.loadPropertiesFiles(args);
-        try (SpindleEngine engine = launch(new Context());
-            ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        // The barrier is closed last: on SIGTERM the JVM's shutdown waits for that, so the engine closes first.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            SpindleEngine engine = launch(new Context()))
         {
             System.out.println("spindle engine: " + engine.context());
             barrier.await();
@@ -398,6 +399,12 @@ public final class SpindleEngine implements AutoCloseable
      */
     public static final class Context implements AutoCloseable
     {
+        /**
+         * File in the engine directory that the running engine holds locked, so that a second engine there fails
+         * at start instead of replacing the first one's counters and error log.
+         */
+        public static final String LOCK_FILENAME = "engine.lock";
+
         private String dir = Configuration.property(Configuration.DIR_PROP_NAME, Configuration.DIR_DEFAULT);
         private String journalDir = Configuration.property(Configuration.JOURNAL_DIR_PROP_NAME, null);
         private String rejectJournalDir = Configuration.property(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, null);
@@ -443,6 +450,8 @@ public final class SpindleEngine implements AutoCloseable
         private Aeron aeron;
         private JournalWriter journal;
         private JournalWriter rejectJournal;
+        private java.nio.channels.FileChannel lockChannel;
+        private java.nio.channels.FileLock lock;
 
         /**
          * Check every setting and allocate what the engine needs. Called by {@link SpindleEngine#launch}.
@@ -462,7 +471,7 @@ public final class SpindleEngine implements AutoCloseable
                 concludeSettings();
                 concludeResources();
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
                 close();
                 throw ex;
@@ -552,6 +561,7 @@ public final class SpindleEngine implements AutoCloseable
                 throw new IllegalArgumentException(Configuration.DIR_PROP_NAME + "=" + dir + " is not writable");
             }
 
+            lockEngineDir(engineDir);
             countersFile = CountersFile.create(engineDir, epochClock.time());
             counters = countersFile.allocateCounters();
             errorLogFile = ErrorLogFile.create(engineDir);
@@ -597,6 +607,25 @@ public final class SpindleEngine implements AutoCloseable
             }
         }
 
+        private void lockEngineDir(final File engineDir)
+        {
+            try
+            {
+                lockChannel = java.nio.channels.FileChannel.open(new File(engineDir, LOCK_FILENAME).toPath(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                lock = lockChannel.tryLock();
+            }
+            catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException ex)
+            {
+                lock = null;
+            }
+            if (null == lock)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.DIR_PROP_NAME + "=" + dir + " is in use by another running engine");
+            }
+        }
+
         private JournalWriter openJournal(final String propertyName, final String path)
         {
             try
@@ -634,7 +663,8 @@ public final class SpindleEngine implements AutoCloseable
          */
         public void close()
         {
-            CloseHelper.closeAll(aeron, mediaDriver, journal, rejectJournal, errorLogFile, countersFile);
+            CloseHelper.closeAll(
+                aeron, mediaDriver, journal, rejectJournal, errorLogFile, countersFile, lock, lockChannel);
         }
 
         /**

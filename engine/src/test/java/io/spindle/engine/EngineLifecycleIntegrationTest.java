@@ -168,6 +168,20 @@ class EngineLifecycleIntegrationTest
             TestEngines.context(dir).aeronDirectoryName(dir.resolve("no-driver").toString()), "spindle.aeron.dir");
     }
 
+    @Test
+    void shouldRefuseSecondEngineInTheSameDirectory()
+    {
+        try (SpindleEngine first = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            assertStartFails(TestEngines.context(dir), "spindle.dir");
+            assertEquals(0, first.counter(SpindleCounter.ERRORS), "the running engine's files are untouched");
+        }
+        try (SpindleEngine again = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            assertEquals(0, again.counter(SpindleCounter.MESSAGES_RECEIVED), "closing released the directory");
+        }
+    }
+
     private static void assertStartFails(final SpindleEngine.Context ctx, final String setting)
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->

@@ -1,5 +1,8 @@
 package io.spindle.engine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.spindle.codecs.feed.InstrumentDefinitionEncoder;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.journal.RejectReason;
@@ -206,6 +209,28 @@ class SchemaValidatorTest
 
         final int feedLength = TestMessages.heartbeat(buffer, 0, 1, 1);
         assertEquals(RejectReason.UNKNOWN_SCHEMA.value(), orders.validate(buffer, 0, feedLength));
+    }
+
+    @Test
+    void shouldBuildTablesForSchemaWithFloatingPointFields(@org.junit.jupiter.api.io.TempDir final Path dir)
+        throws Exception
+    {
+        final Path schema = dir.resolve("floats.xml");
+        Files.writeString(schema, String.join("\n",
+            "<sbe:messageSchema xmlns:sbe=\"http://fixprotocol.io/2016/sbe\" package=\"t\" id=\"7\" version=\"0\">",
+            "<types><composite name=\"messageHeader\"><type name=\"blockLength\" primitiveType=\"uint16\"/>",
+            "<type name=\"templateId\" primitiveType=\"uint16\"/><type name=\"schemaId\" primitiveType=\"uint16\"/>",
+            "<type name=\"version\" primitiveType=\"uint16\"/></composite></types>",
+            "<sbe:message name=\"Tick\" id=\"1\"><field name=\"price\" id=\"1\" type=\"double\"/>",
+            "<field name=\"size\" id=\"2\" type=\"float\"/><field name=\"sequence\" id=\"3\" type=\"int64\"/>",
+            "</sbe:message></sbe:messageSchema>"));
+        final SchemaValidator ticks = new SchemaValidator(Schemas.loadIr(schema.toString()));
+        buffer.putShort(0, (short)20);
+        buffer.putShort(2, (short)1);
+        buffer.putShort(4, (short)7);
+        buffer.putShort(6, (short)0);
+        assertEquals(RejectReasons.VALID, ticks.validate(buffer, 0, HEADER_LENGTH + 20));
+        assertFalse(ticks.hasSequence(), "a sequence without a publisherId is not sequenced");
     }
 
     @Test

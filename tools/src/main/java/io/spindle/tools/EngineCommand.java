@@ -100,8 +100,9 @@ final class EngineCommand implements Callable<Integer>
         }
 
         final PrintWriter out = spec.commandLine().getOut();
-        try (SpindleEngine engine = SpindleEngine.launch(ctx);
-            ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        // The barrier is closed last: on SIGTERM the JVM's shutdown waits for that, so the engine closes first.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.println("spindle engine running: " + ctx);
             out.println("watch it with: scripts/spindle stat --dir " + ctx.dir() + " --watch");

@@ -511,7 +511,19 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         return null;
     }
 
-    private static long publisherStreamKey(final int publisherId, final int streamId)
+    /**
+     * Start from the last sequences already in the journal, before the agent runs.
+     *
+     * @param lastSequences by {@link #publisherStreamKey}, as {@link SequenceRecovery} reads them.
+     * @return the number of publisher and stream pairs taken.
+     */
+    int resumeSequences(final Long2LongHashMap lastSequences)
+    {
+        lastSequences.forEachLong(lastSequenceByPublisherStream::put);
+        return lastSequences.size();
+    }
+
+    static long publisherStreamKey(final int publisherId, final int streamId)
     {
         return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
     }

@@ -34,7 +34,8 @@ import uk.co.real_logic.sbe.ir.Ir;
  * {@link #launch(Context)} starts an embedded media driver (unless an external one is named), the ingest agent on its
  * own thread, and the engine's counters and error log in its directory. {@link #close()} stops polling, and since
  * every message taken is journalled before the next is polled, everything taken is in the journal when it returns.
- * A restarted engine appends to the same journal.
+ * A restarted engine appends to the same journal, and reads it first to resume each publisher's sequence where it
+ * stopped.
  */
 public final class SpindleEngine implements AutoCloseable
 {
@@ -42,6 +43,7 @@ public final class SpindleEngine implements AutoCloseable
     private final Subscription subscription;
     private final IngestAgent agent;
     private final AgentRunner runner;
+    private final int resumedPublishers;
     private volatile boolean isClosed;
 
     private SpindleEngine(final Context ctx)
@@ -70,6 +72,8 @@ public final class SpindleEngine implements AutoCloseable
             ctx.reassemblyBuffers(),
             ctx.fragmentLimit(),
             ctx.maxPublishers());
+        resumedPublishers = agent.resumeSequences(
+            SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
     }
 
@@ -103,6 +107,16 @@ public final class SpindleEngine implements AutoCloseable
     public Context context()
     {
         return ctx;
+    }
+
+    /**
+     * How many publisher and stream pairs this engine resumed from the journal it appends to.
+     *
+     * @return the number of pairs whose last sequence was recovered at start.
+     */
+    public int resumedPublishers()
+    {
+        return resumedPublishers;
     }
 
     /**

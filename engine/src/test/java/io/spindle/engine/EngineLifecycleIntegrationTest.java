@@ -123,6 +123,43 @@ class EngineLifecycleIntegrationTest
     }
 
     @Test
+    void shouldResumeEachPublishersSequenceFromTheJournalAfterRestart()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            assertEquals(0, engine.resumedPublishers());
+            sendHeartbeats(engine, buffer, 9, 1, 2, 3);
+            sendHeartbeats(engine, buffer, 10, 50);
+            TestEngines.await(5_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 4, "journalled");
+        }
+
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            assertEquals(2, engine.resumedPublishers());
+            sendHeartbeats(engine, buffer, 9, 3, 4, 6);
+            sendHeartbeats(engine, buffer, 10, 50, 51);
+            TestEngines.await(5_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == 5, "received");
+            assertEquals(2, engine.counter(SpindleCounter.DUPLICATES), "3 of 9 and 50 of 10 were journalled before");
+            assertEquals(1, engine.counter(SpindleCounter.GAPS), "5 of 9 never came");
+            assertEquals(3, engine.counter(SpindleCounter.MESSAGES_JOURNALLED));
+        }
+    }
+
+    private static void sendHeartbeats(
+        final SpindleEngine engine, final UnsafeBuffer buffer, final int publisherId, final long... sequences)
+    {
+        final ExclusivePublication publication =
+            engine.context().aeron().addExclusivePublication("aeron:ipc", engine.context().streamId());
+        TestEngines.await(10_000, publication::isConnected, "connected");
+        for (final long sequence : sequences)
+        {
+            final int length = TestMessages.heartbeat(buffer, 0, publisherId, sequence);
+            TestEngines.await(5_000, () -> publication.offer(buffer, 0, length) > 0, "offer");
+        }
+    }
+
+    @Test
     void shouldIngestAndJournalAnotherSchema()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);

@@ -105,6 +105,8 @@ final class EngineCommand implements Callable<Integer>
             SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.println("spindle engine running: " + ctx);
+            out.println("resumed the sequences of " + engine.resumedPublishers() + " publisher/stream pair(s) " +
+                "from the journal");
             out.println("watch it with: scripts/spindle stat --dir " + ctx.dir() + " --watch");
             out.flush();
             barrier.await();

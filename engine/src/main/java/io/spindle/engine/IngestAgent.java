@@ -21,9 +21,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * against the schema, checks sequences per publisher and stream, and journals it, or journals a reject.
  * <p>
  * Each duty cycle reads the clock once for the ingest time of everything it takes, polls up to the fragment limit,
- * then reads the clock again to record send→journalled latency of the messages it journalled. Bad input is counted
- * and journalled as a reject, never thrown. If the journal cannot take a message the fragment is left in Aeron
- * (publishers see back-pressure) and retried a millisecond later; nothing taken is lost.
+ * then reads the clock again to record, per {@link LatencyStage}, the latency of the messages it journalled.
+ * Bad input is counted and journalled as a reject, never thrown. If the journal cannot take a message the fragment
+ * is left in Aeron (publishers see back-pressure) and retried a millisecond later; nothing taken is lost.
  * <p>
  * Runs on one thread; allocates nothing per message once constructed.
  */
@@ -39,7 +39,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final JournalWriter rejectJournal;
     private final NanoClock nanoClock;
     private final ErrorHandler errorHandler;
-    private final SingleWriterRecorder latencyRecorder;
+    private final SingleWriterRecorder sendToReceived;
+    private final SingleWriterRecorder receivedToJournalled;
+    private final SingleWriterRecorder sendToJournalled;
     private final long highestTrackableLatencyNs;
     private final int fragmentLimit;
     private final int maxMessageLength;
@@ -66,6 +68,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private long nextMaintenanceNs;
     private long retryAfterNs;
     private int pendingCount;
+    private int batchJournalled;
     private long receivedCount;
     private long journalledCount;
     private long journalledBytes;
@@ -82,7 +85,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      * @param counters          the engine's counters, indexed by id.
      * @param nanoClock         for ingest times and latency.
      * @param errorHandler      for unexpected errors, such as a failed journal append.
-     * @param latencyRecorder   of send→journalled latency in ns.
+     * @param latencyRecorders  one per {@link LatencyStage}, in its order, in ns.
      * @param maxMessageLength  longest message accepted, in bytes.
      * @param reassemblyBuffers messages that may be mid-reassembly at once (one per publication).
      * @param fragmentLimit     most fragments taken per duty cycle.
@@ -96,7 +99,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final AtomicCounter[] counters,
         final NanoClock nanoClock,
         final ErrorHandler errorHandler,
-        final SingleWriterRecorder latencyRecorder,
+        final SingleWriterRecorder[] latencyRecorders,
         final int maxMessageLength,
         final int reassemblyBuffers,
         final int fragmentLimit,
@@ -108,8 +111,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.rejectJournal = rejectJournal;
         this.nanoClock = nanoClock;
         this.errorHandler = errorHandler;
-        this.latencyRecorder = latencyRecorder;
-        this.highestTrackableLatencyNs = latencyRecorder.getIntervalHistogram().getHighestTrackableValue();
+        this.sendToReceived = latencyRecorders[LatencyStage.SEND_TO_RECEIVED.ordinal()];
+        this.receivedToJournalled = latencyRecorders[LatencyStage.RECEIVED_TO_JOURNALLED.ordinal()];
+        this.sendToJournalled = latencyRecorders[LatencyStage.SEND_TO_JOURNALLED.ordinal()];
+        this.highestTrackableLatencyNs = sendToJournalled.getIntervalHistogram().getHighestTrackableValue();
         this.fragmentLimit = fragmentLimit;
         this.maxMessageLength = maxMessageLength;
         this.pendingSendTimesNs = new long[fragmentLimit];
@@ -163,6 +168,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         if (nowNs - retryAfterNs >= 0)
         {
             pendingCount = 0;
+            batchJournalled = 0;
             workCount += subscription.controlledPoll(this, fragmentLimit);
             if (workCount > 0)
             {
@@ -332,6 +338,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         receivedCount++;
         journalledCount++;
+        batchJournalled++;
         journalledBytes += length;
         lastJournalIndex = index;
         lastJournalledPosition = header.position();
@@ -440,33 +447,32 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         journalIndex.setRelease(lastJournalIndex);
         journalledPosition.setRelease(lastJournalledPosition);
 
-        final int count = pendingCount;
-        if (count > 0)
+        if (batchJournalled > 0)
         {
             final long journalledNs = nanoClock.nanoTime();
-            for (int i = 0; i < count; i++)
+            receivedToJournalled.recordValueWithCount(clamp(journalledNs - nowNs), batchJournalled);
+            for (int i = 0, count = pendingCount; i < count; i++)
             {
-                recordLatency(journalledNs - pendingSendTimesNs[i]);
+                final long sendTimeNs = pendingSendTimesNs[i];
+                sendToReceived.recordValue(clamp(nowNs - sendTimeNs));
+                sendToJournalled.recordValue(clamp(journalledNs - sendTimeNs));
             }
         }
     }
 
-    private void recordLatency(final long latencyNs)
+    private long clamp(final long latencyNs)
     {
         if (latencyNs < 0)
         {
             latencyOutOfRange.incrementRelease();
-            latencyRecorder.recordValue(0);
+            return 0;
         }
-        else if (latencyNs > highestTrackableLatencyNs)
+        if (latencyNs > highestTrackableLatencyNs)
         {
             latencyOutOfRange.incrementRelease();
-            latencyRecorder.recordValue(highestTrackableLatencyNs);
+            return highestTrackableLatencyNs;
         }
-        else
-        {
-            latencyRecorder.recordValue(latencyNs);
-        }
+        return latencyNs;
     }
 
     private int maintain()

@@ -21,6 +21,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.errors.DistinctErrorLog;
@@ -39,10 +40,13 @@ import uk.co.real_logic.sbe.ir.Ir;
  */
 public final class SpindleEngine implements AutoCloseable
 {
+    private static final long HOUSEKEEPING_SLEEP_MS = 10;
+
     private final Context ctx;
     private final Subscription subscription;
     private final IngestAgent agent;
     private final AgentRunner runner;
+    private final AgentRunner housekeepingRunner;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -67,7 +71,7 @@ public final class SpindleEngine implements AutoCloseable
             ctx.counters(),
             ctx.nanoClock(),
             ctx.errorHandler(),
-            ctx.latencyRecorder(),
+            ctx.latencyRecorders(),
             ctx.maxMessageLength(),
             ctx.reassemblyBuffers(),
             ctx.fragmentLimit(),
@@ -75,6 +79,16 @@ public final class SpindleEngine implements AutoCloseable
         resumedPublishers = agent.resumeSequences(
             SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        housekeepingRunner = new AgentRunner(
+            new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
+            ctx.errorHandler(),
+            null,
+            new HousekeepingAgent(
+                ctx.latencyRecorders(),
+                new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
+                ctx.epochClock(),
+                ctx.latencyIntervalMs(),
+                ctx.latencyListener()));
     }
 
     /**
@@ -90,6 +104,7 @@ public final class SpindleEngine implements AutoCloseable
         {
             final SpindleEngine engine = new SpindleEngine(ctx);
             AgentRunner.startOnThread(engine.runner);
+            AgentRunner.startOnThread(engine.housekeepingRunner);
             return engine;
         }
         catch (final Throwable ex)
@@ -162,7 +177,7 @@ public final class SpindleEngine implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
-            CloseHelper.closeAll(runner, subscription, ctx);
+            CloseHelper.closeAll(runner, housekeepingRunner, subscription, ctx);
         }
     }
 
@@ -365,6 +380,16 @@ public final class SpindleEngine implements AutoCloseable
         public static final String DRIVER_IDLE_STRATEGY_UDP_DEFAULT = "backoff";
 
         /**
+         * Length of an interval of the latency log, in ms.
+         */
+        public static final String LATENCY_INTERVAL_MS_PROP_NAME = "spindle.latency.interval.ms";
+
+        /**
+         * Default latency log interval: a second.
+         */
+        public static final int LATENCY_INTERVAL_MS_DEFAULT = 1000;
+
+        /**
          * Highest latency the histograms track, in ns; longer values are clamped and counted.
          */
         public static final long HIGHEST_TRACKABLE_LATENCY_NS = 60_000_000_000L;
@@ -445,6 +470,9 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.property(Configuration.IDLE_STRATEGY_PROP_NAME, Configuration.IDLE_STRATEGY_DEFAULT);
         private String driverIdleStrategyName =
             Configuration.property(Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, null);
+        private int latencyIntervalMs = Configuration.intProperty(
+            Configuration.LATENCY_INTERVAL_MS_PROP_NAME, Configuration.LATENCY_INTERVAL_MS_DEFAULT);
+        private HousekeepingAgent.IntervalListener latencyListener;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
@@ -459,7 +487,7 @@ public final class SpindleEngine implements AutoCloseable
         private ErrorLogFile errorLogFile;
         private DistinctErrorLog errorLog;
         private ErrorHandler errorHandler;
-        private SingleWriterRecorder latencyRecorder;
+        private SingleWriterRecorder[] latencyRecorders;
         private MediaDriver mediaDriver;
         private Aeron aeron;
         private JournalWriter journal;
@@ -499,6 +527,7 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
+            requirePositive(Configuration.LATENCY_INTERVAL_MS_PROP_NAME, latencyIntervalMs, 1);
             if (journalBlockSize < 1 << 20 || Long.bitCount(journalBlockSize) != 1)
             {
                 throw new IllegalArgumentException(Configuration.BLOCK_SIZE_PROP_NAME + "=" + journalBlockSize +
@@ -590,7 +619,11 @@ public final class SpindleEngine implements AutoCloseable
                     throwable.printStackTrace(System.err);
                 }
             };
-            latencyRecorder = new SingleWriterRecorder(Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+            latencyRecorders = new SingleWriterRecorder[LatencyStage.values().length];
+            for (int i = 0; i < latencyRecorders.length; i++)
+            {
+                latencyRecorders[i] = new SingleWriterRecorder(Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+            }
 
             journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir);
             rejectJournal = openJournal(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, rejectJournalDir);
@@ -1080,13 +1113,58 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
-         * Send→journalled latency, recorded by the ingest agent; read interval histograms from any one other thread.
+         * Latency recorders, one per {@link LatencyStage} in its order, written by the ingest agent and read by the
+         * housekeeping agent (one reader only: take intervals through {@link #latencyListener}).
          *
-         * @return the recorder, once concluded.
+         * @return the recorders, once concluded.
          */
-        public SingleWriterRecorder latencyRecorder()
+        public SingleWriterRecorder[] latencyRecorders()
         {
-            return latencyRecorder;
+            return latencyRecorders;
+        }
+
+        /**
+         * Length of a latency log interval.
+         *
+         * @return interval in ms.
+         */
+        public int latencyIntervalMs()
+        {
+            return latencyIntervalMs;
+        }
+
+        /**
+         * Set the length of a latency log interval.
+         *
+         * @param latencyIntervalMs interval in ms.
+         * @return this for a fluent API.
+         */
+        public Context latencyIntervalMs(final int latencyIntervalMs)
+        {
+            this.latencyIntervalMs = latencyIntervalMs;
+            return this;
+        }
+
+        /**
+         * Listener told of every latency interval as it is logged.
+         *
+         * @return the listener, or null.
+         */
+        public HousekeepingAgent.IntervalListener latencyListener()
+        {
+            return latencyListener;
+        }
+
+        /**
+         * Be told of every latency interval as the housekeeping agent logs it, on its thread.
+         *
+         * @param latencyListener the listener.
+         * @return this for a fluent API.
+         */
+        public Context latencyListener(final HousekeepingAgent.IntervalListener latencyListener)
+        {
+            this.latencyListener = latencyListener;
+            return this;
         }
 
         /**

@@ -89,7 +89,10 @@ class IngestAllocationIntegrationTest
             counters,
             SystemNanoClock.INSTANCE,
             Throwable::printStackTrace,
-            new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+            new SingleWriterRecorder[]{
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) },
             MAX_MESSAGE_LENGTH,
             4,
             16,

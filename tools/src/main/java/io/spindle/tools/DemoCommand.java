@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.FeedMix;
 import io.spindle.codecs.FeedPublisher;
+import io.spindle.engine.HousekeepingAgent;
 import io.spindle.engine.JournalReader;
+import io.spindle.engine.LatencyStage;
 import io.spindle.engine.Schemas;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
@@ -63,6 +65,39 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--idle", description = "Ingest idle strategy (default ${DEFAULT-VALUE}).")
     String idleStrategy = SpindleEngine.Configuration.IDLE_STRATEGY_DEFAULT;
 
+    /**
+     * Collects the engine's send→journalled intervals as the housekeeping agent logs them.
+     */
+    private static final class DemoLatency implements HousekeepingAgent.IntervalListener
+    {
+        final Histogram total = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+        final Histogram warmUp = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+        private volatile long warmUpEndMs = Long.MAX_VALUE;
+        private volatile String latest = "";
+
+        void start(final long warmUpEndMs)
+        {
+            this.warmUpEndMs = warmUpEndMs;
+        }
+
+        String latest()
+        {
+            return latest;
+        }
+
+        public synchronized void onInterval(final LatencyStage stage, final Histogram interval)
+        {
+            if (LatencyStage.SEND_TO_JOURNALLED != stage || warmUpEndMs == Long.MAX_VALUE ||
+                0 == interval.getTotalCount())
+            {
+                return;
+            }
+            (interval.getStartTimeStamp() < warmUpEndMs ? warmUp : total).add(interval);
+            latest = String.format("  latency p50 %,d ns p99 %,d ns",
+                interval.getValueAtPercentile(50), interval.getValueAtPercentile(99));
+        }
+    }
+
     private static void printLatency(final PrintWriter out, final String label, final Histogram histogram)
     {
         out.printf("  %-14s p50 %,9d  p90 %,11d  p99 %,11d  p99.9 %,11d  max %,11d  (%,d messages)%n", label,
@@ -80,15 +115,14 @@ final class DemoCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         IoUtil.delete(new File(dir), true);
 
+        final DemoLatency demoLatency = new DemoLatency();
         final SpindleEngine.Context ctx = new SpindleEngine.Context()
+            .latencyListener(demoLatency)
             .dir(dir)
             .channel("aeron:ipc")
             .idleStrategy(idleStrategy)
             .embeddedAeronDirectoryName(SpindleEngine.Configuration.EMBEDDED_AERON_DIR_DEFAULT + "-demo");
 
-        final Histogram latency;
-        final Histogram total = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
-        final Histogram warmUp = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
         final long published;
         final double publishSeconds;
         final long journalled;
@@ -117,26 +151,12 @@ final class DemoCommand implements Callable<Integer>
                     }
                     Thread.sleep(1);
                 }
-                ctx.latencyRecorder().getIntervalHistogram();
+                demoLatency.start(System.currentTimeMillis() + WARM_UP_SECONDS * 1000L);
 
                 final FeedMix feed = new FeedMix(
                     new FeedPublisher(publication, 1, 16 * 1024), mix, 100, largeBookEvery, 400);
-                final Histogram interval = new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
-                final int[] seconds = new int[1];
-                final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () ->
-                {
-                    ctx.latencyRecorder().getIntervalHistogramInto(interval);
-                    if (++seconds[0] > WARM_UP_SECONDS)
-                    {
-                        total.add(interval);
-                    }
-                    else
-                    {
-                        warmUp.add(interval);
-                    }
-                    return String.format("  latency p50 %,d ns p99 %,d ns",
-                        interval.getValueAtPercentile(50), interval.getValueAtPercentile(99));
-                });
+                final PacedPublisher publisher =
+                    new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, demoLatency::latest);
                 published = publisher.run(
                     rate, Long.MAX_VALUE, PublishCommand.secondsToNanos(durationSeconds), () -> true);
                 publishSeconds = publisher.elapsedNs() / 1e9;
@@ -152,8 +172,6 @@ final class DemoCommand implements Callable<Integer>
                 }
             }
 
-            latency = total;
-            latency.add(ctx.latencyRecorder().getIntervalHistogram());
             journalled = engine.counter(SpindleCounter.MESSAGES_JOURNALLED);
             rejected = engine.counter(SpindleCounter.MESSAGES_REJECTED);
             gaps = engine.counter(SpindleCounter.GAPS);
@@ -170,11 +188,11 @@ final class DemoCommand implements Callable<Integer>
         out.printf("reassembled   %,12d messages longer than one Aeron frame%n", reassembled);
         out.println();
         out.println("send -> journalled latency, ns (intended send time to appended in the journal):");
-        if (latency.getTotalCount() > 0)
+        if (demoLatency.total.getTotalCount() > 0)
         {
-            printLatency(out, "after warm-up", latency);
+            printLatency(out, "after warm-up", demoLatency.total);
         }
-        printLatency(out, "first " + WARM_UP_SECONDS + " s", warmUp);
+        printLatency(out, "first " + WARM_UP_SECONDS + " s", demoLatency.warmUp);
         out.printf("  machine jitter in the same run: the publisher's spinning thread was stalled %,d times " +
             "(>= 10 us), %.2f%% of the time, p99 %,d ns, max %,d ns%n", stalls.getTotalCount(),
             100.0 * stalledNs / (publishSeconds * 1e9), stalls.getValueAtPercentile(99), stalls.getMaxValue());

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         TailCommand.class,
         StatCommand.class,
         ErrorsCommand.class,
+        ReportCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -96,6 +96,12 @@ class JournalToolsIntegrationTest
         final List<String> last = lines(run("tail", "--dir", dir.toString(), "--last", "1"));
         assertTrue(last.get(0).contains("sequence=30100, "), last.get(0));
         assertTrue(last.get(0).contains("publisherId=12"), last.get(0));
+
+        final String report = run("report", "--dir", dir.toString(), "--json");
+        for (final String stage : new String[]{ "send-received", "received-journalled", "send-journalled" })
+        {
+            assertTrue(report.contains("{\"stage\":\"" + stage + "\",\"count\":30000,"), report);
+        }
     }
 
     @Test

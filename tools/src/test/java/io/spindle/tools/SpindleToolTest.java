@@ -23,7 +23,7 @@ class SpindleToolTest
     private final StringWriter err = new StringWriter();
 
     @ParameterizedTest
-    @ValueSource(strings = { "engine", "publish", "tail", "stat", "errors", "demo" })
+    @ValueSource(strings = { "engine", "publish", "tail", "stat", "errors", "report", "demo" })
     void shouldPrintHelpForEveryCommand(final String command)
     {
         assertEquals(0, run(command, "--help"));
@@ -34,7 +34,7 @@ class SpindleToolTest
     void shouldListCommandsInTopLevelHelp()
     {
         assertEquals(0, run("--help"));
-        for (final String command : new String[]{ "engine", "publish", "tail", "stat", "errors", "demo" })
+        for (final String command : new String[]{ "engine", "publish", "tail", "stat", "errors", "report", "demo" })
         {
             assertTrue(out.toString().contains(command), command);
         }

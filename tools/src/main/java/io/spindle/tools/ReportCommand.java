@@ -1,0 +1,166 @@
+package io.spindle.tools;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.spindle.engine.HousekeepingAgent;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spindle report}: the percentiles of latency logs, per stage and per file.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Print the latency percentiles of HdrHistogram interval logs (.hlog), one row per stage (log tag) and file.",
+        "An engine writes latency.hlog in its directory: send-received, received-journalled, send-journalled."
+    })
+final class ReportCommand implements Callable<Integer>
+{
+    private static final double[] PERCENTILES = { 50, 90, 99, 99.9, 99.99 };
+    private static final String UNTAGGED = "untagged";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "HLOG", description = "Latency logs (default <dir>/latency.hlog).")
+    List<File> files = new ArrayList<>();
+
+    @Option(names = "--dir", description = "Engine directory whose latency log to read (default ${DEFAULT-VALUE}).")
+    String dir = EngineDirs.defaultDir();
+
+    @Option(names = "--json", description = "The table as JSON.")
+    boolean isJson;
+
+    public Integer call() throws Exception
+    {
+        if (files.isEmpty())
+        {
+            files.add(new File(dir, HousekeepingAgent.LATENCY_LOG_FILENAME));
+        }
+
+        final Map<File, Map<String, Histogram>> report = new LinkedHashMap<>();
+        for (final File file : files)
+        {
+            report.put(file, read(file));
+        }
+
+        final PrintWriter out = spec.commandLine().getOut();
+        if (isJson)
+        {
+            printJson(out, report);
+        }
+        else
+        {
+            printTable(out, report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Every interval of a log, added up per tag, in the order the tags first appear.
+     *
+     * @param file the log.
+     * @return a histogram per tag.
+     * @throws Exception when the file cannot be read.
+     */
+    static Map<String, Histogram> read(final File file) throws Exception
+    {
+        if (!file.isFile())
+        {
+            throw new IllegalArgumentException("no latency log at " + file);
+        }
+        final Map<String, Histogram> byTag = new LinkedHashMap<>();
+        final HistogramLogReader reader = new HistogramLogReader(file);
+        try
+        {
+            EncodableHistogram interval;
+            while (null != (interval = reader.nextIntervalHistogram()))
+            {
+                if (!(interval instanceof Histogram))
+                {
+                    throw new IllegalArgumentException(file + " holds floating-point histograms, not latencies in ns");
+                }
+                final String tag = null == interval.getTag() ? UNTAGGED : interval.getTag();
+                final Histogram histogram = (Histogram)interval;
+                byTag.computeIfAbsent(tag, (t) -> new Histogram(histogram.getNumberOfSignificantValueDigits()))
+                    .add(histogram);
+            }
+        }
+        finally
+        {
+            reader.close();
+        }
+        return byTag;
+    }
+
+    private static void printTable(final PrintWriter out, final Map<File, Map<String, Histogram>> report)
+    {
+        for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
+        {
+            out.println(file.getKey() + " (ns)");
+            out.printf("  %-22s %12s %11s %11s %11s %11s %11s %13s%n",
+                "stage", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max");
+            for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())
+            {
+                final Histogram histogram = stage.getValue();
+                out.printf("  %-22s %,12d", stage.getKey(), histogram.getTotalCount());
+                for (final double percentile : PERCENTILES)
+                {
+                    out.printf(" %,11d", histogram.getValueAtPercentile(percentile));
+                }
+                out.printf(" %,13d%n", histogram.getMaxValue());
+            }
+        }
+    }
+
+    private static void printJson(final PrintWriter out, final Map<File, Map<String, Histogram>> report)
+    {
+        final StringBuilder json = new StringBuilder("{\"files\":[");
+        boolean isFirstFile = true;
+        for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
+        {
+            json.append(isFirstFile ? "" : ",").append("{\"file\":\"");
+            uk.co.real_logic.sbe.otf.Types.jsonEscape(file.getKey().getPath(), json);
+            json.append("\",\"unit\":\"ns\",\"stages\":[");
+            isFirstFile = false;
+            boolean isFirstStage = true;
+            for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())
+            {
+                final Histogram histogram = stage.getValue();
+                json.append(isFirstStage ? "" : ",").append("{\"stage\":\"").append(stage.getKey())
+                    .append("\",\"count\":").append(histogram.getTotalCount());
+                for (final double percentile : PERCENTILES)
+                {
+                    json.append(",\"p").append(label(percentile)).append("\":")
+                        .append(histogram.getValueAtPercentile(percentile));
+                }
+                json.append(",\"max\":").append(histogram.getMaxValue()).append('}');
+                isFirstStage = false;
+            }
+            json.append("]}");
+        }
+        out.println(json.append("]}"));
+    }
+
+    private static String label(final double percentile)
+    {
+        final String text = percentile == Math.rint(percentile) ? Long.toString((long)percentile) :
+            Double.toString(percentile);
+        return text.replace('.', '_');
+    }
+}

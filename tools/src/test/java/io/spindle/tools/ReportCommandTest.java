@@ -1,0 +1,80 @@
+package io.spindle.tools;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReportKnownPercentilesPerStageAndFile() throws Exception
+    {
+        final File first = writeLog("first.hlog", 1);
+        final File second = writeLog("second.hlog", 10);
+
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, SpindleTool.execute(new PrintWriter(out), new PrintWriter(err), "report", "--json",
+            first.toString(), second.toString()), err.toString());
+
+        final String json = out.toString();
+        assertTrue(json.contains("{\"stage\":\"send-journalled\",\"count\":1000,\"p50\":500223,\"p90\":900095," +
+            "\"p99\":990207,\"p99_9\":999423,\"p99_99\":1000447,\"max\":1000447}"), json);
+        assertTrue(json.contains("{\"stage\":\"send-journalled\",\"count\":1000,\"p50\":5001215,"), json);
+        assertTrue(json.contains("{\"stage\":\"send-received\",\"count\":2,\"p50\":7,"), json);
+
+        final StringWriter table = new StringWriter();
+        assertEquals(0, SpindleTool.execute(new PrintWriter(table), new PrintWriter(err), "report", first.toString()));
+        assertTrue(table.toString().matches(
+            "(?s).*send-journalled +1,000 +500,223 +900,095 +990,207 +999,423 +1,000,447 +1,000,447.*"),
+            table.toString());
+    }
+
+    @Test
+    void shouldSayWhenThereIsNoLog()
+    {
+        final StringWriter err = new StringWriter();
+        assertEquals(1, SpindleTool.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "report",
+            "--dir", dir.toString()));
+        assertTrue(err.toString().contains("no latency log at"), err.toString());
+    }
+
+    private File writeLog(final String name, final long scale) throws Exception
+    {
+        final File file = dir.resolve(name).toFile();
+        final HistogramLogWriter writer = new HistogramLogWriter(file);
+        writer.outputLogFormatVersion();
+        writer.outputLegend();
+        for (int interval = 0; interval < 2; interval++)
+        {
+            final Histogram endToEnd = new Histogram(3);
+            for (long v = 1 + interval * 500L; v <= 500 + interval * 500L; v++)
+            {
+                endToEnd.recordValue(v * 1000 * scale);
+            }
+            endToEnd.setTag("send-journalled");
+            endToEnd.setStartTimeStamp(interval * 1000L);
+            endToEnd.setEndTimeStamp(interval * 1000L + 1000);
+            writer.outputIntervalHistogram(endToEnd);
+
+            final Histogram received = new Histogram(3);
+            received.recordValue(7);
+            received.setTag("send-received");
+            writer.outputIntervalHistogram(received);
+        }
+        writer.close();
+        return file;
+    }
+}

@@ -1,7 +1,13 @@
 package io.spindle.engine;
 
+import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.Deflater;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -14,7 +20,11 @@ import org.agrona.concurrent.EpochClock;
  * of the ingest agent's recorder and writes it, tagged by stage, to the latency log ({@code .hlog}) in the engine
  * directory, then hands it to an optional listener.
  * <p>
- * Runs on its own thread with a sleeping idle strategy; allocates only when it writes an interval.
+ * Runs on its own thread with a sleeping idle strategy. Intervals are written without HdrHistogram's
+ * {@code HistogramLogWriter}, which allocates a buffer the size of the histogram for every interval (about a
+ * megabyte a second for three stages, enough to wake the collector every few seconds and pause the ingest thread):
+ * each interval is compressed and Base64-encoded into buffers allocated once, in the same line format, so the log
+ * reads back with {@code HistogramLogReader}. What remains is the compressor's small object per interval.
  */
 public final class HousekeepingAgent implements Agent
 {
@@ -38,11 +48,18 @@ public final class HousekeepingAgent implements Agent
         void onInterval(LatencyStage stage, Histogram interval);
     }
 
+    private static final byte[] BASE64 =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+
     private final SingleWriterRecorder[] recorders;
     private final Histogram[] intervals;
     private final EpochClock epochClock;
     private final long intervalMs;
-    private final HistogramLogWriter writer;
+    private final PrintStream out;
+    private final ByteBuffer compressed;
+    private final byte[] line;
+    private final byte[][] tags;
+    private final long baseTimeMs;
     private final IntervalListener listener;
     private long nextIntervalMs;
 
@@ -69,7 +86,8 @@ public final class HousekeepingAgent implements Agent
         this.intervals = new Histogram[recorders.length];
         try
         {
-            writer = new HistogramLogWriter(logFile);
+            out = new PrintStream(new BufferedOutputStream(new FileOutputStream(logFile), 64 * 1024), false,
+                StandardCharsets.US_ASCII);
         }
         catch (final FileNotFoundException ex)
         {
@@ -77,15 +95,26 @@ public final class HousekeepingAgent implements Agent
         }
 
         final long nowMs = epochClock.time();
+        final LatencyStage[] stages = LatencyStage.values();
+        tags = new byte[recorders.length][];
+        int capacity = 0;
         for (int i = 0; i < recorders.length; i++)
         {
             intervals[i] = recorders[i].getIntervalHistogram();
+            tags[i] = ("Tag=" + stages[i].tag() + ",").getBytes(StandardCharsets.US_ASCII);
+            capacity = Math.max(capacity, intervals[i].getNeededByteBufferCapacity());
         }
-        writer.outputComment("Spindle latency log: ns per message, one tag per stage");
-        writer.outputLogFormatVersion();
-        writer.outputStartTime(nowMs);
-        writer.setBaseTime(nowMs);
-        writer.outputLegend();
+        compressed = ByteBuffer.allocate(capacity);
+        line = new byte[capacity * 4 / 3 + 256];
+
+        final HistogramLogWriter header = new HistogramLogWriter(out);
+        header.outputComment("Spindle latency log: ns per message, one tag per stage");
+        header.outputLogFormatVersion();
+        header.outputStartTime(nowMs);
+        header.outputBaseTime(nowMs);
+        header.outputLegend();
+        out.flush();
+        baseTimeMs = nowMs;
         nextIntervalMs = nowMs + intervalMs;
     }
 
@@ -118,7 +147,79 @@ public final class HousekeepingAgent implements Agent
     public void onClose()
     {
         logIntervals();
-        writer.close();
+        out.close();
+    }
+
+    private void writeLine(final int stage, final Histogram interval)
+    {
+        compressed.clear();
+        final int compressedLength = interval.encodeIntoCompressedByteBuffer(compressed, Deflater.DEFAULT_COMPRESSION);
+        int position = put(tags[stage], 0);
+        position = putMillisAsSeconds(interval.getStartTimeStamp() - baseTimeMs, position);
+        line[position++] = ',';
+        position = putMillisAsSeconds(interval.getEndTimeStamp() - interval.getStartTimeStamp(), position);
+        line[position++] = ',';
+        position = putMillisAsSeconds(interval.getMaxValue() * 1000, position);
+        line[position++] = ',';
+        position = putBase64(compressed.array(), compressedLength, position);
+        line[position++] = '\n';
+        out.write(line, 0, position);
+        out.flush();
+    }
+
+    private int put(final byte[] bytes, final int position)
+    {
+        System.arraycopy(bytes, 0, line, position, bytes.length);
+        return position + bytes.length;
+    }
+
+    private int putMillisAsSeconds(final long millis, final int position)
+    {
+        int p = putLong(Math.max(0, millis) / 1000, position);
+        final long fraction = Math.max(0, millis) % 1000;
+        line[p++] = '.';
+        line[p++] = (byte)('0' + fraction / 100);
+        line[p++] = (byte)('0' + fraction / 10 % 10);
+        line[p++] = (byte)('0' + fraction % 10);
+        return p;
+    }
+
+    private int putLong(final long value, final int position)
+    {
+        long divisor = 1;
+        while (value / divisor >= 10)
+        {
+            divisor *= 10;
+        }
+        int p = position;
+        for (; divisor > 0; divisor /= 10)
+        {
+            line[p++] = (byte)('0' + value / divisor % 10);
+        }
+        return p;
+    }
+
+    private int putBase64(final byte[] source, final int length, final int position)
+    {
+        int p = position;
+        int i = 0;
+        for (; i + 2 < length; i += 3)
+        {
+            final int bits = (source[i] & 0xFF) << 16 | (source[i + 1] & 0xFF) << 8 | (source[i + 2] & 0xFF);
+            line[p++] = BASE64[bits >>> 18];
+            line[p++] = BASE64[(bits >>> 12) & 0x3F];
+            line[p++] = BASE64[(bits >>> 6) & 0x3F];
+            line[p++] = BASE64[bits & 0x3F];
+        }
+        if (i < length)
+        {
+            final int bits = (source[i] & 0xFF) << 16 | (i + 1 < length ? (source[i + 1] & 0xFF) << 8 : 0);
+            line[p++] = BASE64[bits >>> 18];
+            line[p++] = BASE64[(bits >>> 12) & 0x3F];
+            line[p++] = i + 1 < length ? BASE64[(bits >>> 6) & 0x3F] : (byte)'=';
+            line[p++] = '=';
+        }
+        return p;
     }
 
     private void logIntervals()
@@ -129,7 +230,7 @@ public final class HousekeepingAgent implements Agent
             final Histogram interval = recorders[i].getIntervalHistogram(intervals[i]);
             intervals[i] = interval;
             interval.setTag(stages[i].tag());
-            writer.outputIntervalHistogram(interval);
+            writeLine(i, interval);
             if (null != listener)
             {
                 listener.onInterval(stages[i], interval);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.CloseHelper;
@@ -85,6 +86,38 @@ public final class JournalReader implements AutoCloseable
     public void toEnd()
     {
         tailer.toEnd();
+    }
+
+    /**
+     * Move to the last {@code count} records, so that the next polls read them, oldest first, and then whatever is
+     * appended after them. Walks back from the end, so it costs {@code count} records, not the whole journal.
+     *
+     * @param count how many of the last records to read.
+     */
+    public void toLast(final int count)
+    {
+        tailer.direction(TailerDirection.BACKWARD).toEnd();
+        long firstIndex = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    break;
+                }
+                firstIndex = dc.index();
+            }
+        }
+        tailer.direction(TailerDirection.FORWARD);
+        if (Long.MIN_VALUE == firstIndex)
+        {
+            tailer.toEnd();
+        }
+        else
+        {
+            tailer.moveToIndex(firstIndex);
+        }
     }
 
     /**

@@ -2,8 +2,8 @@ package io.spindle.tools;
 
 import java.io.File;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +54,9 @@ final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--duration", description = "Seconds to publish for (default ${DEFAULT-VALUE}).")
     double durationSeconds = 10;
+
+    @Option(names = "--count", description = "Stop after this many messages, if before --duration.")
+    long count = Long.MAX_VALUE;
 
     @Option(names = "--mix", description = "Weights per message type (default ${DEFAULT-VALUE}).")
     String mix = FeedMix.DEFAULT_MIX;
@@ -108,9 +111,9 @@ final class DemoCommand implements Callable<Integer>
 
     public Integer call() throws InterruptedException
     {
-        if (rate < 0 || durationSeconds <= 0)
+        if (rate < 0 || durationSeconds <= 0 || count <= 0)
         {
-            throw new IllegalArgumentException("--rate must be >= 0 and --duration > 0");
+            throw new IllegalArgumentException("--rate must be >= 0, --duration and --count > 0");
         }
         final PrintWriter out = spec.commandLine().getOut();
         IoUtil.delete(new File(dir), true);
@@ -157,8 +160,12 @@ final class DemoCommand implements Callable<Integer>
                     new FeedPublisher(publication, 1, 16 * 1024), mix, 100, largeBookEvery, 400);
                 final PacedPublisher publisher =
                     new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, demoLatency::latest);
-                published = publisher.run(
-                    rate, Long.MAX_VALUE, PublishCommand.secondsToNanos(durationSeconds), () -> true);
+                out.printf("publishing from JVM uptime %d ms, warm-up until %d ms%n",
+                    ManagementFactory.getRuntimeMXBean().getUptime(),
+                    ManagementFactory.getRuntimeMXBean().getUptime() + WARM_UP_SECONDS * 1000L);
+                out.flush();
+                published = publisher.run(rate, count, PublishCommand.secondsToNanos(durationSeconds), () -> true);
+                out.printf("publishing ended at JVM uptime %d ms%n", ManagementFactory.getRuntimeMXBean().getUptime());
                 publishSeconds = publisher.elapsedNs() / 1e9;
                 backPressured = publisher.backPressured();
                 stalls = publisher.stalls();
@@ -207,25 +214,11 @@ final class DemoCommand implements Callable<Integer>
         out.println("last " + LAST_MESSAGES + " messages, read back from the journal:");
         final MessageFormatter formatter = new MessageFormatter(
             Schemas.loadIr(Schemas.REFERENCE_FEED), Schemas.loadIr(Schemas.JOURNAL), false);
-        final ArrayDeque<String> lastLines = new ArrayDeque<>();
         try (JournalReader reader = new JournalReader(journal))
         {
-            while (reader.poll((record) ->
-            {
-                if (record.index() >= 0)
-                {
-                    lastLines.addLast(formatter.format(record));
-                    if (lastLines.size() > LAST_MESSAGES)
-                    {
-                        lastLines.removeFirst();
-                    }
-                }
-            }, 4096) > 0)
-            {
-                Thread.onSpinWait();
-            }
+            reader.toLast(LAST_MESSAGES);
+            reader.poll((record) -> out.println("  " + formatter.format(record)), LAST_MESSAGES);
         }
-        lastLines.forEach((line) -> out.println("  " + line));
         out.println();
         out.println("explore: scripts/spindle tail --dir " + dir + " --last 20 [--json]");
         out.flush();

@@ -2,7 +2,6 @@ package io.spindle.tools;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -68,26 +67,14 @@ final class TailCommand implements Callable<Integer>
         {
             if (last >= 0)
             {
-                final ArrayDeque<String> lastLines = new ArrayDeque<>();
-                while (reader.poll((record) ->
-                {
-                    lastLines.addLast(formatter.format(record));
-                    if (lastLines.size() > last)
-                    {
-                        lastLines.removeFirst();
-                    }
-                }, 1000) > 0)
-                {
-                    Thread.onSpinWait();
-                }
-                lastLines.forEach(out::println);
+                reader.toLast(last);
             }
-            else
+            int remaining = last >= 0 ? last : Integer.MAX_VALUE;
+            int read;
+            while (remaining > 0 &&
+                (read = reader.poll((record) -> out.println(formatter.format(record)), Math.min(1000, remaining))) > 0)
             {
-                while (reader.poll((record) -> out.println(formatter.format(record)), 1000) > 0)
-                {
-                    Thread.onSpinWait();
-                }
+                remaining -= read;
             }
             out.flush();
 

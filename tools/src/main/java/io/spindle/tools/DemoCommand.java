@@ -133,8 +133,7 @@ final class DemoCommand implements Callable<Integer>
         final long gaps;
         final long reassembled;
         final long backPressured;
-        final Histogram stalls;
-        final long stalledNs;
+        final StallRecorder stalls;
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.printf("Spindle demo: engine in %s, embedded media driver in %s%n", dir, ctx.aeronDirectoryName());
@@ -169,7 +168,6 @@ final class DemoCommand implements Callable<Integer>
                 publishSeconds = publisher.elapsedNs() / 1e9;
                 backPressured = publisher.backPressured();
                 stalls = publisher.stalls();
-                stalledNs = publisher.stalledNs();
 
                 final long drainDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (engine.counter(SpindleCounter.MESSAGES_RECEIVED) < published &&
@@ -201,8 +199,9 @@ final class DemoCommand implements Callable<Integer>
         }
         printLatency(out, "first " + WARM_UP_SECONDS + " s", demoLatency.warmUp);
         out.printf("  machine jitter in the same run: the publisher's spinning thread was stalled %,d times " +
-            "(>= 10 us), %.2f%% of the time, p99 %,d ns, max %,d ns%n", stalls.getTotalCount(),
-            100.0 * stalledNs / (publishSeconds * 1e9), stalls.getValueAtPercentile(99), stalls.getMaxValue());
+            "(>= 10 us), %.2f%% of the time, p99 %,d ns, max %,d ns%n", stalls.stalls().getTotalCount(),
+            100.0 * stalls.stalledNs() / (publishSeconds * 1e9), stalls.stalls().getValueAtPercentile(99),
+            stalls.stalls().getMaxValue());
         out.println("  The first seconds include JIT compilation. Where the latency tail is no worse than the");
         out.println("  machine's own stalls, it is the machine that it measures.");
         out.println();

@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 
 import io.aeron.Publication;
 import io.spindle.codecs.FeedMix;
-import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -25,17 +24,12 @@ final class PacedPublisher
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long NOT_CONNECTED_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
-    /**
-     * A gap this long between two turns of the send loop is a stall of the thread, not work.
-     */
-    static final long STALL_THRESHOLD_NS = TimeUnit.MICROSECONDS.toNanos(10);
 
     private final FeedMix feed;
     private final NanoClock clock;
     private final PrintWriter progress;
     private final Supplier<String> progressSuffix;
-    private final Histogram stalls = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    private long stalledNs;
+    private StallRecorder stalls = new StallRecorder(StallRecorder.DEFAULT_THRESHOLD_NS, 0);
     private long backPressured;
     private long notConnected;
     private long elapsedNs;
@@ -69,17 +63,12 @@ final class PacedPublisher
         long dueNs = startNs;
         long notConnectedSinceNs = 0;
         long nowNs = startNs;
+        stalls = new StallRecorder(StallRecorder.DEFAULT_THRESHOLD_NS, startNs);
 
         while (feed.count() < count && nowNs - endNs < 0)
         {
-            final long previousNs = nowNs;
             nowNs = clock.nanoTime();
-            final long gapNs = nowNs - previousNs;
-            if (gapNs >= STALL_THRESHOLD_NS)
-            {
-                stalls.recordValue(Math.min(gapNs, stalls.getHighestTrackableValue()));
-                stalledNs += gapNs;
-            }
+            stalls.onTurn(nowNs);
             if (nowNs - dueNs >= 0)
             {
                 final long result = feed.sendNext(intervalNs > 0 ? dueNs : nowNs);
@@ -147,23 +136,12 @@ final class PacedPublisher
     }
 
     /**
-     * The machine's jitter, as this spinning thread saw it in the same run: every gap of at least
-     * {@link #STALL_THRESHOLD_NS} between two turns of the send loop (a turn takes well under a microsecond).
+     * The machine's jitter, as this spinning thread saw it in the same run.
      *
-     * @return stall durations in ns.
+     * @return the stalls of the last run.
      */
-    Histogram stalls()
+    StallRecorder stalls()
     {
         return stalls;
-    }
-
-    /**
-     * Total time the send loop was stalled.
-     *
-     * @return ns stalled.
-     */
-    long stalledNs()
-    {
-        return stalledNs;
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         StatCommand.class,
         ErrorsCommand.class,
         ReportCommand.class,
+        JitterCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class
     })

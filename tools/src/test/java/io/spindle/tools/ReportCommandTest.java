@@ -43,6 +43,25 @@ class ReportCommandTest
     }
 
     @Test
+    void shouldLogTheMachinesStallsSoThatReportReadsThemBack()
+    {
+        final File hlog = dir.resolve("jitter.hlog").toFile();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, SpindleTool.execute(new PrintWriter(out), new PrintWriter(err), "jitter", "--duration", "0.3",
+            "--threshold-us", "1", "--hlog", hlog.toString()), err.toString());
+        final java.util.regex.Matcher stalls =
+            java.util.regex.Pattern.compile("stalled ([0-9,]+) times").matcher(out.toString());
+        assertTrue(stalls.find(), out.toString());
+
+        final StringWriter report = new StringWriter();
+        assertEquals(0, SpindleTool.execute(new PrintWriter(report), new PrintWriter(err), "report", "--json",
+            hlog.toString()));
+        assertTrue(report.toString().contains(
+            "{\"stage\":\"jitter\",\"count\":" + stalls.group(1).replace(",", "") + ","), report.toString());
+    }
+
+    @Test
     void shouldSayWhenThereIsNoLog()
     {
         final StringWriter err = new StringWriter();

@@ -23,7 +23,7 @@ class SpindleToolTest
     private final StringWriter err = new StringWriter();
 
     @ParameterizedTest
-    @ValueSource(strings = { "engine", "publish", "tail", "stat", "errors", "report", "demo" })
+    @ValueSource(strings = { "engine", "publish", "tail", "stat", "errors", "report", "jitter", "demo" })
     void shouldPrintHelpForEveryCommand(final String command)
     {
         assertEquals(0, run(command, "--help"));
@@ -34,7 +34,8 @@ class SpindleToolTest
     void shouldListCommandsInTopLevelHelp()
     {
         assertEquals(0, run("--help"));
-        for (final String command : new String[]{ "engine", "publish", "tail", "stat", "errors", "report", "demo" })
+        for (final String command :
+            new String[]{ "engine", "publish", "tail", "stat", "errors", "report", "jitter", "demo" })
         {
             assertTrue(out.toString().contains(command), command);
         }

@@ -45,6 +45,10 @@ final class ReportCommand implements Callable<Integer>
     @Option(names = "--json", description = "The table as JSON.")
     boolean isJson;
 
+    @Option(names = "--plot", paramLabel = "DIR", description = "Also draw charts into DIR: percentiles and " +
+        "latency over time as PNG and SVG, and report.html with the table and the charts.")
+    File plotDir;
+
     public Integer call() throws Exception
     {
         if (files.isEmpty())
@@ -53,9 +57,12 @@ final class ReportCommand implements Callable<Integer>
         }
 
         final Map<File, Map<String, Histogram>> report = new LinkedHashMap<>();
+        final Map<File, Map<String, List<double[]>>> intervals = new LinkedHashMap<>();
         for (final File file : files)
         {
-            report.put(file, read(file));
+            final Map<String, List<double[]>> fileIntervals = new LinkedHashMap<>();
+            report.put(file, read(file, fileIntervals));
+            intervals.put(file, fileIntervals);
         }
 
         final PrintWriter out = spec.commandLine().getOut();
@@ -67,6 +74,15 @@ final class ReportCommand implements Callable<Integer>
         {
             printTable(out, report);
         }
+        if (null != plotDir)
+        {
+            final java.io.StringWriter table = new java.io.StringWriter();
+            printTable(new PrintWriter(table), report);
+            for (final File written : LatencyCharts.write(report, intervals, table.toString(), plotDir))
+            {
+                out.println("wrote " + written);
+            }
+        }
         out.flush();
         return 0;
     }
@@ -74,11 +90,13 @@ final class ReportCommand implements Callable<Integer>
     /**
      * Every interval of a log, added up per tag, in the order the tags first appear.
      *
-     * @param file the log.
+     * @param file      the log.
+     * @param intervals given, per tag, each interval's start (s since the log's start), p99 and max (ns).
      * @return a histogram per tag.
      * @throws Exception when the file cannot be read.
      */
-    static Map<String, Histogram> read(final File file) throws Exception
+    static Map<String, Histogram> read(final File file, final Map<String, List<double[]>> intervals)
+        throws Exception
     {
         if (!file.isFile())
         {
@@ -86,6 +104,7 @@ final class ReportCommand implements Callable<Integer>
         }
         final Map<String, Histogram> byTag = new LinkedHashMap<>();
         final HistogramLogReader reader = new HistogramLogReader(file);
+        double startSec = Double.NaN;
         try
         {
             EncodableHistogram interval;
@@ -99,6 +118,14 @@ final class ReportCommand implements Callable<Integer>
                 final Histogram histogram = (Histogram)interval;
                 byTag.computeIfAbsent(tag, (t) -> new Histogram(histogram.getNumberOfSignificantValueDigits()))
                     .add(histogram);
+                if (Double.isNaN(startSec))
+                {
+                    startSec = histogram.getStartTimeStamp() / 1000.0;
+                }
+                intervals.computeIfAbsent(tag, (t) -> new ArrayList<>()).add(new double[]{
+                    histogram.getStartTimeStamp() / 1000.0 - startSec,
+                    histogram.getValueAtPercentile(99),
+                    histogram.getMaxValue() });
             }
         }
         finally

@@ -43,6 +43,51 @@ class ReportCommandTest
     }
 
     @Test
+    void shouldDrawChartsAsPngSvgAndOneHtmlPage() throws Exception
+    {
+        final File first = writeLog("first.hlog", 1);
+        final File second = writeLog("second.hlog", 10);
+        final File plots = dir.resolve("plots").toFile();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertEquals(0, SpindleTool.execute(new PrintWriter(out), new PrintWriter(err), "report", "--plot",
+            plots.toString(), first.toString(), second.toString()), err.toString());
+
+        for (final String name : new String[]{ "percentiles", "over-time" })
+        {
+            final java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new File(plots, name + ".png"));
+            assertEquals(LatencyCharts.WIDTH, png.getWidth());
+            assertEquals(LatencyCharts.HEIGHT, png.getHeight());
+            assertTrue(distinctColours(png) > 5, name + ".png has something drawn on it");
+
+            final javax.xml.parsers.DocumentBuilderFactory factory =
+                javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            final org.w3c.dom.Document svg = factory.newDocumentBuilder().parse(new File(plots, name + ".svg"));
+            assertEquals("svg", svg.getDocumentElement().getNodeName());
+            assertTrue(svg.getElementsByTagName("*").getLength() > 50, name + ".svg has more than a frame");
+        }
+
+        final String html = java.nio.file.Files.readString(new File(plots, "report.html").toPath());
+        assertTrue(html.contains("send-journalled") && html.contains("500,223"), "the table is in the page");
+        assertEquals(2, html.split("<svg", -1).length - 1, "both charts are inline");
+        assertTrue(out.toString().contains("wrote " + new File(plots, "report.html")), out.toString());
+    }
+
+    private static int distinctColours(final java.awt.image.BufferedImage image)
+    {
+        final java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int x = 0; x < image.getWidth(); x += 7)
+        {
+            for (int y = 0; y < image.getHeight(); y += 7)
+            {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+
+    @Test
     void shouldLogTheMachinesStallsSoThatReportReadsThemBack()
     {
         final File hlog = dir.resolve("jitter.hlog").toFile();

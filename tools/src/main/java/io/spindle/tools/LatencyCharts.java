@@ -1,0 +1,174 @@
+package io.spindle.tools;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Latency charts for people, drawn with XChart: the percentile distribution on the usual "nines" axis (several runs
+ * and stages overlaid) and latency over time (per-interval p99 and max), each as PNG and SVG, and one self-contained
+ * HTML page with the table and the charts inline.
+ */
+final class LatencyCharts
+{
+    static final int WIDTH = 1000;
+    static final int HEIGHT = 560;
+    private static final double MAX_NINES = 6;
+
+    private LatencyCharts()
+    {
+    }
+
+    /**
+     * Draw the charts of a report into a directory.
+     *
+     * @param report     per file, per stage: the whole-run histogram.
+     * @param intervals  per file, per stage: each interval's start (s), p99 and max (ns).
+     * @param tableText  the percentile table, for the HTML page.
+     * @param dir        to write {@code percentiles.png/.svg}, {@code over-time.png/.svg} and {@code report.html}.
+     * @return the files written.
+     * @throws IOException when a file cannot be written.
+     */
+    static List<File> write(
+        final Map<File, Map<String, Histogram>> report,
+        final Map<File, Map<String, List<double[]>>> intervals,
+        final String tableText,
+        final File dir) throws IOException
+    {
+        System.setProperty("java.awt.headless", "true");
+        if (!dir.isDirectory() && !dir.mkdirs())
+        {
+            throw new IOException("cannot create " + dir);
+        }
+
+        final XYChart percentiles = percentileChart(report);
+        final XYChart overTime = overTimeChart(intervals);
+        final List<File> written = new ArrayList<>();
+        for (final Object[] chart : new Object[][]{ { "percentiles", percentiles }, { "over-time", overTime } })
+        {
+            final File base = new File(dir, (String)chart[0]);
+            BitmapEncoder.saveBitmap((XYChart)chart[1], base.getPath(), BitmapEncoder.BitmapFormat.PNG);
+            VectorGraphicsEncoder.saveVectorGraphic(
+                (XYChart)chart[1], base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            written.add(new File(base.getPath() + ".png"));
+            written.add(new File(base.getPath() + ".svg"));
+        }
+
+        final File html = new File(dir, "report.html");
+        final String page = html(tableText, new File(dir, "percentiles.svg"), new File(dir, "over-time.svg"));
+        Files.writeString(html.toPath(), page, StandardCharsets.UTF_8);
+        written.add(html);
+        return written;
+    }
+
+    private static XYChart percentileChart(final Map<File, Map<String, Histogram>> report)
+    {
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Latency by percentile")
+            .xAxisTitle("percentile (1 = 90%, 2 = 99%, 3 = 99.9%, 4 = 99.99%)")
+            .yAxisTitle("latency (us, log scale)")
+            .build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(MAX_NINES);
+        for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
+        {
+            for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())
+            {
+                final List<Double> nines = new ArrayList<>();
+                final List<Double> micros = new ArrayList<>();
+                for (final HistogramIterationValue value : stage.getValue().percentiles(5))
+                {
+                    final double percentile = value.getPercentileLevelIteratedTo();
+                    if (percentile >= 100.0 || nines.size() > 2000)
+                    {
+                        break;
+                    }
+                    nines.add(-Math.log10(1.0 - percentile / 100.0));
+                    micros.add(Math.max(value.getValueIteratedTo(), 1) / 1000.0);
+                }
+                if (!nines.isEmpty())
+                {
+                    chart.addSeries(seriesName(report.size(), file.getKey(), stage.getKey()), nines, micros)
+                        .setMarker(SeriesMarkers.NONE);
+                }
+            }
+        }
+        return chart;
+    }
+
+    private static XYChart overTimeChart(final Map<File, Map<String, List<double[]>>> intervals)
+    {
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Latency over time (per interval)")
+            .xAxisTitle("time since the log started (s)")
+            .yAxisTitle("latency (us, log scale)")
+            .build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        for (final Map.Entry<File, Map<String, List<double[]>>> file : intervals.entrySet())
+        {
+            for (final Map.Entry<String, List<double[]>> stage : file.getValue().entrySet())
+            {
+                final List<double[]> points = stage.getValue();
+                if (points.isEmpty())
+                {
+                    continue;
+                }
+                final double[] time = new double[points.size()];
+                final double[] p99 = new double[points.size()];
+                final double[] max = new double[points.size()];
+                for (int i = 0; i < points.size(); i++)
+                {
+                    time[i] = points.get(i)[0];
+                    p99[i] = Math.max(points.get(i)[1], 1) / 1000.0;
+                    max[i] = Math.max(points.get(i)[2], 1) / 1000.0;
+                }
+                final String name = seriesName(intervals.size(), file.getKey(), stage.getKey());
+                chart.addSeries(name + " p99", time, p99).setMarker(SeriesMarkers.NONE);
+                chart.addSeries(name + " max", time, max).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    private static String seriesName(final int fileCount, final File file, final String stage)
+    {
+        return fileCount > 1 ? file.getName() + " " + stage : stage;
+    }
+
+    private static String html(final String table, final File percentilesSvg, final File overTimeSvg)
+        throws IOException
+    {
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Spindle latency report</title>\n" +
+            "<style>body{font-family:sans-serif;margin:2em;max-width:" + (WIDTH + 40) + "px}" +
+            "pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head><body>\n" +
+            "<h1>Spindle latency report</h1>\n<p>Latency per stage in ns, from HdrHistogram interval logs. " +
+            "Read tails beside the machine's own jitter (<code>spindle jitter</code>).</p>\n" +
+            "<pre>" + escape(table) + "</pre>\n<h2>By percentile</h2>\n" + svg(percentilesSvg) +
+            "\n<h2>Over time</h2>\n" + svg(overTimeSvg) + "\n</body></html>\n";
+    }
+
+    private static String svg(final File file) throws IOException
+    {
+        final String text = Files.readString(file.toPath(), StandardCharsets.UTF_8);
+        final int start = text.indexOf("<svg");
+        return start < 0 ? "" : text.substring(start);
+    }
+
+    private static String escape(final String text)
+    {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -91,8 +91,13 @@ public final class IngestComparison
 
     private static void row(final String measure, final double spindle, final double naive)
     {
-        System.out.printf("| %s | %,.1f | %,.1f | %s |%n", measure, spindle, naive,
-            naive == 0 ? "-" : String.format("%.2f", spindle / naive));
+        System.out.printf("| %s | %s | %s | %s |%n", measure, format(spindle), format(naive),
+            naive == 0 || Double.isNaN(spindle) || Double.isNaN(naive) ? "-" : String.format("%.2f", spindle / naive));
+    }
+
+    private static String format(final double value)
+    {
+        return Double.isNaN(value) ? "- (run too short)" : String.format("%,.1f", value);
     }
 
     private static Result runSpindle(final double seconds, final long rate) throws Exception
@@ -305,7 +310,7 @@ public final class IngestComparison
 
         double percentile(final double percentile)
         {
-            return latency.getValueAtPercentile(percentile);
+            return 0 == latency.getTotalCount() ? Double.NaN : latency.getValueAtPercentile(percentile);
         }
     }
 }

@@ -291,12 +291,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         final int streamId = header.streamId();
         long key = 0;
-        long sequence = NO_SEQUENCE;
+        final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : NO_SEQUENCE;
         int publisherId = 0;
-        if (validator.hasSequence() && NO_SEQUENCE != validator.sequence(buffer, offset))
+        if (NO_SEQUENCE != sequence)
         {
             publisherId = validator.publisherId(buffer, offset);
-            sequence = validator.sequence(buffer, offset);
             key = publisherStreamKey(publisherId, streamId);
             final long lastSequence = lastSequenceByPublisherStream.get(key);
             if (NO_SEQUENCE != lastSequence)

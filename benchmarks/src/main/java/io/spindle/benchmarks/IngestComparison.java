@@ -1,54 +1,28 @@
 package io.spindle.benchmarks;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
-import io.aeron.Aeron;
-import io.aeron.CommonContext;
-import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
-import io.spindle.engine.Journals;
-import io.spindle.engine.LatencyStage;
-import io.spindle.engine.SpindleCounter;
-import io.spindle.engine.SpindleEngine;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.wire.DocumentContext;
-import org.HdrHistogram.Histogram;
-import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Spindle beside a naive pipeline, in one run, on the same feed of 65-byte SBE quotes over IPC: the naive pipeline
- * copies each message into a new {@code byte[]}, hands it through an {@code ArrayBlockingQueue} to a writer thread,
- * and appends it to the same kind of Chronicle journal.
+ * Spindle beside its peers in one run, on the same stream of SBE messages over IPC, journals on the same disk:
+ * Aeron Archive recording the same publication, raw Chronicle Queue appends of the same bytes (no transport: the
+ * ceiling), and a naive allocating pipeline ({@code byte[]} per message, {@code ArrayBlockingQueue}, writer thread).
  * <p>
- * For each: journalled msg/s with the publisher at full rate; send→journalled p50/p99/p99.9 at a steady rate (the
- * intended send time to appended); bytes allocated per message on the ingesting threads; collections during the run.
- * Both run once unmeasured first, so that neither is measured while the JIT compiles it. Prints a markdown table with
- * Spindle/naive ratios. Usage: {@code IngestComparison [seconds] [steadyRatePerSecond]}.
+ * Each pipeline is driven the same way by {@link LoadDriver} and measured with the same clock: durable msg/s and MB/s
+ * at the maximum rate; send→durable p50/p99/p99.9 at a steady rate; bytes allocated per message on its ingesting
+ * threads; collections. Each run starts a fresh pipeline and warms it up before its measured window. Prints one
+ * markdown table per message with the ratios Spindle/peer, and writes {@code compare.json} and one latency log per
+ * message ({@code compare-<message>.hlog}, a tag per pipeline, for {@code spindle report --plot}) into the output
+ * directory.
+ * <p>
+ * Usage: {@code IngestComparison [--seconds 10] [--warm-up 2] [--rate 100000] [--messages quote,book]
+ * [--pipelines spindle,aeron-archive,raw-chronicle,naive] [--out DIR]}.
  */
 public final class IngestComparison
 {
-    private static final int STREAM_ID = 1001;
-    private static final int HEADER_LENGTH = 8;
-    private static final int SEND_TIME_OFFSET = 8;
-    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
-
     private IngestComparison()
     {
     }
@@ -56,261 +30,190 @@ public final class IngestComparison
     /**
      * Run the comparison.
      *
-     * @param args seconds per measurement (default 10) and the steady rate in msg/s (default 100,000).
+     * @param args see the class description.
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
     {
-        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
-        final long rate = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
+        double seconds = 10;
+        double warmUpSeconds = 2;
+        long rate = 100_000;
+        String messages = "quote,book";
+        String pipelines = "spindle,aeron-archive,raw-chronicle,naive";
+        File outDir = new File("compare");
+        for (int i = 0; i < args.length; i += 2)
+        {
+            final String value = i + 1 < args.length ? args[i + 1] : null;
+            if (null == value)
+            {
+                throw new IllegalArgumentException("missing value for " + args[i]);
+            }
+            switch (args[i])
+            {
+                case "--seconds" -> seconds = Double.parseDouble(value);
+                case "--warm-up" -> warmUpSeconds = Double.parseDouble(value);
+                case "--rate" -> rate = Long.parseLong(value);
+                case "--messages" -> messages = value;
+                case "--pipelines" -> pipelines = value;
+                case "--out" -> outDir = new File(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds, " +
+                    "--warm-up, --rate, --messages, --pipelines, --out)");
+            }
+        }
+        if (!outDir.isDirectory() && !outDir.mkdirs())
+        {
+            throw new IllegalArgumentException("cannot create " + outDir);
+        }
 
-        // Warm both up first, in this JVM, so that neither is measured while the JIT compiles it.
-        runSpindle(Math.min(seconds, 3), 0);
-        runNaive(Math.min(seconds, 3), 0);
+        final List<PipelineKind> kinds = new ArrayList<>();
+        for (final String tag : pipelines.split(","))
+        {
+            kinds.add(PipelineKind.byTag(tag.trim()));
+        }
 
-        final Result spindleMax = runSpindle(seconds, 0);
-        final Result naiveMax = runNaive(seconds, 0);
-        final Result spindleSteady = runSpindle(seconds, rate);
-        final Result naiveSteady = runNaive(seconds, rate);
+        final LoadDriver driver = new LoadDriver();
+        final List<RunResult> all = new ArrayList<>();
+        final StringBuilder tables = new StringBuilder();
+        for (final String name : messages.split(","))
+        {
+            final LoadMessage message = "quote".equals(name.trim()) ? LoadMessage.QUOTE_65 :
+                "book".equals(name.trim()) ? LoadMessage.BOOK_256 : null;
+            if (null == message)
+            {
+                throw new IllegalArgumentException("unknown message '" + name + "' (quote, book)");
+            }
 
-        System.out.printf("%n| %s, %.0f s each, 65-byte quotes over IPC | Spindle | naive | Spindle/naive |%n",
-            "measure", seconds);
-        System.out.println("|---|---:|---:|---:|");
-        row("journalled msg/s at full rate", spindleMax.ratePerSecond(), naiveMax.ratePerSecond());
-        row("p50 send->journalled ns at " + rate + " msg/s", spindleSteady.percentile(50), naiveSteady.percentile(50));
-        row("p99 send->journalled ns at " + rate + " msg/s", spindleSteady.percentile(99), naiveSteady.percentile(99));
-        row("p99.9 send->journalled ns at " + rate + " msg/s",
-            spindleSteady.percentile(99.9), naiveSteady.percentile(99.9));
-        row("bytes allocated per message, ingesting threads (full rate)",
-            spindleMax.bytesPerMessage(), naiveMax.bytesPerMessage());
-        row("collections during the full-rate run", spindleMax.collections, naiveMax.collections);
-        row("collections during the steady run", spindleSteady.collections, naiveSteady.collections);
-        System.out.println("\nLatency counts all messages after the first second of each run; on a shared 2-core " +
-            "machine p99 and beyond measure the machine's stalls as much as either pipeline.");
+            final Map<PipelineKind, RunResult> fullRate = new EnumMap<>(PipelineKind.class);
+            final Map<PipelineKind, RunResult> steady = new EnumMap<>(PipelineKind.class);
+            for (final PipelineKind kind : kinds)
+            {
+                fullRate.put(kind, run(driver, kind, message, 0, warmUpSeconds, seconds));
+                steady.put(kind, run(driver, kind, message, rate, warmUpSeconds, seconds));
+            }
+            all.addAll(fullRate.values());
+            all.addAll(steady.values());
+
+            final List<String> tags = new ArrayList<>();
+            for (final PipelineKind kind : steady.keySet())
+            {
+                tags.add(kind.tag());
+            }
+            RunResults.writeLog(new File(outDir, "compare-" + name.trim() + ".hlog"), tags,
+                new ArrayList<>(steady.values()));
+            tables.append(table(message, seconds, rate, kinds, fullRate, steady)).append('\n');
+        }
+
+        RunResults.writeJson(new File(outDir, "compare.json"), new String[][]{
+            { "seconds", Double.toString(seconds) },
+            { "warmUpSeconds", Double.toString(warmUpSeconds) },
+            { "steadyRate", Long.toString(rate) } }, all);
+
+        System.out.println();
+        System.out.print(tables);
+        System.out.println("Latency: intended send time to durable in the journal (page cache, no fsync), read by " +
+            "the sending thread from each pipeline's progress (journalled count, or Archive's recording position). " +
+            "The publisher-stall row is the sending thread's own stalls (>= 10 us) in the steady run: on a shared " +
+            "2-core machine p99 and beyond measure those as much as any pipeline.");
+        System.out.println("wrote " + new File(outDir, "compare.json") + " and the latency logs (compare-*.hlog)");
     }
 
-    private static void row(final String measure, final double spindle, final double naive)
+    private static RunResult run(
+        final LoadDriver driver,
+        final PipelineKind kind,
+        final LoadMessage message,
+        final long rate,
+        final double warmUpSeconds,
+        final double seconds) throws Exception
     {
-        System.out.printf("| %s | %s | %s | %s |%n", measure, format(spindle), format(naive),
-            naive == 0 || Double.isNaN(spindle) || Double.isNaN(naive) ? "-" : String.format("%.2f", spindle / naive));
+        System.out.printf("%-14s %s at %s ...%n", kind.tag(), message.description(),
+            rate > 0 ? String.format("%,d msg/s", rate) : "full rate");
+        try (Pipeline pipeline = kind.open())
+        {
+            return driver.run(pipeline, message, rate, warmUpSeconds, seconds);
+        }
+    }
+
+    private static String table(
+        final LoadMessage message,
+        final double seconds,
+        final long rate,
+        final List<PipelineKind> kinds,
+        final Map<PipelineKind, RunResult> fullRate,
+        final Map<PipelineKind, RunResult> steady)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format("| %s, IPC, %.0f s per run |", message.description(), seconds));
+        final StringBuilder rule = new StringBuilder("|---|");
+        for (final PipelineKind kind : kinds)
+        {
+            out.append(' ').append(fullRate.get(kind).pipeline()).append(" |");
+            rule.append("---:|");
+        }
+        final boolean hasSpindle = kinds.contains(PipelineKind.SPINDLE);
+        for (final PipelineKind kind : kinds)
+        {
+            if (hasSpindle && kind != PipelineKind.SPINDLE)
+            {
+                out.append(" Spindle/").append(fullRate.get(kind).pipeline()).append(" |");
+                rule.append("---:|");
+            }
+        }
+        out.append('\n').append(rule).append('\n');
+
+        final String at = String.format(" at %,d msg/s", rate);
+        row(out, "durable msg/s, full rate", kinds, fullRate, RunResult::durablePerSecond, true);
+        row(out, "durable MB/s, full rate", kinds, fullRate, RunResult::megabytesPerSecond, true);
+        row(out, "p50 send->durable ns" + at, kinds, steady, (r) -> r.percentile(50), true);
+        row(out, "p99 send->durable ns" + at, kinds, steady, (r) -> r.percentile(99), true);
+        row(out, "p99.9 send->durable ns" + at, kinds, steady, (r) -> r.percentile(99.9), true);
+        row(out, "bytes allocated per message, ingesting threads, full rate", kinds, fullRate,
+            RunResult::bytesPerMessage, false);
+        row(out, "collections, full-rate run", kinds, fullRate, (r) -> r.collections(), false);
+        row(out, "collections, steady run", kinds, steady, (r) -> r.collections(), false);
+        row(out, "publisher stalled, % of steady run", kinds, steady, (r) -> 100 * r.stalledFraction(), false);
+        row(out, "publisher's longest stall ns, steady run", kinds, steady, (r) -> r.stalls().getMaxValue(), false);
+        return out.toString();
+    }
+
+    private static void row(
+        final StringBuilder out,
+        final String measure,
+        final List<PipelineKind> kinds,
+        final Map<PipelineKind, RunResult> runs,
+        final java.util.function.ToDoubleFunction<RunResult> figure,
+        final boolean hasRatio)
+    {
+        out.append("| ").append(measure).append(" |");
+        for (final PipelineKind kind : kinds)
+        {
+            out.append(' ').append(format(figure.applyAsDouble(runs.get(kind)))).append(" |");
+        }
+        final RunResult spindle = runs.get(PipelineKind.SPINDLE);
+        for (final PipelineKind kind : kinds)
+        {
+            if (null != spindle && kind != PipelineKind.SPINDLE)
+            {
+                final double ours = figure.applyAsDouble(spindle);
+                final double theirs = figure.applyAsDouble(runs.get(kind));
+                out.append(' ').append(!hasRatio || theirs == 0 || Double.isNaN(ours) || Double.isNaN(theirs) ?
+                    "-" : ratio(ours / theirs)).append(" |");
+            }
+        }
+        out.append('\n');
+    }
+
+    private static String ratio(final double value)
+    {
+        return value >= 0.1 ? String.format("%.2f", value) : String.format("%.4f", value);
     }
 
     private static String format(final double value)
     {
-        return Double.isNaN(value) ? "- (run too short)" : String.format("%,.1f", value);
-    }
-
-    private static Result runSpindle(final double seconds, final long rate) throws Exception
-    {
-        final Path dir = Files.createTempDirectory("spindle-compare");
-        final Histogram latency = new Histogram(HIGHEST_NS, 3);
-        final long warmUpEndMs = System.currentTimeMillis() + 1000;
-        final SpindleEngine.Context ctx = new SpindleEngine.Context()
-            .dir(dir.toString())
-            .embeddedAeronDirectoryName(CommonContext.generateRandomDirName())
-            .latencyIntervalMs(200)
-            .latencyListener((stage, interval) ->
-            {
-                if (stage == LatencyStage.SEND_TO_JOURNALLED && interval.getStartTimeStamp() >= warmUpEndMs)
-                {
-                    synchronized (latency)
-                    {
-                        latency.add(interval);
-                    }
-                }
-            });
-        final Result result = new Result();
-        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        if (Double.isNaN(value))
         {
-            final long ingestThreadId = threadId("spindle-ingest");
-            final long gcBefore = collections();
-            final long allocatedBefore = allocated(ingestThreadId);
-            final long startNs = System.nanoTime();
-            result.published = publish(ctx.aeron(), seconds, rate);
-            while (engine.counter(SpindleCounter.MESSAGES_JOURNALLED) < result.published)
-            {
-                Thread.onSpinWait();
-            }
-            result.elapsedNs = System.nanoTime() - startNs;
-            result.allocated = allocated(ingestThreadId) - allocatedBefore;
-            result.collections = collections() - gcBefore;
+            return "- (none measured)";
         }
-        synchronized (latency)
-        {
-            result.latency = latency;
-        }
-        IoUtil.delete(dir.toFile(), true);
-        return result;
-    }
-
-    private static Result runNaive(final double seconds, final long rate) throws Exception
-    {
-        final Path dir = Files.createTempDirectory("naive-compare");
-        final String aeronDir = CommonContext.generateRandomDirName();
-        final Result result = new Result();
-        final Histogram latency = new Histogram(HIGHEST_NS, 3);
-        final AtomicLong journalled = new AtomicLong();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(64 * 1024);
-        final long warmUpEndNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-
-        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
-            .asyncExecutorEnabled(false).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            SingleChronicleQueue journal = Journals.openForWrite(dir.resolve("journal"),
-                Journals.rollCycle("LARGE_DAILY"), SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT))
-        {
-            final Subscription subscription = aeron.addSubscription("aeron:ipc", STREAM_ID);
-            final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
-            {
-                final byte[] copy = new byte[length];
-                buffer.getBytes(offset, copy);
-                try
-                {
-                    queue.put(copy);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            final Thread poller = new Thread(() ->
-            {
-                while (running.get())
-                {
-                    subscription.poll(assembler, 256);
-                }
-            }, "naive-poller");
-            final Thread writer = new Thread(() ->
-            {
-                try (ExcerptAppender appender = journal.createAppender())
-                {
-                    while (running.get() || !queue.isEmpty())
-                    {
-                        final byte[] message = queue.poll(100, TimeUnit.MILLISECONDS);
-                        if (null == message)
-                        {
-                            continue;
-                        }
-                        try (DocumentContext dc = appender.writingDocument())
-                        {
-                            dc.wire().bytes().write(message);
-                        }
-                        final long nowNs = System.nanoTime();
-                        if (nowNs - warmUpEndNs > 0)
-                        {
-                            final long sendTimeNs = java.nio.ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN)
-                                .getLong(HEADER_LENGTH + SEND_TIME_OFFSET);
-                            latency.recordValue(Math.max(0, Math.min(nowNs - sendTimeNs, HIGHEST_NS)));
-                        }
-                        journalled.lazySet(journalled.get() + 1);
-                    }
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }, "naive-writer");
-            poller.start();
-            writer.start();
-
-            final long gcBefore = collections();
-            final long allocatedBefore = allocated(poller.getId()) + allocated(writer.getId());
-            final long startNs = System.nanoTime();
-            result.published = publish(aeron, seconds, rate);
-            while (journalled.get() < result.published)
-            {
-                Thread.onSpinWait();
-            }
-            result.elapsedNs = System.nanoTime() - startNs;
-            result.allocated = allocated(poller.getId()) + allocated(writer.getId()) - allocatedBefore;
-            result.collections = collections() - gcBefore;
-            running.set(false);
-            poller.join();
-            writer.join();
-            CloseHelper.close(subscription);
-        }
-        result.latency = latency;
-        IoUtil.delete(dir.toFile(), true);
-        return result;
-    }
-
-    private static long publish(final Aeron aeron, final double seconds, final long rate)
-    {
-        try (ExclusivePublication publication = aeron.addExclusivePublication("aeron:ipc", STREAM_ID))
-        {
-            while (!publication.isConnected())
-            {
-                Thread.onSpinWait();
-            }
-            final FeedMix feed = new FeedMix(new FeedPublisher(publication, 1, 4096), "quote=100", 100, 0, 0);
-            final long intervalNs = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
-            final long startNs = System.nanoTime();
-            final long endNs = startNs + (long)(seconds * 1e9);
-            long dueNs = startNs;
-            long nowNs = startNs;
-            while (nowNs < endNs)
-            {
-                nowNs = System.nanoTime();
-                if (nowNs >= dueNs && feed.sendNext(intervalNs > 0 ? dueNs : nowNs) > 0)
-                {
-                    dueNs += intervalNs;
-                }
-            }
-            return feed.count();
-        }
-    }
-
-    private static long threadId(final String name)
-    {
-        for (final Thread thread : Thread.getAllStackTraces().keySet())
-        {
-            if (name.equals(thread.getName()))
-            {
-                return thread.getId();
-            }
-        }
-        throw new IllegalStateException("no thread " + name);
-    }
-
-    private static long allocated(final long threadId)
-    {
-        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean())
-            .getThreadAllocatedBytes(threadId);
-    }
-
-    private static long collections()
-    {
-        long count = 0;
-        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
-        {
-            count += Math.max(0, gc.getCollectionCount());
-        }
-        return count;
-    }
-
-    private static final class Result
-    {
-        long published;
-        long elapsedNs;
-        long allocated;
-        long collections;
-        Histogram latency;
-
-        double ratePerSecond()
-        {
-            return published * 1e9 / elapsedNs;
-        }
-
-        double bytesPerMessage()
-        {
-            return (double)allocated / published;
-        }
-
-        double percentile(final double percentile)
-        {
-            return 0 == latency.getTotalCount() ? Double.NaN : latency.getValueAtPercentile(percentile);
-        }
+        return value == Math.rint(value) || Math.abs(value) >= 100 ?
+            String.format("%,.0f", value) : String.format("%,.2f", value);
     }
 }

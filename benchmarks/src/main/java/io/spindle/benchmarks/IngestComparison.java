@@ -13,10 +13,10 @@ import java.util.Map;
  * <p>
  * Each pipeline is driven the same way by {@link LoadDriver} and measured with the same clock: durable msg/s and MB/s
  * at the maximum rate; send→durable p50/p99/p99.9 at a steady rate; bytes allocated per message on its ingesting
- * threads; collections. Each run starts a fresh pipeline and warms it up before its measured window. Prints one
- * markdown table per message with the ratios Spindle/peer, and writes {@code compare.json} and one latency log per
- * message ({@code compare-<message>.hlog}, a tag per pipeline, for {@code spindle report --plot}) into the output
- * directory.
+ * threads; collections. Each kind first runs once unmeasured (class loading, the JIT), then each run starts a fresh
+ * pipeline and warms it up before its measured window. Prints one markdown table per message with the ratios
+ * Spindle/peer, and writes {@code compare.json} and one latency log per message ({@code compare-<message>.hlog}, a
+ * tag per pipeline, for {@code spindle report --plot}) into the output directory.
  * <p>
  * Usage: {@code IngestComparison [--seconds 10] [--warm-up 2] [--rate 100000] [--messages quote,book]
  * [--pipelines spindle,aeron-archive,raw-chronicle,naive] [--out DIR]}.
@@ -83,6 +83,11 @@ public final class IngestComparison
                 throw new IllegalArgumentException("unknown message '" + name + "' (quote, book)");
             }
 
+            for (final PipelineKind kind : kinds)
+            {
+                System.out.printf("%-14s warming up ...%n", kind.tag());
+                driver.warmUp(kind, message, warmUpSeconds);
+            }
             final Map<PipelineKind, RunResult> fullRate = new EnumMap<>(PipelineKind.class);
             final Map<PipelineKind, RunResult> steady = new EnumMap<>(PipelineKind.class);
             for (final PipelineKind kind : kinds)

@@ -59,6 +59,11 @@ public final class LatencySweep
         }
 
         final LoadDriver driver = new LoadDriver();
+        for (final String tag : pipelines.split(","))
+        {
+            System.out.printf("%-8s warming up ...%n", tag.trim());
+            driver.warmUp(PipelineKind.byTag(tag.trim()), message, warmUpSeconds);
+        }
         final List<RunResult> all = new ArrayList<>();
         for (final String rateText : rates.split(","))
         {

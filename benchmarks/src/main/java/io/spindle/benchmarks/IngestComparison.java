@@ -3,8 +3,11 @@ package io.spindle.benchmarks;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.spindle.tools.LatencyCharts;
 
 /**
  * Spindle beside its peers in one run, on the same stream of SBE messages over IPC, journals on the same disk:
@@ -15,8 +18,9 @@ import java.util.Map;
  * at the maximum rate; send→durable p50/p99/p99.9 at a steady rate; bytes allocated per message on its ingesting
  * threads; collections. Each kind first runs once unmeasured (class loading, the JIT), then each run starts a fresh
  * pipeline and warms it up before its measured window. Prints one markdown table per message with the ratios
- * Spindle/peer, and writes {@code compare.json} and one latency log per message ({@code compare-<message>.hlog}, a
- * tag per pipeline, for {@code spindle report --plot}) into the output directory.
+ * Spindle/peer, and writes into the output directory {@code compare.html} (the tables and a latency chart per
+ * message), {@code compare.json}, and one latency log per message ({@code compare-<message>.hlog}, a tag per
+ * pipeline, for {@code spindle report}).
  * <p>
  * Usage: {@code IngestComparison [--seconds 10] [--warm-up 2] [--rate 100000] [--messages quote,book]
  * [--pipelines spindle,aeron-archive,raw-chronicle,naive] [--out DIR]}.
@@ -73,6 +77,7 @@ public final class IngestComparison
 
         final LoadDriver driver = new LoadDriver();
         final List<RunResult> all = new ArrayList<>();
+        final Map<String, List<RunResult>> charts = new LinkedHashMap<>();
         final StringBuilder tables = new StringBuilder();
         for (final String name : messages.split(","))
         {
@@ -105,6 +110,7 @@ public final class IngestComparison
             }
             RunResults.writeLog(new File(outDir, "compare-" + name.trim() + ".hlog"), tags,
                 new ArrayList<>(steady.values()));
+            charts.put("compare-" + name.trim(), new ArrayList<>(steady.values()));
             tables.append(table(message, seconds, rate, kinds, fullRate, steady)).append('\n');
         }
 
@@ -119,7 +125,10 @@ public final class IngestComparison
             "the sending thread from each pipeline's progress (journalled count, or Archive's recording position). " +
             "The publisher-stall row is the sending thread's own stalls (>= 10 us) in the steady run: on a shared " +
             "2-core machine p99 and beyond measure those as much as any pipeline.");
-        System.out.println("wrote " + new File(outDir, "compare.json") + " and the latency logs (compare-*.hlog)");
+        final File page = RunsPage.write(new File(outDir, "compare.html"), "Spindle beside its peers",
+            "<pre>" + LatencyCharts.escape(tables.toString()) + "</pre>\n<p>Every run:</p>\n", all, charts);
+        System.out.println("wrote " + page + " (tables and charts), " + new File(outDir, "compare.json") +
+            " and the latency logs (compare-*.hlog)");
     }
 
     private static RunResult run(

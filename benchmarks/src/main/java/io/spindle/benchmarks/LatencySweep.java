@@ -2,14 +2,17 @@ package io.spindle.benchmarks;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Latency across load: Spindle and, for contrast, the naive allocating pipeline, each at a series of steady rates and
  * at the maximum rate, with the machine's own stalls measured in every run (the driving thread spins, so every gap
  * in its loop of 10 µs or more is the machine, not the pipeline). For each rate it writes a latency log
- * ({@code sweep-<rate>.hlog}, a tag per pipeline), and for the whole sweep {@code sweep.json} and a markdown table:
- * achieved rate, p50 to max, the flatness of each run (p99.9 / p50: 1 is perfectly flat) and the stalls.
+ * ({@code sweep-<rate>.hlog}, a tag per pipeline) and a chart; for the whole sweep {@code sweep.html} (the table and
+ * the charts), {@code sweep.json}, and a markdown table on stdout: achieved rate, p50 to max, the flatness of each
+ * run (p99.9 / p50: 1 is perfectly flat) and the stalls.
  * <p>
  * Usage: {@code LatencySweep [--rates 10000,100000,500000,1000000,0] [--seconds 10] [--warm-up 2]
  * [--pipelines spindle,naive] [--message quote|book] [--out DIR]}; rate 0 is the maximum.
@@ -89,7 +92,17 @@ public final class LatencySweep
             { "warmUpSeconds", Double.toString(warmUpSeconds) } }, all);
         System.out.println();
         System.out.print(table(all, seconds));
-        System.out.println("wrote " + new File(outDir, "sweep.json") + " and the latency logs (sweep-*.hlog)");
+        final Map<String, List<RunResult>> byRate = new LinkedHashMap<>();
+        for (final RunResult run : all)
+        {
+            byRate.computeIfAbsent("sweep-" + (run.rate() > 0 ? run.rate() : "max"), (key) -> new ArrayList<>())
+                .add(run);
+        }
+        final File page = RunsPage.write(new File(outDir, "sweep.html"), "Spindle latency sweep",
+            "<p>At <em>max</em> the sender sends as fast as the pipeline takes messages: latency there is " +
+            "queueing.</p>\n", all, byRate);
+        System.out.println("wrote " + page + " (open it in a browser), " + new File(outDir, "sweep.json") +
+            " and the latency logs (sweep-*.hlog)");
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +20,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Latency charts for people, drawn with XChart: the percentile distribution on the usual "nines" axis (several runs
  * and stages overlaid) and latency over time (per-interval p99 and max), each as PNG and SVG, and one self-contained
- * HTML page with the table and the charts inline.
+ * HTML page with the table and the charts inline. Public so that the benchmarks draw their runs the same way.
  */
-final class LatencyCharts
+public final class LatencyCharts
 {
-    static final int WIDTH = 1000;
-    static final int HEIGHT = 560;
+    /**
+     * Width of every chart, pixels.
+     */
+    public static final int WIDTH = 1000;
+
+    /**
+     * Height of every chart, pixels.
+     */
+    public static final int HEIGHT = 560;
     private static final double MAX_NINES = 6;
 
     private LatencyCharts()
@@ -47,24 +55,22 @@ final class LatencyCharts
         final String tableText,
         final File dir) throws IOException
     {
-        System.setProperty("java.awt.headless", "true");
         if (!dir.isDirectory() && !dir.mkdirs())
         {
             throw new IOException("cannot create " + dir);
         }
 
-        final XYChart percentiles = percentileChart(report);
-        final XYChart overTime = overTimeChart(intervals);
-        final List<File> written = new ArrayList<>();
-        for (final Object[] chart : new Object[][]{ { "percentiles", percentiles }, { "over-time", overTime } })
+        final Map<String, Histogram> series = new LinkedHashMap<>();
+        for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
         {
-            final File base = new File(dir, (String)chart[0]);
-            BitmapEncoder.saveBitmap((XYChart)chart[1], base.getPath(), BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(
-                (XYChart)chart[1], base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            written.add(new File(base.getPath() + ".png"));
-            written.add(new File(base.getPath() + ".svg"));
+            for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())
+            {
+                series.put(seriesName(report.size(), file.getKey(), stage.getKey()), stage.getValue());
+            }
         }
+        final List<File> written = new ArrayList<>();
+        written.addAll(save(percentileChart("Latency by percentile", series), new File(dir, "percentiles")));
+        written.addAll(save(overTimeChart(intervals), new File(dir, "over-time")));
 
         final File html = new File(dir, "report.html");
         final String page = html(tableText, new File(dir, "percentiles.svg"), new File(dir, "over-time.svg"));
@@ -73,37 +79,56 @@ final class LatencyCharts
         return written;
     }
 
-    private static XYChart percentileChart(final Map<File, Map<String, Histogram>> report)
+    /**
+     * Save a chart as PNG and SVG.
+     *
+     * @param chart to save.
+     * @param base  path without extension.
+     * @return the two files written.
+     * @throws IOException when a file cannot be written.
+     */
+    public static List<File> save(final XYChart chart, final File base) throws IOException
+    {
+        System.setProperty("java.awt.headless", "true");
+        BitmapEncoder.saveBitmap(chart, base.getPath(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        return List.of(new File(base.getPath() + ".png"), new File(base.getPath() + ".svg"));
+    }
+
+    /**
+     * Latency distributions on the usual "nines" axis (0 = p0, 1 = p90, 2 = p99, ...), log scale, one line each.
+     *
+     * @param title  of the chart.
+     * @param series name to histogram of ns, drawn in this order.
+     * @return the chart.
+     */
+    public static XYChart percentileChart(final String title, final Map<String, Histogram> series)
     {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("Latency by percentile")
+            .title(title)
             .xAxisTitle("percentile (1 = 90%, 2 = 99%, 3 = 99.9%, 4 = 99.99%)")
             .yAxisTitle("latency (us, log scale)")
             .build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax(MAX_NINES);
-        for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
+        for (final Map.Entry<String, Histogram> entry : series.entrySet())
         {
-            for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())
+            final List<Double> nines = new ArrayList<>();
+            final List<Double> micros = new ArrayList<>();
+            for (final HistogramIterationValue value : entry.getValue().percentiles(5))
             {
-                final List<Double> nines = new ArrayList<>();
-                final List<Double> micros = new ArrayList<>();
-                for (final HistogramIterationValue value : stage.getValue().percentiles(5))
+                final double percentile = value.getPercentileLevelIteratedTo();
+                if (percentile >= 100.0 || nines.size() > 2000)
                 {
-                    final double percentile = value.getPercentileLevelIteratedTo();
-                    if (percentile >= 100.0 || nines.size() > 2000)
-                    {
-                        break;
-                    }
-                    nines.add(-Math.log10(1.0 - percentile / 100.0));
-                    micros.add(Math.max(value.getValueIteratedTo(), 1) / 1000.0);
+                    break;
                 }
-                if (!nines.isEmpty())
-                {
-                    chart.addSeries(seriesName(report.size(), file.getKey(), stage.getKey()), nines, micros)
-                        .setMarker(SeriesMarkers.NONE);
-                }
+                nines.add(-Math.log10(1.0 - percentile / 100.0));
+                micros.add(Math.max(value.getValueIteratedTo(), 1) / 1000.0);
+            }
+            if (!nines.isEmpty())
+            {
+                chart.addSeries(entry.getKey(), nines, micros).setMarker(SeriesMarkers.NONE);
             }
         }
         return chart;
@@ -160,14 +185,27 @@ final class LatencyCharts
             "\n<h2>Over time</h2>\n" + svg(overTimeSvg) + "\n</body></html>\n";
     }
 
-    private static String svg(final File file) throws IOException
+    /**
+     * The {@code <svg>} element of an SVG file, to put inline in an HTML page.
+     *
+     * @param file an SVG file.
+     * @return the element, or an empty string when there is none.
+     * @throws IOException when the file cannot be read.
+     */
+    public static String svg(final File file) throws IOException
     {
         final String text = Files.readString(file.toPath(), StandardCharsets.UTF_8);
         final int start = text.indexOf("<svg");
         return start < 0 ? "" : text.substring(start);
     }
 
-    private static String escape(final String text)
+    /**
+     * Text escaped for HTML.
+     *
+     * @param text to escape.
+     * @return the text with {@code & < >} escaped.
+     */
+    public static String escape(final String text)
     {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }

@@ -20,6 +20,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Latency charts for people, drawn with XChart: the percentile distribution on the usual "nines" axis (several runs
  * and stages overlaid) and latency over time (per-interval p99 and max), each as PNG and SVG, and one self-contained
  * HTML page with the table and the charts inline.
+ * <p>
+ * A chart with nothing to draw is not written, and the page says so: a percentile distribution ({@code .hgrm}) has
+ * no intervals, so a report of only those has no chart over time.
  */
 final class LatencyCharts
 {
@@ -38,7 +41,7 @@ final class LatencyCharts
      * @param intervals  per file, per stage: each interval's start (s), p99 and max (ns).
      * @param tableText  the percentile table, for the HTML page.
      * @param dir        to write {@code percentiles.png/.svg}, {@code over-time.png/.svg} and {@code report.html}.
-     * @return the files written.
+     * @return the files written: each chart that has a series to draw, then the page.
      * @throws IOException when a file cannot be written.
      */
     static List<File> write(
@@ -56,21 +59,28 @@ final class LatencyCharts
         final XYChart percentiles = percentileChart(report);
         final XYChart overTime = overTimeChart(intervals);
         final List<File> written = new ArrayList<>();
-        for (final Object[] chart : new Object[][]{ { "percentiles", percentiles }, { "over-time", overTime } })
-        {
-            final File base = new File(dir, (String)chart[0]);
-            BitmapEncoder.saveBitmap((XYChart)chart[1], base.getPath(), BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(
-                (XYChart)chart[1], base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            written.add(new File(base.getPath() + ".png"));
-            written.add(new File(base.getPath() + ".svg"));
-        }
+        final File percentilesSvg = save(percentiles, new File(dir, "percentiles"), written);
+        final File overTimeSvg = save(overTime, new File(dir, "over-time"), written);
 
         final File html = new File(dir, "report.html");
-        final String page = html(tableText, new File(dir, "percentiles.svg"), new File(dir, "over-time.svg"));
+        final String page = html(tableText, percentilesSvg, overTimeSvg);
         Files.writeString(html.toPath(), page, StandardCharsets.UTF_8);
         written.add(html);
         return written;
+    }
+
+    private static File save(final XYChart chart, final File base, final List<File> written) throws IOException
+    {
+        if (chart.getSeriesMap().isEmpty())
+        {
+            return null;
+        }
+        BitmapEncoder.saveBitmap(chart, base.getPath(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        final File svg = new File(base.getPath() + ".svg");
+        written.add(new File(base.getPath() + ".png"));
+        written.add(svg);
+        return svg;
     }
 
     private static XYChart percentileChart(final Map<File, Map<String, Histogram>> report)
@@ -154,14 +164,20 @@ final class LatencyCharts
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Spindle latency report</title>\n" +
             "<style>body{font-family:sans-serif;margin:2em;max-width:" + (WIDTH + 40) + "px}" +
             "pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head><body>\n" +
-            "<h1>Spindle latency report</h1>\n<p>Latency per stage in ns, from HdrHistogram interval logs. " +
+            "<h1>Spindle latency report</h1>\n<p>Latency per stage in ns, from HdrHistogram logs. " +
             "Read tails beside the machine's own jitter (<code>spindle jitter</code>).</p>\n" +
-            "<pre>" + escape(table) + "</pre>\n<h2>By percentile</h2>\n" + svg(percentilesSvg) +
-            "\n<h2>Over time</h2>\n" + svg(overTimeSvg) + "\n</body></html>\n";
+            "<pre>" + escape(table) + "</pre>\n<h2>By percentile</h2>\n" +
+            svg(percentilesSvg, "<p>No values recorded.</p>") + "\n<h2>Over time</h2>\n" +
+            svg(overTimeSvg, "<p>No intervals: a percentile distribution (.hgrm) holds none.</p>") +
+            "\n</body></html>\n";
     }
 
-    private static String svg(final File file) throws IOException
+    private static String svg(final File file, final String missing) throws IOException
     {
+        if (null == file)
+        {
+            return missing;
+        }
         final String text = Files.readString(file.toPath(), StandardCharsets.UTF_8);
         final int start = text.indexOf("<svg");
         return start < 0 ? "" : text.substring(start);

@@ -104,10 +104,13 @@ public final class CountersFile implements AutoCloseable
 
     /**
      * Allocate the engine's counters, in {@link SpindleCounter} order, then one per reject reason.
+     * <p>
+     * Called once per file, by the engine at start; public so that benchmarks can build an ingest agent the way the
+     * engine does.
      *
      * @return the counters, indexed by counter id.
      */
-    AtomicCounter[] allocateCounters()
+    public AtomicCounter[] allocateCounters()
     {
         final CountersManager manager = new CountersManager(metaData, values, StandardCharsets.US_ASCII);
         final int total = SpindleCounter.FIRST_REJECT_REASON_ID + RejectReasons.MAX_REASON;

@@ -21,6 +21,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Latency charts for people, drawn with XChart: the percentile distribution on the usual "nines" axis (several runs
  * and stages overlaid) and latency over time (per-interval p99 and max), each as PNG and SVG, and one self-contained
  * HTML page with the table and the charts inline. Public so that the benchmarks draw their runs the same way.
+ * <p>
+ * A chart with nothing to draw is not written, and the page says so: a percentile distribution ({@code .hgrm}) has
+ * no intervals, so a report of only those has no chart over time.
  */
 public final class LatencyCharts
 {
@@ -46,7 +49,7 @@ public final class LatencyCharts
      * @param intervals  per file, per stage: each interval's start (s), p99 and max (ns).
      * @param tableText  the percentile table, for the HTML page.
      * @param dir        to write {@code percentiles.png/.svg}, {@code over-time.png/.svg} and {@code report.html}.
-     * @return the files written.
+     * @return the files written: each chart that has a series to draw, then the page.
      * @throws IOException when a file cannot be written.
      */
     static List<File> write(
@@ -69,11 +72,12 @@ public final class LatencyCharts
             }
         }
         final List<File> written = new ArrayList<>();
-        written.addAll(save(percentileChart("Latency by percentile", series), new File(dir, "percentiles")));
-        written.addAll(save(overTimeChart(intervals), new File(dir, "over-time")));
+        final File percentilesSvg =
+            saveIfAny(percentileChart("Latency by percentile", series), new File(dir, "percentiles"), written);
+        final File overTimeSvg = saveIfAny(overTimeChart(intervals), new File(dir, "over-time"), written);
 
         final File html = new File(dir, "report.html");
-        final String page = html(tableText, new File(dir, "percentiles.svg"), new File(dir, "over-time.svg"));
+        final String page = html(tableText, percentilesSvg, overTimeSvg);
         Files.writeString(html.toPath(), page, StandardCharsets.UTF_8);
         written.add(html);
         return written;
@@ -93,6 +97,17 @@ public final class LatencyCharts
         BitmapEncoder.saveBitmap(chart, base.getPath(), BitmapEncoder.BitmapFormat.PNG);
         VectorGraphicsEncoder.saveVectorGraphic(chart, base.getPath(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         return List.of(new File(base.getPath() + ".png"), new File(base.getPath() + ".svg"));
+    }
+
+    private static File saveIfAny(final XYChart chart, final File base, final List<File> written) throws IOException
+    {
+        if (chart.getSeriesMap().isEmpty())
+        {
+            return null;
+        }
+        final List<File> files = save(chart, base);
+        written.addAll(files);
+        return files.get(1);
     }
 
     /**
@@ -179,10 +194,17 @@ public final class LatencyCharts
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Spindle latency report</title>\n" +
             "<style>body{font-family:sans-serif;margin:2em;max-width:" + (WIDTH + 40) + "px}" +
             "pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head><body>\n" +
-            "<h1>Spindle latency report</h1>\n<p>Latency per stage in ns, from HdrHistogram interval logs. " +
+            "<h1>Spindle latency report</h1>\n<p>Latency per stage in ns, from HdrHistogram logs. " +
             "Read tails beside the machine's own jitter (<code>spindle jitter</code>).</p>\n" +
-            "<pre>" + escape(table) + "</pre>\n<h2>By percentile</h2>\n" + svg(percentilesSvg) +
-            "\n<h2>Over time</h2>\n" + svg(overTimeSvg) + "\n</body></html>\n";
+            "<pre>" + escape(table) + "</pre>\n<h2>By percentile</h2>\n" +
+            svg(percentilesSvg, "<p>No values recorded.</p>") + "\n<h2>Over time</h2>\n" +
+            svg(overTimeSvg, "<p>No intervals: a percentile distribution (.hgrm) holds none.</p>") +
+            "\n</body></html>\n";
+    }
+
+    private static String svg(final File file, final String missing) throws IOException
+    {
+        return null == file ? missing : svg(file);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.HdrHistogram.HistogramLogReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,17 +27,22 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
         "Print the latency percentiles of HdrHistogram interval logs (.hlog), one row per stage (log tag) and file.",
-        "An engine writes latency.hlog in its directory: send-received, received-journalled, send-journalled."
+        "An engine writes latency.hlog in its directory: send-received, received-journalled, send-journalled.",
+        "A percentile distribution (.hgrm, HdrHistogram's outputPercentileDistribution or HistogramLogProcessor) is",
+        "read back into a histogram, one stage named after the file; a percentile between two of its rows reads as",
+        "the higher row. Its values are taken in --hgrm-unit: HistogramLogProcessor writes ms unless told otherwise."
     })
 final class ReportCommand implements Callable<Integer>
 {
     private static final double[] PERCENTILES = { 50, 90, 99, 99.9, 99.99 };
     private static final String UNTAGGED = "untagged";
+    private static final Map<String, Double> NS_PER_UNIT = Map.of("ns", 1.0, "us", 1e3, "ms", 1e6, "s", 1e9);
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "HLOG", description = "Latency logs (default <dir>/latency.hlog).")
+    @Parameters(arity = "0..*", paramLabel = "LOG", description = "Latency logs: interval logs (.hlog) or percentile " +
+        "distributions (.hgrm), by extension (default <dir>/latency.hlog).")
     List<File> files = new ArrayList<>();
 
     @Option(names = "--dir", description = "Engine directory whose latency log to read (default ${DEFAULT-VALUE}).")
@@ -49,8 +55,17 @@ final class ReportCommand implements Callable<Integer>
         "latency over time as PNG and SVG, and report.html with the table and the charts.")
     File plotDir;
 
+    @Option(names = "--hgrm-unit", paramLabel = "UNIT", description = "Unit of the values in .hgrm files: ns, us, " +
+        "ms or s (default ${DEFAULT-VALUE}, as Spindle records; the report is in ns either way).")
+    String hgrmUnit = "ns";
+
     public Integer call() throws Exception
     {
+        final Double nsPerUnit = NS_PER_UNIT.get(hgrmUnit);
+        if (null == nsPerUnit)
+        {
+            throw new ParameterException(spec.commandLine(), "--hgrm-unit must be ns, us, ms or s: " + hgrmUnit);
+        }
         if (files.isEmpty())
         {
             files.add(new File(dir, HousekeepingAgent.LATENCY_LOG_FILENAME));
@@ -61,7 +76,17 @@ final class ReportCommand implements Callable<Integer>
         for (final File file : files)
         {
             final Map<String, List<double[]>> fileIntervals = new LinkedHashMap<>();
-            report.put(file, read(file, fileIntervals));
+            if (HgrmReader.isHgrm(file))
+            {
+                final Map<String, Histogram> stages = new LinkedHashMap<>();
+                final Histogram histogram = HgrmReader.read(file, nsPerUnit, spec.commandLine().getErr());
+                stages.put(HgrmReader.stageName(file), histogram);
+                report.put(file, stages);
+            }
+            else
+            {
+                report.put(file, read(file, fileIntervals));
+            }
             intervals.put(file, fileIntervals);
         }
 
@@ -72,12 +97,12 @@ final class ReportCommand implements Callable<Integer>
         }
         else
         {
-            printTable(out, report);
+            printTable(out, report, hgrmUnit);
         }
         if (null != plotDir)
         {
             final java.io.StringWriter table = new java.io.StringWriter();
-            printTable(new PrintWriter(table), report);
+            printTable(new PrintWriter(table), report, hgrmUnit);
             for (final File written : LatencyCharts.write(report, intervals, table.toString(), plotDir))
             {
                 out.println("wrote " + written);
@@ -135,11 +160,13 @@ final class ReportCommand implements Callable<Integer>
         return byTag;
     }
 
-    private static void printTable(final PrintWriter out, final Map<File, Map<String, Histogram>> report)
+    private static void printTable(
+        final PrintWriter out, final Map<File, Map<String, Histogram>> report, final String hgrmUnit)
     {
         for (final Map.Entry<File, Map<String, Histogram>> file : report.entrySet())
         {
-            out.println(file.getKey() + " (ns)");
+            out.println(file.getKey() + (HgrmReader.isHgrm(file.getKey()) ?
+                " (ns; a percentile distribution, its values read as " + hgrmUnit + ")" : " (ns)"));
             out.printf("  %-22s %12s %11s %11s %11s %11s %11s %13s%n",
                 "stage", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max");
             for (final Map.Entry<String, Histogram> stage : file.getValue().entrySet())

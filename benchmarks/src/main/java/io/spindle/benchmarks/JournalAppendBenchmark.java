@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * off-heap buffer. {@code chronicleDocument} writes the same header and message bytes through
  * {@code writingDocument()} without a checksum: Spindle's cost over it is the checksum and the header encoding.
  * {@code chronicleWriteBytes} appends a prebuilt record with {@code writeBytes}, Chronicle's fastest path and the
- * ceiling. Run with {@code -prof gc} to see allocation per append.
+ * ceiling for one document per message. {@code chronicleBatchedDocument} writes 16 records to a document, scored per
+ * record. Run with {@code -prof gc} to see allocation per append.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -47,6 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class JournalAppendBenchmark
 {
     private static final int RECORD_HEADER_LENGTH = 38;
+    private static final int BATCH = 16;
 
     @Param({ "64", "256", "1024", "4096" })
     int messageLength;
@@ -107,5 +110,24 @@ public class JournalAppendBenchmark
     public void chronicleWriteBytes()
     {
         appender.writeBytes(prebuiltRecord);
+    }
+
+    /**
+     * The same records, {@value #BATCH} to a Chronicle document, scored per record: what one document per poll batch
+     * (a journal format Spindle does not use yet) would cost per message.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void chronicleBatchedDocument()
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            for (int i = 0; i < BATCH; i++)
+            {
+                bytes.unsafeWrite(message.addressOffset(), RECORD_HEADER_LENGTH);
+                bytes.unsafeWrite(message.addressOffset(), messageLength);
+            }
+        }
     }
 }

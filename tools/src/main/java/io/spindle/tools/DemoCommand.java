@@ -198,10 +198,8 @@ final class DemoCommand implements Callable<Integer>
             printLatency(out, "after warm-up", demoLatency.total);
         }
         printLatency(out, "first " + WARM_UP_SECONDS + " s", demoLatency.warmUp);
-        out.printf("  machine jitter in the same run: the publisher's spinning thread was stalled %,d times " +
-            "(>= 10 us), %.2f%% of the time, p99 %,d ns, max %,d ns%n", stalls.stalls().getTotalCount(),
-            100.0 * stalls.stalledNs() / (publishSeconds * 1e9), stalls.stalls().getValueAtPercentile(99),
-            stalls.stalls().getMaxValue());
+        out.println("  machine jitter in the same run: the publisher's spinning thread was " +
+            stalls.summary(publishSeconds * 1e9));
         out.println("  The first seconds include JIT compilation. Where the latency tail is no worse than the");
         out.println("  machine's own stalls, it is the machine that it measures.");
         out.println();

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,15 +70,7 @@ final class JitterCommand implements Callable<Integer>
 
         if (null != hlog)
         {
-            final HistogramLogWriter writer = new HistogramLogWriter(hlog);
-            writer.outputLogFormatVersion();
-            writer.outputStartTime(startMs);
-            writer.outputLegend();
-            stalls.setTag("jitter");
-            stalls.setStartTimeStamp(startMs);
-            stalls.setEndTimeStamp(startMs + (long)(elapsedNs / 1e6));
-            writer.outputIntervalHistogram(stalls);
-            writer.close();
+            recorder.writeLog(hlog, startMs, elapsedNs);
             out.println("written to " + hlog + " (read it with: scripts/spindle report " + hlog + ")");
         }
         out.flush();

@@ -72,7 +72,15 @@ final class PublishCommand implements Callable<Integer>
     @Option(names = "--large-book-levels", description = "Levels in a large book update (default ${DEFAULT-VALUE}).")
     int largeBookLevels = 400;
 
-    public Integer call()
+    @Option(names = "--jitter", description = "Also print the machine's jitter in the same run: the stalls of the " +
+        "publisher's own spinning loop (>= 10 us), the baseline for reading latency tails.")
+    boolean isJitter;
+
+    @Option(names = "--jitter-hlog", paramLabel = "FILE", description = "Also write those stalls to this " +
+        "HdrHistogram log, tag 'jitter', for 'spindle report' (implies --jitter).")
+    java.io.File jitterHlog;
+
+    public Integer call() throws Exception
     {
         if (rate < 0 || durationSeconds <= 0 || count <= 0 || firstSequence < 1 || largeBookLevels < 0)
         {
@@ -98,6 +106,7 @@ final class PublishCommand implements Callable<Integer>
                 mix, instruments, largeBookEvery, largeBookLevels);
             final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () -> "");
 
+            final long startMs = System.currentTimeMillis();
             out.printf("publishing to %s stream %d via %s: %s msg/s for %.1f s%n",
                 channel, streamId, aeronDir, rate == 0 ? "max" : String.format("%,d", rate), durationSeconds);
             final long sent = publisher.run(rate, count, secondsToNanos(durationSeconds), running::get);
@@ -105,6 +114,17 @@ final class PublishCommand implements Callable<Integer>
             out.printf("published %,d messages in %.2f s (%,.0f msg/s), sequences %d..%d, back-pressured %,d, " +
                 "not connected %,d%n", sent, seconds, sent / seconds, firstSequence, firstSequence + sent - 1,
                 publisher.backPressured(), publisher.notConnected());
+            if (isJitter || null != jitterHlog)
+            {
+                out.println("machine jitter in the same run: the publisher's spinning thread was " +
+                    publisher.stalls().summary(publisher.elapsedNs()));
+            }
+            if (null != jitterHlog)
+            {
+                publisher.stalls().writeLog(jitterHlog, startMs, publisher.elapsedNs());
+                out.println("stalls written to " + jitterHlog + " (read it with: scripts/spindle report " +
+                    jitterHlog + ")");
+            }
         }
         finally
         {

@@ -1,8 +1,11 @@
 package io.spindle.tools;
 
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * The machine's jitter as a spinning thread sees it: every gap of at least a threshold between two consecutive
@@ -61,5 +64,39 @@ final class StallRecorder
     long stalledNs()
     {
         return stalledNs;
+    }
+
+    /**
+     * One line on the stalls: how many, the share of the time, p99 and max.
+     *
+     * @param elapsedNs the time the loop ran for.
+     * @return e.g. "stalled 12 times (>= 10 us), 0.52% of the time, p99 80,127 ns, max 2,031,615 ns".
+     */
+    String summary(final double elapsedNs)
+    {
+        return String.format("stalled %,d times (>= %d us), %.2f%% of the time, p99 %,d ns, max %,d ns",
+            stalls.getTotalCount(), TimeUnit.NANOSECONDS.toMicros(thresholdNs), 100.0 * stalledNs / elapsedNs,
+            stalls.getValueAtPercentile(99), stalls.getMaxValue());
+    }
+
+    /**
+     * Write the stalls as an HdrHistogram log of one interval, tag {@code jitter}, for {@code spindle report}.
+     *
+     * @param file      to write.
+     * @param startMs   wall-clock time the loop started.
+     * @param elapsedNs the time the loop ran for.
+     * @throws FileNotFoundException when the file cannot be created.
+     */
+    void writeLog(final File file, final long startMs, final double elapsedNs) throws FileNotFoundException
+    {
+        final HistogramLogWriter writer = new HistogramLogWriter(file);
+        writer.outputLogFormatVersion();
+        writer.outputStartTime(startMs);
+        writer.outputLegend();
+        stalls.setTag("jitter");
+        stalls.setStartTimeStamp(startMs);
+        stalls.setEndTimeStamp(startMs + (long)(elapsedNs / 1e6));
+        writer.outputIntervalHistogram(stalls);
+        writer.close();
     }
 }

@@ -83,8 +83,10 @@ class JournalToolsIntegrationTest
         {
             final String output = run("publish", "--aeron-dir", ctx.aeronDirectoryName(), "--rate", "20000",
                 "--count", "30000", "--duration", "30", "--publisher-id", "12", "--first-sequence", "101",
-                "--large-book-every", "100");
+                "--large-book-every", "100", "--jitter-hlog", dir.resolve("jitter.hlog").toString());
             assertTrue(output.contains("published 30,000 messages"), output);
+            assertTrue(output.matches("(?s).*machine jitter in the same run: the publisher's spinning thread was " +
+                "stalled [0-9,]+ times \\(>= 10 us\\), [0-9.]+% of the time.*"), output);
             assertTrue(output.contains("sequences 101..30100"), output);
             assertTrue(output.matches("(?s).*rate +[0-9,]+ msg/s.*"), "progress at least once a second: " + output);
             TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 30_000,
@@ -102,6 +104,8 @@ class JournalToolsIntegrationTest
         {
             assertTrue(report.contains("{\"stage\":\"" + stage + "\",\"count\":30000,"), report);
         }
+        final String jitter = run("report", "--json", dir.resolve("jitter.hlog").toString());
+        assertTrue(jitter.contains("{\"stage\":\"jitter\",\"count\":"), jitter);
     }
 
     @Test

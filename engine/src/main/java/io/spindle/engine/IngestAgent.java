@@ -65,6 +65,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter[] rejectsByReason;
 
     private long nowNs;
+    private JournalSpace journalSpace;
+    private boolean wasJournalSpaceLow;
     private long nextMaintenanceNs;
     private long retryAfterNs;
     private int pendingCount;
@@ -165,7 +167,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         nowNs = nanoClock.nanoTime();
         int workCount = 0;
 
-        if (nowNs - retryAfterNs >= 0)
+        if (nowNs - retryAfterNs >= 0 && !isJournalSpaceLow())
         {
             pendingCount = 0;
             batchJournalled = 0;
@@ -409,7 +411,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         catch (final Throwable ex)
         {
             // The message is counted as rejected either way: a reject record is not worth stalling the feed for.
-            errorHandler.onError(ex);
+            errorHandler.onError(rejectJournal.explain(ex));
         }
     }
 
@@ -427,15 +429,38 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         catch (final Throwable ex)
         {
-            errorHandler.onError(ex);
+            errorHandler.onError(rejectJournal.explain(ex));
         }
+    }
+
+    /**
+     * Stop taking messages while the journal's file system is below its reserve, and resume when it is not.
+     *
+     * @param journalSpace the watch on the journal's file system, run by another thread; null for none.
+     * @return this for a fluent API.
+     */
+    public IngestAgent journalSpace(final JournalSpace journalSpace)
+    {
+        this.journalSpace = journalSpace;
+        return this;
+    }
+
+    private boolean isJournalSpaceLow()
+    {
+        final boolean isLow = null != journalSpace && journalSpace.isLow();
+        if (isLow && !wasJournalSpaceLow)
+        {
+            journalBackPressure.incrementRelease();
+        }
+        wasJournalSpaceLow = isLow;
+        return isLow;
     }
 
     private void onJournalFailure(final Throwable ex)
     {
         journalBackPressure.incrementRelease();
         retryAfterNs = nowNs + RETRY_DELAY_NS;
-        errorHandler.onError(ex);
+        errorHandler.onError(journal.explain(ex));
     }
 
     private void publishProgress()

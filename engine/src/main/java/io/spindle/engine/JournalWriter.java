@@ -1,5 +1,7 @@
 package io.spindle.engine;
 
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.spindle.codecs.journal.GapEncoder;
@@ -34,7 +36,9 @@ public final class JournalWriter implements AutoCloseable
     public static final int MAX_REJECT_BYTES = 64;
 
     private static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
+    private static final long FULL_BELOW_BYTES = 1L << 20;
 
+    private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final UnsafeBuffer headerBuffer;
@@ -53,6 +57,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public JournalWriter(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
+        this.dir = dir;
         queue = Journals.openForWrite(dir, rollCycle, blockSize);
         try
         {
@@ -252,6 +257,35 @@ public final class JournalWriter implements AutoCloseable
             .version(MessageHeaderEncoder.SCHEMA_VERSION);
 
         return append(recordBuffer, 0, length);
+    }
+
+    /**
+     * Say what a failed append means for an operator: when the journal's file system is full (a full file system
+     * shows as an {@code InternalError} from a mapped page that could not be backed, or an I/O error), an exception
+     * naming the directory and the file system, with the failure as its cause; otherwise the failure itself.
+     * <p>
+     * For the failure path only: it asks the file system for its free space, and allocates.
+     *
+     * @param failure thrown by an append.
+     * @return what to report.
+     */
+    public Throwable explain(final Throwable failure)
+    {
+        try
+        {
+            final FileStore store = Files.getFileStore(dir);
+            if (store.getUsableSpace() < FULL_BELOW_BYTES)
+            {
+                return new IllegalStateException("journal file system full: " + dir + " is on " + store.name() +
+                    " (" + store.type() + "), which has no space left; not taking messages until space returns, " +
+                    "then resuming on its own", failure);
+            }
+        }
+        catch (final Exception ignore)
+        {
+            // the failure itself says more than a file system that cannot be asked
+        }
+        return failure;
     }
 
     private long append(final DirectBuffer buffer, final int offset, final int length)

@@ -17,6 +17,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -76,6 +77,9 @@ public final class SpindleEngine implements AutoCloseable
             ctx.reassemblyBuffers(),
             ctx.fragmentLimit(),
             ctx.maxPublishers());
+        final JournalSpace journalSpace = new JournalSpace(Path.of(ctx.journalDir()), ctx.journalMinFreeBytes(),
+            Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
+        agent.journalSpace(journalSpace);
         resumedPublishers = agent.resumeSequences(
             SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
@@ -83,12 +87,14 @@ public final class SpindleEngine implements AutoCloseable
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
             null,
-            new HousekeepingAgent(
-                ctx.latencyRecorders(),
-                new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
-                ctx.epochClock(),
-                ctx.latencyIntervalMs(),
-                ctx.latencyListener()));
+            new CompositeAgent(
+                new HousekeepingAgent(
+                    ctx.latencyRecorders(),
+                    new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
+                    ctx.epochClock(),
+                    ctx.latencyIntervalMs(),
+                    ctx.latencyListener()),
+                journalSpace));
     }
 
     /**
@@ -265,6 +271,23 @@ public final class SpindleEngine implements AutoCloseable
          * Default block: 1 GiB, a new mapping every 10 M records of 100 bytes.
          */
         public static final long BLOCK_SIZE_DEFAULT = 1L << 30;
+
+        /**
+         * Free bytes the journal's file system must keep: below it the engine takes no messages (publishers see
+         * back-pressure) until space returns. Checked every {@value #JOURNAL_SPACE_CHECK_INTERVAL_MS} ms on the
+         * housekeeping thread, so it must cover what the engine can write in that time.
+         */
+        public static final String JOURNAL_MIN_FREE_PROP_NAME = "spindle.journal.min.free.bytes";
+
+        /**
+         * Default reserve: 64 MiB, a quarter of a second at the fastest the engine writes here.
+         */
+        public static final long JOURNAL_MIN_FREE_DEFAULT = 64L << 20;
+
+        /**
+         * How often the journal's free space is checked.
+         */
+        public static final long JOURNAL_SPACE_CHECK_INTERVAL_MS = 10;
 
         /**
          * Directory of an external media driver; when set, no driver is embedded.
@@ -451,6 +474,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
         private long journalBlockSize =
             Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
+        private long journalMinFreeBytes = Configuration.longProperty(
+            Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
         private String embeddedAeronDirectoryName = Configuration.property(
             Configuration.EMBEDDED_AERON_DIR_PROP_NAME, Configuration.EMBEDDED_AERON_DIR_DEFAULT);
@@ -528,6 +553,11 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
             requirePositive(Configuration.LATENCY_INTERVAL_MS_PROP_NAME, latencyIntervalMs, 1);
+            if (journalMinFreeBytes < 0)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.JOURNAL_MIN_FREE_PROP_NAME + "=" + journalMinFreeBytes + " must be at least 0");
+            }
             if (journalBlockSize < 1 << 20 || Long.bitCount(journalBlockSize) != 1)
             {
                 throw new IllegalArgumentException(Configuration.BLOCK_SIZE_PROP_NAME + "=" + journalBlockSize +
@@ -802,6 +832,28 @@ public final class SpindleEngine implements AutoCloseable
         {
             this.journalBlockSize = journalBlockSize;
             return this;
+        }
+
+        /**
+         * Set the free bytes the journal's file system must keep; below it the engine takes no messages.
+         *
+         * @param journalMinFreeBytes the reserve, 0 for none.
+         * @return this for a fluent API.
+         */
+        public Context journalMinFreeBytes(final long journalMinFreeBytes)
+        {
+            this.journalMinFreeBytes = journalMinFreeBytes;
+            return this;
+        }
+
+        /**
+         * The free bytes the journal's file system must keep.
+         *
+         * @return the reserve.
+         */
+        public long journalMinFreeBytes()
+        {
+            return journalMinFreeBytes;
         }
 
         /**

@@ -56,6 +56,16 @@ public final class JournalRecord
     }
 
     /**
+     * Length of the whole Chronicle document: the record header and the message bytes that follow it.
+     *
+     * @return document length in bytes.
+     */
+    public int documentLength()
+    {
+        return documentLength;
+    }
+
+    /**
      * Whether the document is long enough for a record header and the message length it declares, and the message's
      * checksum matches.
      *

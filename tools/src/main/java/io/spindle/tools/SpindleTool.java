@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         EngineCommand.class,
         PublishCommand.class,
         TailCommand.class,
+        VerifyCommand.class,
         StatCommand.class,
         ErrorsCommand.class,
         ReportCommand.class,

@@ -1,0 +1,121 @@
+package io.spindle.benchmarks;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.codecs.feed.QuoteCondition;
+import io.spindle.codecs.feed.QuoteEncoder;
+import io.spindle.engine.JournalWriter;
+import io.spindle.engine.Journals;
+import io.spindle.engine.SpindleEngine;
+import io.spindle.tools.SpindleTool;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * How fast {@code spindle verify} walks a large journal: writes N quote records (4 publishers, a journalled gap
+ * every 1,000,000 records) straight into a journal with {@link JournalWriter}, then times {@code spindle verify}
+ * on it in this JVM and prints records per second.
+ * <p>
+ * {@code scripts/verify-speed [records] [dir]}: 10,000,000 records in a temporary directory by default, deleted
+ * afterwards unless a directory is given.
+ */
+public final class VerifySpeed
+{
+    private static final int STREAM_ID = 1001;
+    private static final int PUBLISHERS = 4;
+    private static final int GAP_EVERY = 1_000_000;
+
+    private VerifySpeed()
+    {
+    }
+
+    /**
+     * Write the journal and verify it.
+     *
+     * @param args records, then optionally the directory to write the journal in (kept).
+     * @throws Exception when the directory cannot be created.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
+        final boolean isKept = args.length > 1;
+        final Path dir = isKept ? Path.of(args[1]) : Files.createTempDirectory("spindle-verify-speed");
+        final Path journalDir = dir.resolve("journal");
+        try
+        {
+            final long writeStartNs = System.nanoTime();
+            write(journalDir, records);
+            final long writeMs = (System.nanoTime() - writeStartNs) / 1_000_000;
+            System.out.printf("wrote %,d records in %,d ms%n", records, writeMs);
+
+            final PrintWriter out = new PrintWriter(System.out, true);
+            final long startNs = System.nanoTime();
+            final int exitCode = SpindleTool.execute(out, new PrintWriter(System.err, true), "verify",
+                journalDir.toString());
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            System.out.printf("spindle verify: exit %d, %.1f s, %,.0f records/s%n", exitCode, seconds,
+                records / seconds);
+            if (0 != exitCode)
+            {
+                System.exit(1);
+            }
+        }
+        finally
+        {
+            if (!isKept)
+            {
+                IoUtil.delete(new File(dir.toString()), true);
+            }
+        }
+    }
+
+    private static void write(final Path journalDir, final long records)
+    {
+        final UnsafeBuffer buffer =
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final QuoteEncoder quote = new QuoteEncoder();
+        final long[] sequences = new long[PUBLISHERS];
+        try (JournalWriter writer = new JournalWriter(journalDir, Journals.rollCycle("LARGE_DAILY"),
+            SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT))
+        {
+            long written = 0;
+            while (written < records)
+            {
+                final int publisher = (int)(written % PUBLISHERS);
+                long sequence = ++sequences[publisher];
+                if (written > 0 && written % GAP_EVERY == 0)
+                {
+                    writer.appendGap(written, STREAM_ID, 1, 0, publisher + 1, sequence, sequence + 9);
+                    sequence += 10;
+                    sequences[publisher] = sequence;
+                    written++;
+                    if (written == records)
+                    {
+                        break;
+                    }
+                }
+                quote.wrapAndApplyHeader(buffer, 0, header)
+                    .sequence(sequence)
+                    .sendTimeNs(written)
+                    .publisherId(publisher + 1)
+                    .instrumentId(42)
+                    .bidQuantity(100)
+                    .askQuantity(200)
+                    .quoteCondition(QuoteCondition.FIRM);
+                quote.bidPrice().mantissa(99_00000000L);
+                quote.askPrice().mantissa(101_00000000L);
+                writer.appendMessage(written, STREAM_ID, 1, written * 96, QuoteEncoder.SCHEMA_ID,
+                    QuoteEncoder.TEMPLATE_ID, QuoteEncoder.SCHEMA_VERSION, buffer, 0,
+                    MessageHeaderEncoder.ENCODED_LENGTH + quote.encodedLength());
+                written++;
+            }
+        }
+    }
+}

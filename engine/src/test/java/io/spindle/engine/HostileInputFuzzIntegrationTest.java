@@ -1,0 +1,182 @@
+package io.spindle.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import io.aeron.ExclusivePublication;
+import io.spindle.codecs.journal.RejectReason;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Generated frames, valid and mutated ({@link HostileFrames}), sent through an Aeron publication to a running engine:
+ * each frame is found exactly once, by the Aeron position the publication gave it, either in the journal (byte for
+ * byte, after the gap record the {@link SequenceModel} expects) or in the reject journal under the reason the oracle
+ * expects; the engine's counters add up, per reason.
+ */
+class HostileInputFuzzIntegrationTest
+{
+    private static final int FRAMES = 5_000;
+    private static final int MAX_MESSAGE_LENGTH = 2048;
+    private static final int PUBLISHERS = 4;
+
+    @TempDir
+    Path dir;
+
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH + 8192]);
+
+    @Test
+    void shouldJournalEveryValidFrameOnceInOrderAndRejectEveryOtherUnderItsReason()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).maxMessageLength(MAX_MESSAGE_LENGTH);
+        final List<Sent> sent = new ArrayList<>();
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final ExclusivePublication publication = ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId());
+            TestEngines.await(10_000, publication::isConnected, "connected");
+
+            final HostileFrames frames = new HostileFrames(MAX_MESSAGE_LENGTH);
+            final SequenceModel sender = new SequenceModel();
+            final Random seeds = new Random(42);
+            for (int i = 0; i < FRAMES; i++)
+            {
+                final HostileFrames.Spec spec = HostileFrames.spec(seeds.nextLong());
+                final Random random = new Random(spec.seed());
+                // A bit-flipped frame the engine takes moves its publisher's sequence on, which the sender cannot
+                // see: such frames come from publishers of their own, so that valid frames stay in sequence.
+                final boolean isAnyOutcome = spec.mutation() == HostileFrames.Mutation.BIT_FLIPS ||
+                    spec.mutation() == HostileFrames.Mutation.NOISE;
+                final int publisherId = isAnyOutcome ? 1_000_000 + i : 1 + random.nextInt(PUBLISHERS);
+                final long last = sender.last(publisherId, ctx.streamId());
+                HostileFrames.Mutation mutation = spec.mutation();
+                if (mutation == HostileFrames.Mutation.DUPLICATE && Long.MIN_VALUE == last)
+                {
+                    mutation = HostileFrames.Mutation.NONE;
+                }
+                final long sequence = mutation == HostileFrames.Mutation.GAP ?
+                    sender.next(publisherId, ctx.streamId()) + 1 + random.nextInt(100) :
+                    mutation == HostileFrames.Mutation.DUPLICATE ? last - random.nextInt((int)Math.min(last, 100)) :
+                    sender.next(publisherId, ctx.streamId());
+                final int length =
+                    frames.generate(buffer, 0, spec.template(), mutation, publisherId, sequence, random);
+                if (mutation == HostileFrames.Mutation.NONE || mutation == HostileFrames.Mutation.GAP)
+                {
+                    sender.accept(publisherId, ctx.streamId(), sequence);
+                }
+
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(0, bytes);
+                final long[] position = { 0 };
+                TestEngines.await(5_000, () -> (position[0] = publication.offer(buffer, 0, length)) > 0, "offer");
+                sent.add(new Sent(spec, bytes, frames.expectedValidation(), position[0]));
+            }
+
+            TestEngines.await(30_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == FRAMES,
+                () -> "all received:" + TestEngines.counters(engine));
+            checkJournals(ctx, engine, sent);
+            assertFalse(engine.isClosed());
+        }
+    }
+
+    private static void checkJournals(
+        final SpindleEngine.Context ctx, final SpindleEngine engine, final List<Sent> sent)
+    {
+        final List<JournalContents.Entry> journal = JournalContents.read(Path.of(ctx.journalDir()));
+        final List<JournalContents.Entry> rejects = JournalContents.read(Path.of(ctx.rejectJournalDir()));
+        final SequenceModel model = new SequenceModel();
+        final long[] rejectsByReason = new long[RejectReasons.MAX_REASON + 1];
+        int j = 0;
+        int r = 0;
+        long journalled = 0;
+        long gaps = 0;
+        for (final Sent frame : sent)
+        {
+            final boolean isInJournal = j < journal.size() && journal.get(j).position == frame.position;
+            final String what = frame.spec + " at position " + frame.position;
+            int expectedReason = frame.validation;
+            if (frame.bytes.length > MAX_MESSAGE_LENGTH)
+            {
+                expectedReason = RejectReason.TOO_LONG.value();
+            }
+            else if (RejectReasons.VALID == frame.validation || (HostileFrames.ANY_OUTCOME == frame.validation &&
+                (isInJournal || (r < rejects.size() && rejects.get(r).rejectReason == RejectReason.DUPLICATE.value()))))
+            {
+                final SequenceModel.Outcome outcome = model.accept(
+                    frame.intAt(HostileFrames.PUBLISHER_ID_OFFSET), ctx.streamId(),
+                    frame.longAt(HostileFrames.SEQUENCE_OFFSET));
+                expectedReason = SequenceModel.Outcome.DUPLICATE == outcome ?
+                    RejectReason.DUPLICATE.value() : RejectReasons.VALID;
+                if (SequenceModel.Outcome.GAP_THEN_JOURNALLED == outcome)
+                {
+                    final JournalContents.Entry gap = journal.get(j++);
+                    assertTrue(gap.isGap && gap.position == frame.position, what + ": gap record expected");
+                    assertEquals(model.gapFrom(), gap.gapFrom, what);
+                    assertEquals(model.gapTo(), gap.gapTo, what);
+                    gaps++;
+                }
+            }
+            else if (HostileFrames.ANY_OUTCOME == frame.validation)
+            {
+                assertTrue(r < rejects.size(), what + ": neither journalled nor rejected");
+                expectedReason = rejects.get(r).rejectReason;
+            }
+
+            if (RejectReasons.VALID == expectedReason)
+            {
+                final JournalContents.Entry entry = journal.get(j++);
+                assertEquals(frame.position, entry.position, what + ": journalled next");
+                assertTrue(entry.isIntact && !entry.isGap, what);
+                assertArrayEquals(frame.bytes, entry.bytes, what);
+                journalled++;
+            }
+            else
+            {
+                assertTrue(r < rejects.size(), what + ": no reject record");
+                final JournalContents.Entry reject = rejects.get(r++);
+                assertEquals(frame.position, reject.position, what + ": rejected next");
+                assertEquals(expectedReason, reject.rejectReason, what);
+                rejectsByReason[expectedReason]++;
+            }
+        }
+        assertEquals(journal.size(), j, "journal records beyond the frames sent");
+        assertEquals(rejects.size(), r, "reject records beyond the frames sent");
+
+        assertEquals(journalled, engine.counter(SpindleCounter.MESSAGES_JOURNALLED));
+        assertEquals(FRAMES - journalled, engine.counter(SpindleCounter.MESSAGES_REJECTED));
+        assertEquals(gaps, engine.counter(SpindleCounter.GAPS));
+        assertEquals(rejectsByReason[RejectReason.DUPLICATE.value()], engine.counter(SpindleCounter.DUPLICATES));
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            assertEquals(rejectsByReason[reason], engine.rejectCount(reason), RejectReasons.reason(reason).name());
+        }
+        for (final RejectReason reason : new RejectReason[]{ RejectReason.TOO_SHORT, RejectReason.UNKNOWN_SCHEMA,
+            RejectReason.UNSUPPORTED_VERSION, RejectReason.UNKNOWN_TEMPLATE, RejectReason.BAD_BLOCK_LENGTH,
+            RejectReason.GROUP_OVERRUN, RejectReason.VAR_DATA_OVERRUN, RejectReason.TOO_LONG,
+            RejectReason.TRAILING_BYTES, RejectReason.DUPLICATE })
+        {
+            assertTrue(rejectsByReason[reason.value()] > 0, reason + " was exercised");
+        }
+        assertTrue(gaps > 0 && journalled > FRAMES / 4, journalled + " journalled, " + gaps + " gaps");
+    }
+
+    private record Sent(HostileFrames.Spec spec, byte[] bytes, int validation, long position)
+    {
+        int intAt(final int offset)
+        {
+            return new UnsafeBuffer(bytes).getInt(offset);
+        }
+
+        long longAt(final int offset)
+        {
+            return new UnsafeBuffer(bytes).getLong(offset);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.spindle.engine;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
+import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.aeron.protocol.HeaderFlyweight;
+import io.spindle.codecs.journal.RejectDecoder;
+import io.spindle.codecs.journal.RejectReason;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ingest agent's handler ({@link IngestAgent#onFragment}, what {@code doWork()} runs for each fragment it polls)
+ * against generated frames, valid and mutated ({@link HostileFrames}), with real journals: nothing escapes it,
+ * nothing is read outside the frame (each is handed over in a buffer that ends where the frame ends, so a read past
+ * it throws), every valid frame is journalled once, byte for byte, and every invalid one is counted under the reason
+ * the oracle expects and journalled as a reject. Sequences follow {@link SequenceModel}: valid frames continue their
+ * publisher's sequence (or deliberately skip or repeat), and a bit-flipped frame the engine takes moves it on.
+ * <p>
+ * {@code jqwik.tries.default} sets the number of batches of {@value #FRAMES_PER_TRY} frames: 1,000 by default.
+ */
+class IngestAgentFuzzTest
+{
+    private static final int FRAMES_PER_TRY = 1000;
+    private static final int STREAM_ID = 1001;
+    private static final int SESSION_ID = 7;
+    private static final int PUBLISHERS = 4;
+    private static final int MAX_MESSAGE_LENGTH = 2048;
+    private static final int TERM_LENGTH = 64 * 1024;
+    private static final int FRAME_OFFSET = DataHeaderFlyweight.HEADER_LENGTH;
+
+    private final UnsafeBuffer memory = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(TERM_LENGTH, BitUtil.CACHE_LINE_LENGTH));
+    private final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
+    private final DataHeaderFlyweight dataHeader = new DataHeaderFlyweight();
+    private final Header header = new Header(0, Integer.numberOfTrailingZeros(TERM_LENGTH));
+    private final HostileFrames frames = new HostileFrames(MAX_MESSAGE_LENGTH);
+    private final SequenceModel model = new SequenceModel();
+    private final ArrayDeque<long[]> expectedGaps = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> expectedJournal = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> expectedRejects = new ArrayDeque<>();
+    private final long[] rejectsBefore = new long[RejectReasons.MAX_REASON + 1];
+    private final long[] rejectsByReason = new long[RejectReasons.MAX_REASON + 1];
+
+    private Path dir;
+    private JournalWriter journal;
+    private JournalWriter rejectJournal;
+    private JournalReader journalReader;
+    private JournalReader rejectReader;
+    private CountersFile countersFile;
+    private AtomicCounter[] counters;
+    private IngestAgent agent;
+    private long frameCount;
+    private long journalledCount;
+    private long checkedCount;
+    private long gapCount;
+    private long anyTaken;
+    private long anyRejected;
+    private long startNs;
+
+    @BeforeProperty
+    void setUp() throws IOException
+    {
+        dir = Files.createTempDirectory("spindle-fuzz");
+        final long blockSize = 64L * 1024 * 1024;
+        journal = new JournalWriter(dir.resolve("journal"), Journals.rollCycle("LARGE_DAILY"), blockSize);
+        rejectJournal = new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), blockSize);
+        countersFile = CountersFile.create(dir.toFile(), 0);
+        counters = countersFile.allocateCounters();
+        agent = new IngestAgent(
+            null,
+            new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)),
+            journal,
+            rejectJournal,
+            counters,
+            SystemNanoClock.INSTANCE,
+            (ex) -> fail("error handler: " + ex),
+            new SingleWriterRecorder[]{
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) },
+            MAX_MESSAGE_LENGTH,
+            4,
+            SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT,
+            64);
+        startNs = System.nanoTime();
+    }
+
+    @AfterProperty
+    void tearDown()
+    {
+        final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+        final StringBuilder reasons = new StringBuilder();
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            reasons.append(' ').append(RejectReasons.reason(reason).name()).append('=').append(rejectsByReason[reason]);
+        }
+        System.out.printf("IngestAgentFuzzTest: %,d frames in %,d ms: journalled %,d (gaps %,d), rejected%s; " +
+            "bit-flipped or noise frames taken %,d, rejected %,d%n",
+            frameCount, elapsedMs, journalledCount, gapCount, reasons, anyTaken, anyRejected);
+        CloseHelper.closeAll(journalReader, rejectReader, journal, rejectJournal, countersFile);
+        IoUtil.delete(new File(dir.toString()), true);
+    }
+
+    @Property(shrinking = ShrinkingMode.OFF)
+    void shouldJournalEveryValidFrameOnceAndRejectEveryOtherUnderItsReason(
+        @ForAll("batches") final List<HostileFrames.Spec> batch)
+    {
+        for (int i = 0; i < batch.size(); i++)
+        {
+            onFrame(batch.get(i));
+        }
+        checkJournals();
+    }
+
+    @Provide
+    Arbitrary<List<HostileFrames.Spec>> batches()
+    {
+        return HostileFrames.specs().list().ofSize(FRAMES_PER_TRY);
+    }
+
+    private void onFrame(final HostileFrames.Spec spec)
+    {
+        final Random random = new Random(spec.seed());
+        final int publisherId = 1 + random.nextInt(PUBLISHERS);
+        HostileFrames.Mutation mutation = spec.mutation();
+        final long last = model.last(publisherId, STREAM_ID);
+        if (mutation == HostileFrames.Mutation.DUPLICATE && Long.MIN_VALUE == last)
+        {
+            mutation = HostileFrames.Mutation.NONE;
+        }
+        final long sequence;
+        switch (mutation)
+        {
+            case GAP:
+                sequence = model.next(publisherId, STREAM_ID) + 1 + random.nextInt(1000);
+                break;
+            case DUPLICATE:
+                sequence = last - random.nextInt((int)Math.min(last, 1000));
+                break;
+            default:
+                sequence = model.next(publisherId, STREAM_ID);
+                break;
+        }
+
+        final int length = frames.generate(
+            memory, FRAME_OFFSET, spec.template(), mutation, publisherId, sequence, random);
+        frame.wrap(memory.addressOffset(), FRAME_OFFSET + length);
+        dataHeader.wrap(frame);
+        dataHeader
+            .sessionId(SESSION_ID)
+            .streamId(STREAM_ID)
+            .termId(0)
+            .termOffset(0)
+            .reservedValue(DataHeaderFlyweight.DEFAULT_RESERVE_VALUE)
+            .headerType(HeaderFlyweight.HDR_TYPE_DATA)
+            .flags(DataHeaderFlyweight.BEGIN_AND_END_FLAGS)
+            .version(HeaderFlyweight.CURRENT_VERSION)
+            .frameLength(FRAME_OFFSET + length);
+        header.buffer(frame);
+        header.offset(0);
+        final byte[] bytes = new byte[length];
+        frame.getBytes(FRAME_OFFSET, bytes);
+
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            rejectsBefore[reason] = counters[SpindleCounter.rejectReasonId(reason)].get();
+        }
+        final long rejectedBefore = counter(SpindleCounter.MESSAGES_REJECTED);
+        final long duplicatesBefore = counter(SpindleCounter.DUPLICATES);
+        final long gapsBefore = counter(SpindleCounter.GAPS);
+        final long indexBefore = journal.lastIndex();
+
+        final Action action;
+        try
+        {
+            action = agent.onFragment(frame, FRAME_OFFSET, length, header);
+        }
+        catch (final Throwable ex)
+        {
+            throw new AssertionError("frame " + frameCount + " " + spec + " escaped the agent", ex);
+        }
+        assertEquals(Action.CONTINUE, action, spec::toString);
+        frameCount++;
+
+        int rejected = 0;
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            if (counters[SpindleCounter.rejectReasonId(reason)].get() != rejectsBefore[reason])
+            {
+                assertEquals(0, rejected, () -> spec + " counted under two reasons");
+                assertEquals(rejectsBefore[reason] + 1, counters[SpindleCounter.rejectReasonId(reason)].get());
+                rejected = reason;
+            }
+        }
+
+        final int validation = frames.expectedValidation();
+        int expectedReason = validation;
+        boolean isTaken = false;
+        boolean isGap = false;
+        if (length > MAX_MESSAGE_LENGTH)
+        {
+            expectedReason = RejectReason.TOO_LONG.value();
+        }
+        else if (RejectReasons.VALID == validation || (HostileFrames.ANY_OUTCOME == validation &&
+            (0 == rejected || RejectReason.DUPLICATE.value() == rejected)))
+        {
+            // The validator took it: the sequence decides.
+            final long frameSequence = frame.getLong(FRAME_OFFSET + HostileFrames.SEQUENCE_OFFSET);
+            final int framePublisherId = frame.getInt(FRAME_OFFSET + HostileFrames.PUBLISHER_ID_OFFSET);
+            final SequenceModel.Outcome outcome = model.accept(framePublisherId, STREAM_ID, frameSequence);
+            if (SequenceModel.Outcome.DUPLICATE == outcome)
+            {
+                expectedReason = RejectReason.DUPLICATE.value();
+            }
+            else
+            {
+                expectedReason = RejectReasons.VALID;
+                isTaken = true;
+                if (SequenceModel.Outcome.GAP_THEN_JOURNALLED == outcome)
+                {
+                    expectedGaps.add(new long[]{ journalledCount, framePublisherId, model.gapFrom(), model.gapTo() });
+                    isGap = true;
+                    gapCount++;
+                }
+            }
+        }
+        else if (HostileFrames.ANY_OUTCOME == validation)
+        {
+            expectedReason = rejected;
+        }
+
+        final String what = spec + " (frame " + frameCount + ", length " + length + ")";
+        final int actualReason = rejected;
+        final int wantedReason = expectedReason;
+        assertEquals(wantedReason, actualReason, () -> what + ": rejected as " + name(actualReason) + ", expected " +
+            name(wantedReason));
+        assertEquals(rejectedBefore + (isTaken ? 0 : 1), counter(SpindleCounter.MESSAGES_REJECTED), what);
+        assertEquals(duplicatesBefore + (RejectReason.DUPLICATE.value() == rejected ? 1 : 0),
+            counter(SpindleCounter.DUPLICATES), what);
+        assertEquals(gapsBefore + (isGap ? 1 : 0), counter(SpindleCounter.GAPS), what);
+        if (isTaken)
+        {
+            assertNotEquals(indexBefore, journal.lastIndex(), what);
+            expectedJournal.add(bytes);
+            journalledCount++;
+        }
+        else
+        {
+            assertEquals(indexBefore, journal.lastIndex(), what);
+            expectedRejects.add(bytes);
+            rejectsByReason[rejected]++;
+        }
+        if (HostileFrames.ANY_OUTCOME == validation)
+        {
+            if (isTaken)
+            {
+                anyTaken++;
+            }
+            else
+            {
+                anyRejected++;
+            }
+        }
+    }
+
+    /**
+     * What was journalled since the last check is exactly what was expected: gap records and messages, byte for
+     * byte, and a reject record of each rejected frame with its length and first bytes.
+     */
+    private void checkJournals()
+    {
+        if (null == journalReader)
+        {
+            journalReader = new JournalReader(dir.resolve("journal"));
+            rejectReader = new JournalReader(dir.resolve("rejects"));
+        }
+
+        while (journalReader.poll((record) ->
+        {
+            assertTrue(record.isIntact(), "journal record " + record.index());
+            final long[] gap = expectedGaps.peekFirst();
+            if (null != gap && gap[0] == checkedCount)
+            {
+                expectedGaps.pollFirst();
+                assertTrue(record.isGap(), "gap record expected at " + record.index());
+                assertEquals(gap[1], record.gap().publisherId());
+                assertEquals(STREAM_ID, record.gap().streamId());
+                assertEquals(gap[2], record.gap().fromSequence());
+                assertEquals(gap[3], record.gap().toSequence());
+                return;
+            }
+            final byte[] expected = expectedJournal.pollFirst();
+            assertFalse(record.isEngineRecord(), "message expected at " + record.index());
+            final byte[] actual = new byte[record.length()];
+            record.message().getBytes(0, actual);
+            assertArrayEquals(expected, actual, "journal record " + record.index());
+            checkedCount++;
+        }, 10_000) > 0)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(expectedJournal.isEmpty() && expectedGaps.isEmpty(),
+            expectedJournal.size() + " messages and " + expectedGaps.size() + " gaps not journalled");
+
+        while (rejectReader.poll((record) ->
+        {
+            assertTrue(record.isReject() && record.isIntact(), "reject record " + record.index());
+            final byte[] expected = expectedRejects.pollFirst();
+            final RejectDecoder reject = record.reject();
+            assertEquals(expected.length, reject.source().length(), "reject record " + record.index());
+            final byte[] firstBytes = new byte[reject.firstBytesLength()];
+            reject.getFirstBytes(firstBytes, 0, firstBytes.length);
+            assertArrayEquals(
+                Arrays.copyOf(expected, Math.min(expected.length, JournalWriter.MAX_REJECT_BYTES)), firstBytes);
+        }, 10_000) > 0)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(expectedRejects.isEmpty(), expectedRejects.size() + " rejects not journalled");
+    }
+
+    private long counter(final SpindleCounter counter)
+    {
+        return counters[counter.id()].get();
+    }
+
+    private static void fail(final String message)
+    {
+        throw new AssertionError(message);
+    }
+
+    private static String name(final int reason)
+    {
+        return RejectReasons.VALID == reason ? "VALID (journalled)" : RejectReasons.reason(reason).name();
+    }
+}

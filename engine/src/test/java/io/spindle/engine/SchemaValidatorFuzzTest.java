@@ -1,0 +1,154 @@
+package io.spindle.engine;
+
+import java.util.List;
+import java.util.Random;
+
+import io.spindle.codecs.feed.BookUpdateDecoder;
+import io.spindle.codecs.feed.HeartbeatDecoder;
+import io.spindle.codecs.feed.InstrumentDefinitionDecoder;
+import io.spindle.codecs.feed.MessageHeaderDecoder;
+import io.spindle.codecs.feed.QuoteDecoder;
+import io.spindle.codecs.feed.TradeDecoder;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link SchemaValidator} against generated frames, valid and mutated ({@link HostileFrames}): each frame is
+ * validated in a buffer of exactly its length (so that a read past its end throws) and again inside a larger buffer
+ * whose bytes around it are a poison pattern; both must give the reason the oracle expects, and a frame found valid
+ * must be one SBE's generated decoders walk to exactly its length.
+ * <p>
+ * {@code jqwik.tries.default} (a system property or {@code junit-platform.properties}) sets the number of batches
+ * of {@value #FRAMES_PER_TRY} frames: 1,000 by default, so 1,000,000 frames.
+ */
+class SchemaValidatorFuzzTest
+{
+    private static final int FRAMES_PER_TRY = 1000;
+    private static final int MAX_MESSAGE_LENGTH = 2048;
+    private static final byte POISON = (byte)0xA5;
+    private static final int POISON_LENGTH = 256;
+    private static final int POISONED_LENGTH = POISON_LENGTH + MAX_MESSAGE_LENGTH + 4096 + POISON_LENGTH;
+
+    private final SchemaValidator validator = new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED));
+    private final HostileFrames frames = new HostileFrames(MAX_MESSAGE_LENGTH);
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH + 4096]);
+    private final UnsafeBuffer poisoned = new UnsafeBuffer(new byte[POISONED_LENGTH]);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final InstrumentDefinitionDecoder instrument = new InstrumentDefinitionDecoder();
+    private final QuoteDecoder quote = new QuoteDecoder();
+    private final TradeDecoder trade = new TradeDecoder();
+    private final BookUpdateDecoder book = new BookUpdateDecoder();
+    private final HeartbeatDecoder heartbeat = new HeartbeatDecoder();
+
+    @Example
+    void shouldRunWithAgronaBoundsChecksSoThatAReadPastTheFrameThrows()
+    {
+        assertTrue(UnsafeBuffer.SHOULD_BOUNDS_CHECK, "agrona.disable.bounds.checks must not be set for this test");
+        final UnsafeBuffer exact = new UnsafeBuffer(new byte[8]);
+        assertThrows(IndexOutOfBoundsException.class, () -> exact.getLong(1));
+    }
+
+    @Property(shrinking = ShrinkingMode.OFF)
+    void shouldRejectEveryMutatedFrameForItsReasonWithoutReadingOutsideIt(
+        @ForAll("batches") final List<HostileFrames.Spec> batch)
+    {
+        for (int i = 0; i < batch.size(); i++)
+        {
+            final HostileFrames.Spec spec = batch.get(i);
+            final Random random = new Random(spec.seed());
+            final int length = frames.generate(
+                scratch, 0, spec.template(), spec.mutation(), 1 + random.nextInt(4), random.nextLong(), random);
+            final int expected = frames.expectedValidation();
+
+            final byte[] bytes = new byte[length];
+            scratch.getBytes(0, bytes);
+            final UnsafeBuffer exact = new UnsafeBuffer(bytes);
+            final int reason;
+            try
+            {
+                reason = validator.validate(exact, 0, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new AssertionError("frame " + i + " " + spec + " threw", ex);
+            }
+
+            final int offset = 1 + random.nextInt(POISON_LENGTH - 1);
+            poisoned.setMemory(0, offset, POISON);
+            poisoned.putBytes(offset, bytes);
+            poisoned.setMemory(offset + length, POISON_LENGTH, POISON);
+            assertEquals(reason, validator.validate(poisoned, offset, length),
+                () -> "frame " + spec + " read bytes outside itself");
+
+            if (HostileFrames.ANY_OUTCOME == expected)
+            {
+                assertTrue(reason >= RejectReasons.VALID && reason <= RejectReasons.MAX_REASON, spec::toString);
+            }
+            else
+            {
+                assertEquals(expected, reason, () -> spec + ": expected " + name(expected) + ", was " + name(reason));
+            }
+            if (RejectReasons.VALID == reason)
+            {
+                assertEquals(length, decodedLength(exact), spec::toString);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<HostileFrames.Spec>> batches()
+    {
+        return HostileFrames.specs().list().ofSize(FRAMES_PER_TRY);
+    }
+
+    /**
+     * Length of the message as the generated decoders walk it, independently of the validator.
+     */
+    private int decodedLength(final DirectBuffer buffer)
+    {
+        header.wrap(buffer, 0);
+        assertEquals(MessageHeaderDecoder.SCHEMA_ID, header.schemaId());
+        assertTrue(header.version() <= MessageHeaderDecoder.SCHEMA_VERSION);
+        final int offset = MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final int length;
+        switch (header.templateId())
+        {
+            case InstrumentDefinitionDecoder.TEMPLATE_ID:
+                length = instrument.wrap(buffer, offset, blockLength, version).sbeDecodedLength();
+                break;
+            case QuoteDecoder.TEMPLATE_ID:
+                length = quote.wrap(buffer, offset, blockLength, version).sbeDecodedLength();
+                break;
+            case TradeDecoder.TEMPLATE_ID:
+                length = trade.wrap(buffer, offset, blockLength, version).sbeDecodedLength();
+                break;
+            case BookUpdateDecoder.TEMPLATE_ID:
+                length = book.wrap(buffer, offset, blockLength, version).sbeDecodedLength();
+                break;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                length = heartbeat.wrap(buffer, offset, blockLength, version).sbeDecodedLength();
+                break;
+            default:
+                return fail("valid with template " + header.templateId());
+        }
+        return offset + length;
+    }
+
+    private static String name(final int reason)
+    {
+        return RejectReasons.VALID == reason ? "VALID" : RejectReasons.reason(reason).name();
+    }
+}

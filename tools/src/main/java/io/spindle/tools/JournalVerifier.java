@@ -1,0 +1,307 @@
+package io.spindle.tools;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.spindle.codecs.journal.GapDecoder;
+import io.spindle.engine.JournalReader;
+import io.spindle.engine.JournalRecord;
+import io.spindle.engine.RejectReasons;
+import io.spindle.engine.SchemaValidator;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Walks a journal record by record and finds what is wrong with it: checksums, record headers, payloads against
+ * their schema, and sequence continuity per publisher and stream.
+ * <p>
+ * Damage is a record whose checksum does not match, whose record header does not agree with its document or its
+ * message (length, schema, template, version), whose message fails schema validation, a sequence that repeats or
+ * goes back, an unreadable document, and a gap in a publisher's sequence that no gap record covers: the engine
+ * journals a gap record for every gap it sees, so an uncovered gap means journalled records were lost. Gaps covered
+ * by gap records are listed but are not damage. Memory is constant but for one entry per publisher and stream and
+ * the first {@value #MAX_LISTED} gaps and damaged records listed.
+ */
+final class JournalVerifier implements JournalReader.RecordHandler
+{
+    static final int MAX_LISTED = 100;
+    private static final int RECORD_HEADER_LENGTH = 38;
+
+    /**
+     * A damaged record.
+     *
+     * @param record ordinal of the record in the journal, from 0.
+     * @param index  Chronicle index of the record, or -1 when unreadable.
+     * @param kind   what is wrong: checksum, header, schema, sequence, unreadable.
+     * @param detail in words.
+     */
+    record Damage(long record, long index, String kind, String detail)
+    {
+    }
+
+    /**
+     * Sequences missing from a publisher on a stream.
+     *
+     * @param publisherId  of the publisher.
+     * @param streamId     of the stream.
+     * @param fromSequence first missing.
+     * @param toSequence   last missing, inclusive.
+     * @param kind         whether it is accounted for.
+     */
+    record Gap(int publisherId, int streamId, long fromSequence, long toSequence, GapKind kind)
+    {
+    }
+
+    /**
+     * Whether a gap is accounted for.
+     */
+    enum GapKind
+    {
+        /** A gap record covers it: the engine saw the gap, nothing journalled was lost. */
+        JOURNALLED("gap record"),
+        /** As many damaged records lie before it as it misses: reported as those records' damage. */
+        DAMAGED("damaged records in between"),
+        /** Nothing covers it: records were lost. */
+        UNCOVERED("NO gap record");
+
+        final String description;
+
+        GapKind(final String description)
+        {
+            this.description = description;
+        }
+    }
+
+    private final SchemaValidator feedValidator;
+    private final SchemaValidator journalValidator;
+    private final Long2LongHashMap lastSequence = new Long2LongHashMap(Long.MIN_VALUE);
+    private final List<Damage> damages = new ArrayList<>();
+    private final List<Gap> gaps = new ArrayList<>();
+
+    long records;
+    long messages;
+    long gapRecords;
+    long rejectRecords;
+    long damaged;
+    long journalledGaps;
+    long uncoveredGaps;
+    long missingSequences;
+    private long unreadableRecords;
+
+    JournalVerifier(final SchemaValidator feedValidator, final SchemaValidator journalValidator)
+    {
+        this.feedValidator = feedValidator;
+        this.journalValidator = journalValidator;
+    }
+
+    /**
+     * Verify a whole journal.
+     *
+     * @param dir of the journal.
+     * @return this, with the results.
+     */
+    JournalVerifier verify(final Path dir)
+    {
+        try (JournalReader reader = new JournalReader(dir))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (reader.poll(this, 10_000) == 0)
+                    {
+                        break;
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    damage(-1, "unreadable", "the journal cannot be read past here: " + ex);
+                    break;
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRecord(final JournalRecord record)
+    {
+        final long index = record.index();
+        final int documentLength = record.documentLength();
+        final int length = record.length();
+        if (documentLength < RECORD_HEADER_LENGTH)
+        {
+            unreadable(index, "header", "document of " + documentLength + " bytes, shorter than a record header");
+        }
+        else if (length <= 0 || length != documentLength - RECORD_HEADER_LENGTH)
+        {
+            unreadable(index, "header", "record header says " + length + " bytes, the document holds " +
+                (documentLength - RECORD_HEADER_LENGTH));
+        }
+        else if (!record.isIntact())
+        {
+            unreadable(index, "checksum", "CRC-32C of the message does not match the record header's");
+        }
+        else if (record.isEngineRecord())
+        {
+            onEngineRecord(record, index, length);
+        }
+        else if (record.schemaId() != feedValidator.schemaId())
+        {
+            unreadable(index, "header", "unknown schema id " + record.schemaId());
+        }
+        else
+        {
+            onMessage(record, index, length);
+        }
+        records++;
+    }
+
+    private void onMessage(final JournalRecord record, final long index, final int length)
+    {
+        final int reason = feedValidator.validate(record.message(), 0, length);
+        if (RejectReasons.VALID != reason)
+        {
+            unreadable(index, "schema", "message fails validation: " + RejectReasons.reason(reason).name());
+            return;
+        }
+        matchesHeader(record, feedValidator, index);
+        messages++;
+        if (feedValidator.hasSequence())
+        {
+            final int publisherId = feedValidator.publisherId(record.message(), 0);
+            final long sequence = feedValidator.sequence(record.message(), 0);
+            final long key = key(publisherId, record.streamId());
+            final long last = lastSequence.get(key);
+            if (Long.MIN_VALUE != last && sequence <= last)
+            {
+                damage(index, "sequence", "publisher " + publisherId + " stream " + record.streamId() +
+                    ": sequence " + sequence + " after " + last + " (duplicate or out of order)");
+                return;
+            }
+            if (Long.MIN_VALUE != last && sequence > last + 1)
+            {
+                final long missing = sequence - last - 1;
+                missingSequences += missing;
+                if (missing <= unreadableRecords)
+                {
+                    // As many records as are missing are there but damaged: they are the damage, not the gap.
+                    unreadableRecords -= missing;
+                    listGap(new Gap(publisherId, record.streamId(), last + 1, sequence - 1, GapKind.DAMAGED));
+                }
+                else
+                {
+                    uncoveredGaps++;
+                    listGap(new Gap(publisherId, record.streamId(), last + 1, sequence - 1, GapKind.UNCOVERED));
+                    damage(index, "sequence", "publisher " + publisherId + " stream " + record.streamId() +
+                        ": sequences " + (last + 1) + ".." + (sequence - 1) + " missing, and no gap record says so");
+                }
+            }
+            lastSequence.put(key, sequence);
+        }
+    }
+
+    private void onEngineRecord(final JournalRecord record, final long index, final int length)
+    {
+        final int reason = journalValidator.validate(record.message(), 0, length);
+        if (RejectReasons.VALID != reason)
+        {
+            damage(index, "schema", "engine record fails validation: " + RejectReasons.reason(reason).name());
+            return;
+        }
+        if (!matchesHeader(record, journalValidator, index))
+        {
+            return;
+        }
+        if (record.isReject())
+        {
+            rejectRecords++;
+            return;
+        }
+        if (!record.isGap())
+        {
+            damage(index, "header", "unknown engine record template " + record.templateId());
+            return;
+        }
+
+        gapRecords++;
+        final GapDecoder gap = record.gap();
+        final long key = key(gap.publisherId(), gap.streamId());
+        final long last = lastSequence.get(key);
+        final long from = gap.fromSequence();
+        final long to = gap.toSequence();
+        if (to < from || (Long.MIN_VALUE != last && from != last + 1))
+        {
+            damage(index, "sequence", "gap record " + from + ".." + to + " for publisher " + gap.publisherId() +
+                " stream " + gap.streamId() + " does not follow its last sequence " + last);
+            return;
+        }
+        journalledGaps++;
+        missingSequences += to - from + 1;
+        listGap(new Gap(gap.publisherId(), gap.streamId(), from, to, GapKind.JOURNALLED));
+        lastSequence.put(key, to);
+    }
+
+    private boolean matchesHeader(final JournalRecord record, final SchemaValidator validator, final long index)
+    {
+        if (record.schemaId() != validator.lastSchemaId() || record.templateId() != validator.lastTemplateId() ||
+            record.version() != validator.lastVersion())
+        {
+            damage(index, "header", "record header says schema " + record.schemaId() + " template " +
+                record.templateId() + " version " + record.version() + ", the message " + validator.lastSchemaId() +
+                " template " + validator.lastTemplateId() + " version " + validator.lastVersion());
+            return false;
+        }
+        return true;
+    }
+
+    private void unreadable(final long index, final String kind, final String detail)
+    {
+        unreadableRecords++;
+        damage(index, kind, detail);
+    }
+
+    private void damage(final long index, final String kind, final String detail)
+    {
+        if (damages.size() < MAX_LISTED)
+        {
+            damages.add(new Damage(records, index, kind, detail));
+        }
+        damaged++;
+    }
+
+    private void listGap(final Gap gap)
+    {
+        if (gaps.size() < MAX_LISTED)
+        {
+            gaps.add(gap);
+        }
+    }
+
+    boolean isClean()
+    {
+        return 0 == damaged;
+    }
+
+    List<Damage> damages()
+    {
+        return damages;
+    }
+
+    List<Gap> gaps()
+    {
+        return gaps;
+    }
+
+    int publisherStreams()
+    {
+        return lastSequence.size();
+    }
+
+    private static long key(final int publisherId, final int streamId)
+    {
+        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+    }
+}

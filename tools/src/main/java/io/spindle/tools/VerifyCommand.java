@@ -1,0 +1,144 @@
+package io.spindle.tools;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.Schemas;
+import io.spindle.engine.SpindleEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spindle verify}: walk every record of a journal and say whether it is sound.
+ * <p>
+ * Exit codes: 0 clean, 1 damaged (or the journal cannot be opened), 2 misused.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Walk every record of a journal: checksum, record header, the message against its schema, and sequence " +
+            "continuity per publisher and stream. Gaps are listed; a gap covered by a journalled gap record is not " +
+            "damage, an uncovered one is (records were lost). Exit 0 clean, 1 damaged, 2 misused.",
+        "Reads the journal directly: the engine need not be running."
+    })
+final class VerifyCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
+    String journal;
+
+    @Option(names = "--dir", description = "Engine directory whose journal to verify.")
+    String dir = EngineDirs.defaultDir();
+
+    @Option(names = "--rejects", description = "Verify the reject journal instead.")
+    boolean isRejects;
+
+    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
+    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+
+    @Option(names = "--json", description = "The summary as one JSON object.")
+    boolean isJson;
+
+    public Integer call()
+    {
+        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
+        final JournalVerifier verifier = new JournalVerifier(
+            new SchemaValidator(Schemas.loadIr(schema)), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
+        final long startNs = System.nanoTime();
+        verifier.verify(path);
+        final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+
+        final PrintWriter out = spec.commandLine().getOut();
+        if (isJson)
+        {
+            printJson(out, path, verifier, elapsedMs);
+        }
+        else
+        {
+            printText(out, path, verifier, elapsedMs);
+        }
+        out.flush();
+        return verifier.isClean() ? 0 : 1;
+    }
+
+    private static void printText(
+        final PrintWriter out, final Path path, final JournalVerifier verifier, final long elapsedMs)
+    {
+        out.printf("journal %s: %,d records (%,d messages, %,d gap records, %,d reject records), " +
+            "%,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
+            verifier.gapRecords, verifier.rejectRecords, verifier.publisherStreams(), elapsedMs);
+        out.printf("gaps: %,d journalled (covered by gap records: not damage), %,d uncovered (damage), " +
+            "%,d sequences missing%n", verifier.journalledGaps, verifier.uncoveredGaps, verifier.missingSequences);
+        for (final JournalVerifier.Gap gap : verifier.gaps())
+        {
+            out.printf("  publisher %d stream %d: sequences %d..%d (%s)%n", gap.publisherId(), gap.streamId(),
+                gap.fromSequence(), gap.toSequence(), gap.kind().description);
+        }
+        out.printf("damaged records: %,d%n", verifier.damaged);
+        for (final JournalVerifier.Damage damage : verifier.damages())
+        {
+            out.printf("  record %d (index %d): %s: %s%n", damage.record(), damage.index(), damage.kind(),
+                damage.detail());
+        }
+        if (verifier.damaged > verifier.damages().size() || verifier.uncoveredGaps + verifier.journalledGaps >
+            verifier.gaps().size())
+        {
+            out.printf("  (only the first %d of each are listed)%n", JournalVerifier.MAX_LISTED);
+        }
+        out.println(verifier.isClean() ? "CLEAN" : "DAMAGED");
+    }
+
+    private static void printJson(
+        final PrintWriter out, final Path path, final JournalVerifier verifier, final long elapsedMs)
+    {
+        final StringBuilder json = new StringBuilder(1024);
+        json.append("{\"journal\":\"").append(escape(path.toString())).append('"')
+            .append(",\"clean\":").append(verifier.isClean())
+            .append(",\"records\":").append(verifier.records)
+            .append(",\"messages\":").append(verifier.messages)
+            .append(",\"gapRecords\":").append(verifier.gapRecords)
+            .append(",\"rejectRecords\":").append(verifier.rejectRecords)
+            .append(",\"publisherStreams\":").append(verifier.publisherStreams())
+            .append(",\"journalledGaps\":").append(verifier.journalledGaps)
+            .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)
+            .append(",\"missingSequences\":").append(verifier.missingSequences)
+            .append(",\"damaged\":").append(verifier.damaged)
+            .append(",\"elapsedMs\":").append(elapsedMs)
+            .append(",\"gaps\":[");
+        String separator = "";
+        for (final JournalVerifier.Gap gap : verifier.gaps())
+        {
+            json.append(separator).append("{\"publisherId\":").append(gap.publisherId())
+                .append(",\"streamId\":").append(gap.streamId())
+                .append(",\"fromSequence\":").append(gap.fromSequence())
+                .append(",\"toSequence\":").append(gap.toSequence())
+                .append(",\"kind\":\"").append(gap.kind().name().toLowerCase()).append("\"}");
+            separator = ",";
+        }
+        json.append("],\"damage\":[");
+        separator = "";
+        for (final JournalVerifier.Damage damage : verifier.damages())
+        {
+            json.append(separator).append("{\"record\":").append(damage.record())
+                .append(",\"index\":").append(damage.index())
+                .append(",\"kind\":\"").append(damage.kind())
+                .append("\",\"detail\":\"").append(escape(damage.detail())).append("\"}");
+            separator = ",";
+        }
+        json.append("]}");
+        out.println(json);
+    }
+
+    private static String escape(final String text)
+    {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -22,6 +22,8 @@ import io.spindle.codecs.FeedPublisher;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalRecord;
+import io.spindle.engine.Schemas;
+import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleCounter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -33,11 +35,12 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  * steady rate; the publisher retries a message until the publication takes it, so while the engine is down it waits
  * instead of dropping. An engine runs as a separate process ({@code spindle engine --aeron-dir ...}) on that driver;
  * after a random time up it is killed with SIGKILL and started again on the same directory. After every kill the
- * journal is read through: every record must be whole. At the end the publisher stops, one last engine journals
- * everything still in the publication, and the journal must account for every sequence the publisher sent exactly
- * once, in order: either journalled as a message or inside a journalled gap record that names its range (messages
- * that were in the dead engine's view of the stream when it died reach no engine: a restarted engine joins the
- * stream where it is and journals the gap when the next sequence arrives).
+ * journal must pass {@code spindle verify}: every record whole and valid, sequences continuous or in gap records. At
+ * the end the publisher stops, one last engine journals everything still in the publication, and the journal must
+ * account for every sequence the publisher sent exactly once, in order: either journalled as a message or inside a
+ * journalled gap record that names its range (messages that were in the dead engine's view of the stream when it died
+ * reach no engine: a restarted engine joins the stream where it is and journals the gap when the next sequence
+ * arrives).
  */
 final class CrashLoop
 {
@@ -165,7 +168,7 @@ final class CrashLoop
                     return "after kill " + (i + 1) + ": " + torn;
                 }
                 killsSurvived++;
-                out.printf("kill %d: engine pid %d killed after it journalled; journal intact, %,d records%n",
+                out.printf("kill %d: engine pid %d killed after it journalled; journal verified, %,d records%n",
                     i + 1, engine.pid(), journalled);
             }
 
@@ -224,16 +227,11 @@ final class CrashLoop
 
     private String readThrough(final Path journal)
     {
-        final long[] counts = new long[2];
-        try (JournalReader reader = new JournalReader(journal))
-        {
-            while (reader.poll((record) -> counts[record.isIntact() ? 0 : 1]++, 10_000) > 0)
-            {
-                Thread.onSpinWait();
-            }
-        }
-        journalled = counts[0];
-        return counts[1] > 0 ? counts[1] + " torn or damaged records" : null;
+        final JournalVerifier verifier = new JournalVerifier(
+            new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)),
+            new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL))).verify(journal);
+        journalled = verifier.records;
+        return verifier.isClean() ? null : "spindle verify finds " + verifier.damages() + ", gaps " + verifier.gaps();
     }
 
     private String account(final Path journal)

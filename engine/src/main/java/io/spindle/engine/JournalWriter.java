@@ -53,7 +53,17 @@ public final class JournalWriter implements AutoCloseable
      */
     public JournalWriter(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
-        queue = Journals.openForWrite(dir, rollCycle, blockSize);
+        this(Journals.openForWrite(dir, rollCycle, blockSize));
+    }
+
+    /**
+     * Append to a queue built elsewhere, such as one with a test's time provider; closed with the writer.
+     *
+     * @param queue to append to.
+     */
+    JournalWriter(final SingleChronicleQueue queue)
+    {
+        this.queue = queue;
         try
         {
             appender = queue.createAppender();

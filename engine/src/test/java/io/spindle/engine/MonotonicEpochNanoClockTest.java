@@ -38,5 +38,7 @@ class MonotonicEpochNanoClockTest
     void shouldSampleItsOffsetWithinABracketOfAMillisecond()
     {
         assertTrue(clock.samplingErrorNs() < TimeUnit.MILLISECONDS.toNanos(1), "error " + clock.samplingErrorNs());
+        assertTrue(JournalSeek.isWallClock(clock.nanoTime()));
+        assertTrue(!JournalSeek.isWallClock(System.nanoTime()), "nanoTime is not wall-clock time");
     }
 }

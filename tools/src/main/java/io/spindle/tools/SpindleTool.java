@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         EngineCommand.class,
         PublishCommand.class,
         TailCommand.class,
+        DumpCommand.class,
         StatCommand.class,
         ErrorsCommand.class,
         ReportCommand.class,

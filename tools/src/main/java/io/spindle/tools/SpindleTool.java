@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         PublishCommand.class,
         TailCommand.class,
         DumpCommand.class,
+        ReplayCommand.class,
         StatCommand.class,
         ErrorsCommand.class,
         ReportCommand.class,

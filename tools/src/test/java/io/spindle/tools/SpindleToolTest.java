@@ -24,7 +24,7 @@ class SpindleToolTest
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "engine", "publish", "tail", "dump", "stat", "errors", "report", "jitter", "demo" })
+        "engine", "publish", "tail", "dump", "replay", "stat", "errors", "report", "jitter", "demo" })
     void shouldPrintHelpForEveryCommand(final String command)
     {
         assertEquals(0, run(command, "--help"));
@@ -36,7 +36,7 @@ class SpindleToolTest
     {
         assertEquals(0, run("--help"));
         for (final String command :
-            new String[]{ "engine", "publish", "tail", "dump", "stat", "errors", "report", "jitter", "demo" })
+            new String[]{ "engine", "publish", "tail", "dump", "replay", "stat", "errors", "report", "jitter", "demo" })
         {
             assertTrue(out.toString().contains(command), command);
         }
@@ -75,6 +75,13 @@ class SpindleToolTest
     {
         assertEquals(2, run("dump", "--from", "noon"));
         assertTrue(err.toString().contains("'noon' is not a time, index:N or seq:PUBLISHER:N"), err.toString());
+    }
+
+    @Test
+    void shouldFailWithUsageOnPaceThatIsNotOne()
+    {
+        assertEquals(2, run("replay", "--pace", "fast", dir.toString()));
+        assertTrue(err.toString().contains("--pace must be recorded, max or <k>x"), err.toString());
     }
 
     @Test

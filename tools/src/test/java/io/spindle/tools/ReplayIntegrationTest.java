@@ -1,6 +1,8 @@
 package io.spindle.tools;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -142,8 +144,13 @@ class ReplayIntegrationTest
         final long maxStallNs = Long.parseLong(stall.group(1).replace(",", ""));
         assertTrue(errors[2] <= Math.max(P99_SCHEDULE_ERROR_LIMIT_NS, maxStallNs),
             "p99 schedule error " + errors[2] + " ns, longest stall of the machine " + maxStallNs + " ns");
-        assertTrue(Math.abs(span(paced) - recordedSpanNs) <= 2 * PACE_TOLERANCE_NS,
-            "the second engine journalled over " + span(paced) + " ns, the first over " + recordedSpanNs + " ns");
+        // The second engine's journal has the first's timing: its median gap between records is the same ~1 ms (a
+        // measure the machine's occasional long stall, which delays the second engine too, does not move).
+        final long recordedGapNs = medianGapNs(recorded);
+        final long replayedGapNs = medianGapNs(paced);
+        assertTrue(Math.abs(replayedGapNs - recordedGapNs) <= recordedGapNs / 10,
+            "median gap between records " + replayedGapNs + " ns in the second journal, " + recordedGapNs +
+            " ns in the first");
 
         final Path faster = dir.resolve("faster");
         final SpindleEngine.Context third = TestEngines.context(faster);
@@ -224,6 +231,25 @@ class ReplayIntegrationTest
             }
         }
         return firstAndLast[1] - firstAndLast[0];
+    }
+
+    private static long medianGapNs(final Path engineDir)
+    {
+        final List<Long> times = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(engineDir.resolve("journal")))
+        {
+            while (reader.poll((record) -> times.add(record.ingestTimeNs()), 1000) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        final long[] gaps = new long[times.size() - 1];
+        for (int i = 0; i < gaps.length; i++)
+        {
+            gaps[i] = times.get(i + 1) - times.get(i);
+        }
+        Arrays.sort(gaps);
+        return gaps[gaps.length / 2];
     }
 
     private static long replayedSpanNs(final String output)

@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -20,8 +21,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * The engine's single writer: polls the ingest subscription, reassembles messages that span frames, validates each
  * against the schema, checks sequences per publisher and stream, and journals it, or journals a reject.
  * <p>
- * Each duty cycle reads the clock once for the ingest time of everything it takes, polls up to the fragment limit,
- * then reads the clock again to record, per {@link LatencyStage}, the latency of the messages it journalled.
+ * Each duty cycle reads the clocks once, the epoch clock for the ingest time (wall clock, ns since the epoch) of
+ * everything it takes and the nano clock for latency, polls up to the fragment limit, then reads the nano clock again
+ * to record, per {@link LatencyStage}, the latency of the messages it journalled. Latency is measured on the nano
+ * clock alone, the clock publishers stamp their send times with, so the epoch clock costs it no precision.
  * Bad input is counted and journalled as a reject, never thrown. If the journal cannot take a message the fragment
  * is left in Aeron (publishers see back-pressure) and retried a millisecond later; nothing taken is lost.
  * <p>
@@ -38,6 +41,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final JournalWriter journal;
     private final JournalWriter rejectJournal;
     private final NanoClock nanoClock;
+    private final EpochNanoClock epochClock;
     private final ErrorHandler errorHandler;
     private final SingleWriterRecorder sendToReceived;
     private final SingleWriterRecorder receivedToJournalled;
@@ -65,6 +69,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter[] rejectsByReason;
 
     private long nowNs;
+    private long ingestTimeNs;
     private JournalSpace journalSpace;
     private boolean wasJournalSpaceLow;
     private long nextMaintenanceNs;
@@ -85,7 +90,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      * @param journal           to append valid messages and gap records to.
      * @param rejectJournal     to append reject records to.
      * @param counters          the engine's counters, indexed by id.
-     * @param nanoClock         for ingest times and latency.
+     * @param nanoClock         for latency; must be the clock of the publishers' send times.
+     * @param epochClock        for ingest times, ns since the epoch; must not go back (a journal is searched by them)
+     *                          and must not allocate.
      * @param errorHandler      for unexpected errors, such as a failed journal append.
      * @param latencyRecorders  one per {@link LatencyStage}, in its order, in ns.
      * @param maxMessageLength  longest message accepted, in bytes.
@@ -100,6 +107,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final JournalWriter rejectJournal,
         final AtomicCounter[] counters,
         final NanoClock nanoClock,
+        final EpochNanoClock epochClock,
         final ErrorHandler errorHandler,
         final SingleWriterRecorder[] latencyRecorders,
         final int maxMessageLength,
@@ -112,6 +120,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.journal = journal;
         this.rejectJournal = rejectJournal;
         this.nanoClock = nanoClock;
+        this.epochClock = epochClock;
         this.errorHandler = errorHandler;
         this.sendToReceived = latencyRecorders[LatencyStage.SEND_TO_RECEIVED.ordinal()];
         this.receivedToJournalled = latencyRecorders[LatencyStage.RECEIVED_TO_JOURNALLED.ordinal()];
@@ -121,6 +130,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.maxMessageLength = maxMessageLength;
         this.pendingSendTimesNs = new long[fragmentLimit];
         this.nowNs = nanoClock.nanoTime();
+        this.ingestTimeNs = epochClock.nanoTime();
         this.retryAfterNs = nowNs;
         this.nextMaintenanceNs = nowNs;
         this.lastSequenceByPublisherStream = new Long2LongHashMap(maxPublishers * 2, 0.65f, NO_SEQUENCE);
@@ -152,6 +162,53 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
+     * Create the agent with ingest times from a {@link MonotonicEpochNanoClock} sampled now. Everything it needs on the
+     * hot path is allocated here.
+     *
+     * @param subscription      to ingest from.
+     * @param validator         for the schema messages must follow.
+     * @param journal           to append valid messages and gap records to.
+     * @param rejectJournal     to append reject records to.
+     * @param counters          the engine's counters, indexed by id.
+     * @param nanoClock         for latency; must be the clock of the publishers' send times.
+     * @param errorHandler      for unexpected errors, such as a failed journal append.
+     * @param latencyRecorders  one per {@link LatencyStage}, in its order, in ns.
+     * @param maxMessageLength  longest message accepted, in bytes.
+     * @param reassemblyBuffers messages that may be mid-reassembly at once (one per publication).
+     * @param fragmentLimit     most fragments taken per duty cycle.
+     * @param maxPublishers     publisher and stream pairs the sequence table holds without growing.
+     */
+    public IngestAgent(
+        final Subscription subscription,
+        final SchemaValidator validator,
+        final JournalWriter journal,
+        final JournalWriter rejectJournal,
+        final AtomicCounter[] counters,
+        final NanoClock nanoClock,
+        final ErrorHandler errorHandler,
+        final SingleWriterRecorder[] latencyRecorders,
+        final int maxMessageLength,
+        final int reassemblyBuffers,
+        final int fragmentLimit,
+        final int maxPublishers)
+    {
+        this(
+            subscription,
+            validator,
+            journal,
+            rejectJournal,
+            counters,
+            nanoClock,
+            new MonotonicEpochNanoClock(),
+            errorHandler,
+            latencyRecorders,
+            maxMessageLength,
+            reassemblyBuffers,
+            fragmentLimit,
+            maxPublishers);
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String roleName()
@@ -169,6 +226,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         if (nowNs - retryAfterNs >= 0 && !isJournalSpaceLow())
         {
+            ingestTimeNs = epochClock.nanoTime();
             pendingCount = 0;
             batchJournalled = 0;
             workCount += subscription.controlledPoll(this, fragmentLimit);
@@ -320,7 +378,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         try
         {
             index = journal.appendMessage(
-                nowNs,
+                ingestTimeNs,
                 streamId,
                 header.sessionId(),
                 header.position(),
@@ -361,7 +419,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         try
         {
             journal.appendGap(
-                nowNs, header.streamId(), header.sessionId(), header.position(), publisherId, lastSequence + 1,
+                ingestTimeNs, header.streamId(), header.sessionId(), header.position(), publisherId, lastSequence + 1,
                 sequence - 1);
         }
         catch (final Throwable ex)
@@ -392,7 +450,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         try
         {
             rejectJournal.appendReject(
-                nowNs,
+                ingestTimeNs,
                 reason,
                 header.streamId(),
                 header.sessionId(),
@@ -424,8 +482,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         try
         {
             rejectJournal.appendReject(
-                nowNs, reason, header.streamId(), header.sessionId(), header.position(), 0, 0, 0, length, 0, 0, 0,
-                buffer, offset, Math.min(length, maxMessageLength));
+                ingestTimeNs, reason, header.streamId(), header.sessionId(), header.position(), 0, 0, 0, length, 0, 0,
+                0, buffer, offset, Math.min(length, maxMessageLength));
         }
         catch (final Throwable ex)
         {

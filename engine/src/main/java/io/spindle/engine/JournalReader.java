@@ -55,6 +55,20 @@ public final class JournalReader implements AutoCloseable
      */
     public int poll(final RecordHandler handler, final int limit)
     {
+        return poll(handler, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * Read up to {@code limit} records whose index is below {@code endIndex}. The first record at or past
+     * {@code endIndex} is left unread: polling stops there.
+     *
+     * @param handler  given each record.
+     * @param limit    most records to read.
+     * @param endIndex index to stop at, exclusive; {@link Long#MAX_VALUE} for no end.
+     * @return records read; 0 at the end of the journal or at {@code endIndex}.
+     */
+    public int poll(final RecordHandler handler, final int limit, final long endIndex)
+    {
         int count = 0;
         while (count < limit)
         {
@@ -68,16 +82,33 @@ public final class JournalReader implements AutoCloseable
                 {
                     continue;
                 }
+                final long index = dc.index();
+                if (index >= endIndex)
+                {
+                    dc.rollbackOnClose();
+                    break;
+                }
 
                 final Bytes<?> bytes = dc.wire().bytes();
                 final long readPosition = bytes.readPosition();
-                record.wrap(dc.index(), bytes.addressForRead(readPosition), (int)bytes.readRemaining());
+                record.wrap(index, bytes.addressForRead(readPosition), (int)bytes.readRemaining());
                 handler.onRecord(record);
                 count++;
             }
         }
 
         return count;
+    }
+
+    /**
+     * Move to a record, so that the next polls read from it on.
+     *
+     * @param index of the record, as {@link JournalRecord#index()} gives it or {@link JournalSeek} finds it.
+     * @return true if there is a record at that index, false if not (the position is then undefined).
+     */
+    public boolean moveToIndex(final long index)
+    {
+        return tailer.moveToIndex(index);
     }
 
     /**
@@ -126,6 +157,11 @@ public final class JournalReader implements AutoCloseable
     public void toStart()
     {
         tailer.toStart();
+    }
+
+    SingleChronicleQueue queue()
+    {
+        return queue;
     }
 
     /**

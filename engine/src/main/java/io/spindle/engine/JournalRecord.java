@@ -79,9 +79,15 @@ public final class JournalRecord
     }
 
     /**
-     * Engine clock time at which the message was taken.
+     * Wall-clock time at which the engine took the message, in ns since 1970-01-01T00:00:00Z.
+     * <p>
+     * Read once per duty cycle of the ingest agent from its epoch clock ({@link MonotonicEpochNanoClock} by default:
+     * {@code System.nanoTime()} plus an offset sampled at engine start), so records journalled together share it, and
+     * it does not go back within an engine run: a journal can be searched by it ({@link JournalSeek}). Journals
+     * written before this field was wall-clock hold {@code System.nanoTime()} values here, which
+     * {@link JournalSeek#isWallClock(long)} tells apart.
      *
-     * @return ingest time in ns.
+     * @return ingest time, ns since the epoch.
      */
     public long ingestTimeNs()
     {

@@ -57,8 +57,18 @@ public final class JournalWriter implements AutoCloseable
      */
     public JournalWriter(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
-        this.dir = dir;
-        queue = Journals.openForWrite(dir, rollCycle, blockSize);
+        this(Journals.openForWrite(dir, rollCycle, blockSize));
+    }
+
+    /**
+     * Append to a queue built elsewhere, such as one with a test's time provider; closed with the writer.
+     *
+     * @param queue to append to.
+     */
+    JournalWriter(final SingleChronicleQueue queue)
+    {
+        this.queue = queue;
+        this.dir = queue.file().toPath();
         try
         {
             appender = queue.createAppender();
@@ -76,7 +86,7 @@ public final class JournalWriter implements AutoCloseable
     /**
      * Append a feed message exactly as received.
      *
-     * @param ingestTimeNs time the engine took the message.
+     * @param ingestTimeNs wall-clock time the engine took the message, ns since the epoch.
      * @param streamId     Aeron stream it came on.
      * @param sessionId    Aeron session (publication) it came from.
      * @param position     Aeron position just after it.
@@ -117,7 +127,7 @@ public final class JournalWriter implements AutoCloseable
     /**
      * Append a gap record: sequences {@code fromSequence..toSequence} of a publisher on a stream never arrived.
      *
-     * @param ingestTimeNs time the gap was found.
+     * @param ingestTimeNs wall-clock time the gap was found, ns since the epoch.
      * @param streamId     of the stream.
      * @param sessionId    of the message that revealed the gap.
      * @param position     of the message that revealed the gap.
@@ -148,7 +158,7 @@ public final class JournalWriter implements AutoCloseable
     /**
      * Append a reject record.
      *
-     * @param ingestTimeNs  time the message was taken.
+     * @param ingestTimeNs  wall-clock time the message was taken, ns since the epoch.
      * @param reason        code of the {@link io.spindle.codecs.journal.RejectReason}.
      * @param streamId      of the stream.
      * @param sessionId     of the publication.

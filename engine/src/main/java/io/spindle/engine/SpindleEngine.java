@@ -19,6 +19,7 @@ import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -71,6 +72,7 @@ public final class SpindleEngine implements AutoCloseable
             ctx.rejectJournal(),
             ctx.counters(),
             ctx.nanoClock(),
+            ctx.epochNanoClock(),
             ctx.errorHandler(),
             ctx.latencyRecorders(),
             ctx.maxMessageLength(),
@@ -500,6 +502,7 @@ public final class SpindleEngine implements AutoCloseable
         private HousekeepingAgent.IntervalListener latencyListener;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private EpochNanoClock epochNanoClock;
 
         private boolean isConcluded;
         private boolean isDriverEmbedded;
@@ -547,6 +550,10 @@ public final class SpindleEngine implements AutoCloseable
 
         private void concludeSettings()
         {
+            if (null == epochNanoClock)
+            {
+                epochNanoClock = new MonotonicEpochNanoClock();
+            }
             requirePositive(Configuration.STREAM_ID_PROP_NAME, streamId, Integer.MIN_VALUE);
             requirePositive(Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, maxMessageLength, 16);
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
@@ -1091,7 +1098,7 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
-         * Clock for ingest times and latency; must match the publishers' send-time clock.
+         * Clock for latency; must match the publishers' send-time clock.
          *
          * @return the clock.
          */
@@ -1101,7 +1108,7 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
-         * Set the clock for ingest times and latency.
+         * Set the clock for latency.
          *
          * @param nanoClock the clock.
          * @return this for a fluent API.
@@ -1109,6 +1116,30 @@ public final class SpindleEngine implements AutoCloseable
         public Context nanoClock(final NanoClock nanoClock)
         {
             this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * Clock for the ingest time of journal records, ns since the epoch: by default a
+         * {@link MonotonicEpochNanoClock} sampled at {@link #conclude()}.
+         *
+         * @return the clock.
+         */
+        public EpochNanoClock epochNanoClock()
+        {
+            return epochNanoClock;
+        }
+
+        /**
+         * Set the clock for the ingest time of journal records. It is read on the ingest thread once per duty cycle,
+         * so it must not allocate, and a journal is searched by the times it gives, so it must not go back.
+         *
+         * @param epochNanoClock the clock, ns since the epoch.
+         * @return this for a fluent API.
+         */
+        public Context epochNanoClock(final EpochNanoClock epochNanoClock)
+        {
+            this.epochNanoClock = epochNanoClock;
             return this;
         }
 

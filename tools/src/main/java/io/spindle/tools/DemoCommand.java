@@ -218,6 +218,8 @@ final class DemoCommand implements Callable<Integer>
         }
         out.println();
         out.println("explore: scripts/spindle tail --dir " + dir + " --last 20 [--json]");
+        out.println("         scripts/spindle dump --dir " + dir + " --from +3s --to +4s [--out FILE]");
+        out.println("         scripts/spindle replay --dir " + dir + " --pace recorded    (into a running engine)");
         out.flush();
 
         return journalled == published && 0 == rejected && 0 == gaps ? 0 : 1;

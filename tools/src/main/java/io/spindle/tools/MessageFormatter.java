@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 import io.spindle.engine.JournalRecord;
+import io.spindle.engine.JournalSeek;
 import org.agrona.DirectBuffer;
 import uk.co.real_logic.sbe.PrimitiveType;
 import uk.co.real_logic.sbe.ir.Encoding;
@@ -16,8 +17,9 @@ import uk.co.real_logic.sbe.otf.OtfMessageDecoder;
 import uk.co.real_logic.sbe.otf.Types;
 
 /**
- * Decodes journal records for people, with SBE's on-the-fly decoder driven by the schema's IR: the record header,
- * then every field of the message by name, as a text line or as one JSON object.
+ * Decodes journal records for people, with SBE's on-the-fly decoder driven by the schema's IR: the record header
+ * (its ingest time as an ISO-8601 instant, and in JSON also as ns since the epoch), then every field of the message
+ * by name, as a text line or as one JSON object.
  * <p>
  * Fields newer than the message's version are left out, constants are shown with their value, enums by name,
  * character data as strings and other var data as hex. Feed messages are decoded with the feed schema, the engine's
@@ -60,7 +62,9 @@ final class MessageFormatter extends AbstractTokenListener
         {
             out.append("{\"index\":").append(record.index())
                 .append(",\"record\":\"").append(kind).append('"')
-                .append(",\"ingestTimeNs\":").append(record.ingestTimeNs())
+                .append(",\"ingestTime\":");
+            appendIngestTime(record.ingestTimeNs());
+            out.append(",\"ingestTimeNs\":").append(record.ingestTimeNs())
                 .append(",\"streamId\":").append(record.streamId())
                 .append(",\"sessionId\":").append(record.sessionId())
                 .append(",\"position\":").append(record.position())
@@ -68,13 +72,15 @@ final class MessageFormatter extends AbstractTokenListener
                 .append(",\"templateId\":").append(record.templateId())
                 .append(",\"version\":").append(record.version())
                 .append(",\"length\":").append(record.length())
+                .append(",\"checksum\":").append(record.checksum() & 0xFFFF_FFFFL)
                 .append(",\"intact\":").append(record.isIntact())
                 .append(",\"body\":");
         }
         else
         {
-            out.append('#').append(record.index())
-                .append(" stream=").append(record.streamId())
+            out.append('#').append(record.index()).append(' ');
+            appendIngestTime(record.ingestTimeNs());
+            out.append(" stream=").append(record.streamId())
                 .append(" session=").append(record.sessionId())
                 .append(" position=").append(record.position())
                 .append(" length=").append(record.length())
@@ -370,6 +376,30 @@ final class MessageFormatter extends AbstractTokenListener
         out.append('"');
         Types.jsonEscape(value, out);
         out.append('"');
+    }
+
+    /**
+     * The ingest time as an ISO-8601 instant, quoted in JSON; a journal written before ingest times were wall-clock
+     * has none (null in JSON, its raw nanoTime in text).
+     */
+    private void appendIngestTime(final long ingestTimeNs)
+    {
+        if (JournalSeek.isWallClock(ingestTimeNs))
+        {
+            final String instant = JournalPosition.instant(ingestTimeNs).toString();
+            if (isJson)
+            {
+                out.append('"').append(instant).append('"');
+            }
+            else
+            {
+                out.append(instant);
+            }
+        }
+        else
+        {
+            out.append(isJson ? "null" : "nanoTime=" + ingestTimeNs);
+        }
     }
 
     private void appendHex(final DirectBuffer buffer, final int offset, final int length)

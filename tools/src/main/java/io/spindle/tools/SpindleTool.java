@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         EngineCommand.class,
         PublishCommand.class,
         TailCommand.class,
+        DumpCommand.class,
+        ReplayCommand.class,
         VerifyCommand.class,
         StatCommand.class,
         ErrorsCommand.class,

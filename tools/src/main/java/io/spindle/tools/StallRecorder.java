@@ -47,6 +47,28 @@ final class StallRecorder
     }
 
     /**
+     * Carry on after a deliberate pause (the thread parked), which is not a stall.
+     *
+     * @param nowNs the clock.
+     */
+    void resume(final long nowNs)
+    {
+        lastNs = nowNs;
+    }
+
+    /**
+     * Forget what was recorded, to start again from now.
+     *
+     * @param nowNs the clock.
+     */
+    void reset(final long nowNs)
+    {
+        stalls.reset();
+        stalledNs = 0;
+        lastNs = nowNs;
+    }
+
+    /**
      * Stall durations in ns.
      *
      * @return the histogram.

@@ -2,15 +2,18 @@ package io.spindle.tools;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.Schemas;
+import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.co.real_logic.sbe.ir.Ir;
@@ -51,6 +54,14 @@ final class TailCommand implements Callable<Integer>
     @Option(names = {"-f", "--follow"}, description = "Keep printing records as they are appended, until Ctrl-C.")
     boolean isFollow;
 
+    @Option(names = "--from", converter = JournalPosition.Converter.class, paramLabel = "POSITION",
+        description = "Start at the first record at or after POSITION, found by a binary search of the journal: " +
+        JournalPosition.HELP)
+    JournalPosition from;
+
+    @Option(names = "--verbose", description = "With --from: say how many records the seek read, and how long it took.")
+    boolean isVerbose;
+
     public Integer call()
     {
         final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
@@ -63,11 +74,32 @@ final class TailCommand implements Callable<Integer>
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
         }
 
+        if (last >= 0 && null != from)
+        {
+            throw new ParameterException(spec.commandLine(), "--last and --from cannot be used together");
+        }
+
         try (JournalReader reader = new JournalReader(path))
         {
             if (last >= 0)
             {
                 reader.toLast(last);
+            }
+            else if (null != from)
+            {
+                final RecordSelection selection = new RecordSelection(
+                    from, null, new int[0], new int[0], new SchemaValidator(feedIr), ZoneId.systemDefault());
+                if (!selection.position(reader))
+                {
+                    reader.toEnd();
+                }
+                if (isVerbose)
+                {
+                    spec.commandLine().getErr().printf("seek: %d records read in %.3f ms, from journal index %s%n",
+                        selection.seekProbes(), selection.seekNs() / 1e6,
+                        selection.startIndex() < 0 ? "end" : Long.toString(selection.startIndex()));
+                    spec.commandLine().getErr().flush();
+                }
             }
             int remaining = last >= 0 ? last : Integer.MAX_VALUE;
             int read;

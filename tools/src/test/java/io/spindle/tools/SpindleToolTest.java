@@ -23,7 +23,8 @@ class SpindleToolTest
     private final StringWriter err = new StringWriter();
 
     @ParameterizedTest
-    @ValueSource(strings = { "engine", "publish", "tail", "stat", "errors", "report", "jitter", "demo" })
+    @ValueSource(strings = {
+        "engine", "publish", "tail", "dump", "replay", "stat", "errors", "report", "jitter", "demo" })
     void shouldPrintHelpForEveryCommand(final String command)
     {
         assertEquals(0, run(command, "--help"));
@@ -35,7 +36,7 @@ class SpindleToolTest
     {
         assertEquals(0, run("--help"));
         for (final String command :
-            new String[]{ "engine", "publish", "tail", "stat", "errors", "report", "jitter", "demo" })
+            new String[]{ "engine", "publish", "tail", "dump", "replay", "stat", "errors", "report", "jitter", "demo" })
         {
             assertTrue(out.toString().contains(command), command);
         }
@@ -67,6 +68,36 @@ class SpindleToolTest
     {
         assertEquals(2, run("publish", "--rate", "fast"));
         assertTrue(err.toString().contains("--rate"), err.toString());
+    }
+
+    @Test
+    void shouldFailWithUsageOnPositionThatIsNotOne()
+    {
+        assertEquals(2, run("dump", "--from", "noon"));
+        assertTrue(err.toString().contains("'noon' is not a time, index:N or seq:PUBLISHER:N"), err.toString());
+    }
+
+    @Test
+    void shouldFailWithUsageOnPaceThatIsNotOne()
+    {
+        assertEquals(2, run("replay", "--pace", "fast", dir.toString()));
+        assertTrue(err.toString().contains("--pace must be recorded, max or <k>x"), err.toString());
+    }
+
+    @Test
+    void shouldFailWithUsageOnLastAndFromTogether()
+    {
+        assertEquals(2, run("tail", "--last", "3", "--from", "09:30", dir.toString()));
+        assertTrue(err.toString().contains("--last and --from cannot be used together"), err.toString());
+    }
+
+    @Test
+    void shouldDocumentTheFormsOfTimeInTheHelp()
+    {
+        assertEquals(0, run("dump", "--help"));
+        assertTrue(out.toString().contains("ISO-8601 instant"), out.toString());
+        assertTrue(out.toString().contains("time of day"), out.toString());
+        assertTrue(out.toString().contains("seq:PUBLISHER:N"), out.toString());
     }
 
     @Test

@@ -1,0 +1,212 @@
+package io.spindle.tools;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.spindle.engine.JournalReader;
+import io.spindle.engine.JournalRecord;
+import io.spindle.engine.Schemas;
+import io.spindle.engine.SpindleEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import uk.co.real_logic.sbe.ir.Ir;
+
+/**
+ * {@code spindle dump}: stream a journal, or a part of it, as JSON Lines or as CSV for one template.
+ */
+@Command(
+    name = "dump",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Stream journal records for analysis: JSON Lines (one object per record, the record header and every field",
+        "of the message decoded with the schema), or CSV for one template (a header row of the schema's field names,",
+        "composites flattened; templates with repeating groups need jsonl). Streams in constant memory, whatever",
+        "the journal's size; --from and --to are found by a binary search, not by reading from the start."
+    })
+final class DumpCommand implements Callable<Integer>
+{
+    private static final int BATCH = 1024;
+
+    enum Format
+    {
+        jsonl, csv
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
+    String journal;
+
+    @Option(names = "--dir", description = "Engine directory whose journal to dump.")
+    String dir = EngineDirs.defaultDir();
+
+    @Option(names = "--rejects", description = "Dump the reject journal instead.")
+    boolean isRejects;
+
+    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
+    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+
+    @Option(names = "--format", description = "jsonl or csv (default ${DEFAULT-VALUE}); csv needs one --template.")
+    Format format = Format.jsonl;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path outFile;
+
+    @Mixin
+    SelectionOptions selectionOptions;
+
+    public Integer call() throws IOException
+    {
+        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
+        final Ir feedIr = Schemas.loadIr(schema);
+        final RecordSelection selection = selectionOptions.selection(feedIr);
+        final CsvFormatter csv;
+        if (Format.csv == format)
+        {
+            if (selectionOptions.templates.size() != 1)
+            {
+                throw new ParameterException(spec.commandLine(), "--format csv needs exactly one --template");
+            }
+            csv = new CsvFormatter(feedIr, RecordSelection.templateId(feedIr, selectionOptions.templates.get(0)));
+        }
+        else
+        {
+            csv = null;
+        }
+        final MessageFormatter json = new MessageFormatter(feedIr, Schemas.loadIr(Schemas.JOURNAL), true);
+        final PrintWriter err = spec.commandLine().getErr();
+
+        try (JournalReader reader = new JournalReader(path);
+            Writer writer = null == outFile ? new NonClosingWriter(spec.commandLine().getOut()) :
+                Files.newBufferedWriter(outFile, StandardCharsets.UTF_8))
+        {
+            final boolean hasRecords = selection.position(reader);
+            if (selectionOptions.isVerbose)
+            {
+                err.printf("seek: %d records read in %.3f ms to find journal indexes %d..%s%n",
+                    selection.seekProbes(), selection.seekNs() / 1e6, selection.startIndex(),
+                    selection.endIndex() == Long.MAX_VALUE ? "end" : Long.toString(selection.endIndex()));
+            }
+            final Sink sink = new Sink(writer, selection, json, csv);
+            if (null != csv)
+            {
+                writer.write(csv.header());
+                writer.write('\n');
+            }
+            if (hasRecords)
+            {
+                final PrintWriter out = spec.commandLine().getOut();
+                while (reader.poll(sink, BATCH, selection.endIndex()) > 0)
+                {
+                    sink.rethrow();
+                    if (null == outFile && out.checkError())
+                    {
+                        return 0;
+                    }
+                }
+                sink.rethrow();
+            }
+            writer.flush();
+            if (selectionOptions.isVerbose || sink.damaged > 0)
+            {
+                err.printf("dumped %,d records%s%n", sink.written,
+                    sink.damaged > 0 ? String.format(", left out %,d damaged records", sink.damaged) : "");
+            }
+            err.flush();
+        }
+        return 0;
+    }
+
+    /**
+     * Writes each selected record as it is read, so nothing accumulates.
+     */
+    private static final class Sink implements JournalReader.RecordHandler
+    {
+        private final Writer writer;
+        private final RecordSelection selection;
+        private final MessageFormatter json;
+        private final CsvFormatter csv;
+        private IOException failure;
+        long written;
+        long damaged;
+
+        Sink(final Writer writer, final RecordSelection selection, final MessageFormatter json, final CsvFormatter csv)
+        {
+            this.writer = writer;
+            this.selection = selection;
+            this.json = json;
+            this.csv = csv;
+        }
+
+        public void onRecord(final JournalRecord record)
+        {
+            if (null != failure || !selection.accepts(record))
+            {
+                return;
+            }
+            try
+            {
+                if (null != csv)
+                {
+                    if (record.isEngineRecord() || record.templateId() != csv.templateId())
+                    {
+                        return;
+                    }
+                    if (!record.isIntact())
+                    {
+                        damaged++;
+                        return;
+                    }
+                    writer.write(csv.format(record));
+                }
+                else
+                {
+                    writer.write(json.format(record));
+                }
+                writer.write('\n');
+                written++;
+            }
+            catch (final IOException ex)
+            {
+                failure = ex;
+            }
+        }
+
+        void rethrow()
+        {
+            if (null != failure)
+            {
+                throw new UncheckedIOException("cannot write the dump: " + failure.getMessage(), failure);
+            }
+        }
+    }
+
+    /**
+     * Standard output through a buffer, flushed but never closed.
+     */
+    private static final class NonClosingWriter extends BufferedWriter
+    {
+        NonClosingWriter(final Writer out)
+        {
+            super(out, 64 * 1024);
+        }
+
+        public void close() throws IOException
+        {
+            flush();
+        }
+    }
+}

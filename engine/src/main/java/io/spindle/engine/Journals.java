@@ -46,7 +46,7 @@ public final class Journals
     }
 
     /**
-     * Open a journal to append to, creating its directory.
+     * Open a journal to append to, creating its directory (owner-only, {@code rwx------}) when there is none.
      *
      * @param dir       of the journal.
      * @param rollCycle of a new journal; an existing journal keeps its own.
@@ -59,7 +59,11 @@ public final class Journals
     {
         try
         {
-            Files.createDirectories(dir);
+            if (!Files.exists(dir))
+            {
+                Files.createDirectories(dir);
+                OwnerOnly.restrict(dir);
+            }
         }
         catch (final Exception ex)
         {

@@ -592,6 +592,12 @@ public final class SpindleEngine implements AutoCloseable
             final File engineDir = new File(dir);
             try
             {
+                if (!engineDir.exists())
+                {
+                    // Created here, so made the operator's alone; a directory that exists keeps its permissions.
+                    IoUtil.ensureDirectoryExists(engineDir, "engine directory");
+                    OwnerOnly.restrict(engineDir.toPath());
+                }
                 IoUtil.ensureDirectoryExists(engineDir, "engine directory");
             }
             catch (final RuntimeException ex)
@@ -658,9 +664,14 @@ public final class SpindleEngine implements AutoCloseable
         {
             try
             {
-                lockChannel = java.nio.channels.FileChannel.open(new File(engineDir, LOCK_FILENAME).toPath(),
+                final Path lockFile = new File(engineDir, LOCK_FILENAME).toPath();
+                lockChannel = java.nio.channels.FileChannel.open(lockFile,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                 lock = lockChannel.tryLock();
+                if (null != lock)
+                {
+                    OwnerOnly.restrict(lockFile);
+                }
             }
             catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException ex)
             {

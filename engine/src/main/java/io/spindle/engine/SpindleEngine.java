@@ -76,6 +76,7 @@ public final class SpindleEngine implements AutoCloseable
             ctx.reassemblyBuffers(),
             ctx.fragmentLimit(),
             ctx.maxPublishers());
+        agent.accessControl(ctx.sourceAllowList(), ctx.publisherAllowList());
         resumedPublishers = agent.resumeSequences(
             SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
@@ -132,6 +133,11 @@ public final class SpindleEngine implements AutoCloseable
     public int resumedPublishers()
     {
         return resumedPublishers;
+    }
+
+    IngestAgent agent()
+    {
+        return agent;
     }
 
     /**
@@ -302,6 +308,31 @@ public final class SpindleEngine implements AutoCloseable
         public static final int STREAM_ID_DEFAULT = 1001;
 
         /**
+         * Sources (Aeron image source identities) the engine takes images from: a comma separated list of IP
+         * addresses and networks, each with an optional port ({@code 10.1.2.0/24}, {@code 10.1.2.3:40500},
+         * {@code [fd00::/8]:40500}), or {@code *} for any. Images from other sources are counted, logged once and
+         * their messages dropped. Unset: {@link #ALLOWED_SOURCES_LOOPBACK_DEFAULT} for a UDP channel bound to
+         * loopback; a UDP channel bound to any other address does not start until it is set. IPC images always pass.
+         */
+        public static final String ALLOWED_SOURCES_PROP_NAME = "spindle.ingest.allowed.sources";
+
+        /**
+         * Default allowed sources of a UDP channel bound to loopback: loopback senders only.
+         */
+        public static final String ALLOWED_SOURCES_LOOPBACK_DEFAULT = SourceAllowList.LOOPBACK;
+
+        /**
+         * Publisher ids the engine journals messages from: {@code *} for any, or a comma separated list of ids and
+         * inclusive ranges ({@code 1,2,100-199}). Others are rejected as {@code PUBLISHER_NOT_ALLOWED}.
+         */
+        public static final String ALLOWED_PUBLISHERS_PROP_NAME = "spindle.ingest.allowed.publishers";
+
+        /**
+         * Default allowed publishers: any.
+         */
+        public static final String ALLOWED_PUBLISHERS_DEFAULT = "*";
+
+        /**
          * SBE XML schema that messages must follow: a file, or {@code classpath:<resource>}.
          */
         public static final String SCHEMA_PROP_NAME = "spindle.schema";
@@ -458,6 +489,9 @@ public final class SpindleEngine implements AutoCloseable
         private int streamId =
             Configuration.intProperty(Configuration.STREAM_ID_PROP_NAME, Configuration.STREAM_ID_DEFAULT);
         private String schema = Configuration.property(Configuration.SCHEMA_PROP_NAME, Configuration.SCHEMA_DEFAULT);
+        private String allowedSources = Configuration.property(Configuration.ALLOWED_SOURCES_PROP_NAME, null);
+        private String allowedPublishers = Configuration.property(
+            Configuration.ALLOWED_PUBLISHERS_PROP_NAME, Configuration.ALLOWED_PUBLISHERS_DEFAULT);
         private int maxMessageLength = Configuration.intProperty(
             Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, Configuration.MAX_MESSAGE_LENGTH_DEFAULT);
         private int reassemblyBuffers = Configuration.intProperty(
@@ -482,6 +516,8 @@ public final class SpindleEngine implements AutoCloseable
         private IdleStrategy driverIdleStrategy;
         private RollCycle rollCycle;
         private SchemaValidator validator;
+        private SourceAllowList sourceAllowList;
+        private PublisherAllowList publisherAllowList;
         private CountersFile countersFile;
         private AtomicCounter[] counters;
         private ErrorLogFile errorLogFile;
@@ -544,6 +580,16 @@ public final class SpindleEngine implements AutoCloseable
                 throw new IllegalArgumentException(
                     Configuration.CHANNEL_PROP_NAME + "=" + channel + " is not an Aeron channel: " + ex.getMessage());
             }
+
+            if (null == allowedSources)
+            {
+                allowedSources = setting(
+                    Configuration.ALLOWED_SOURCES_PROP_NAME, () -> SourceAllowList.defaultFor(channel));
+            }
+            sourceAllowList = setting(
+                Configuration.ALLOWED_SOURCES_PROP_NAME, () -> SourceAllowList.parse(allowedSources));
+            publisherAllowList = setting(
+                Configuration.ALLOWED_PUBLISHERS_PROP_NAME, () -> PublisherAllowList.parse(allowedPublishers));
 
             if (null == driverIdleStrategyName)
             {
@@ -904,6 +950,61 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * Sources the engine takes images from.
+         *
+         * @return the allow-list as set, or its default once concluded; null before when unset.
+         */
+        public String allowedSources()
+        {
+            return allowedSources;
+        }
+
+        /**
+         * Set the sources the engine takes images from; see {@link Configuration#ALLOWED_SOURCES_PROP_NAME}.
+         *
+         * @param allowedSources comma separated addresses and networks with optional ports, or {@code *}.
+         * @return this for a fluent API.
+         */
+        public Context allowedSources(final String allowedSources)
+        {
+            this.allowedSources = allowedSources;
+            return this;
+        }
+
+        /**
+         * Publisher ids the engine journals messages from.
+         *
+         * @return the allow-list.
+         */
+        public String allowedPublishers()
+        {
+            return allowedPublishers;
+        }
+
+        /**
+         * Set the publisher ids the engine journals messages from; see
+         * {@link Configuration#ALLOWED_PUBLISHERS_PROP_NAME}.
+         *
+         * @param allowedPublishers {@code *}, or ids and ranges separated by commas.
+         * @return this for a fluent API.
+         */
+        public Context allowedPublishers(final String allowedPublishers)
+        {
+            this.allowedPublishers = allowedPublishers;
+            return this;
+        }
+
+        SourceAllowList sourceAllowList()
+        {
+            return sourceAllowList;
+        }
+
+        PublisherAllowList publisherAllowList()
+        {
+            return publisherAllowList;
+        }
+
+        /**
          * Location of the SBE schema messages must follow.
          *
          * @return a file path or {@code classpath:} resource.
@@ -1214,7 +1315,8 @@ public final class SpindleEngine implements AutoCloseable
         public String toString()
         {
             return "dir=" + dir + " journal=" + journalDir + " rejects=" + rejectJournalDir + " channel=" + channel +
-                " stream=" + streamId + " schema=" + schema + " aeronDir=" + aeronDirectoryName +
+                " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
+                " schema=" + schema + " aeronDir=" + aeronDirectoryName +
                 (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
                 " idle=" + idleStrategyName;
         }

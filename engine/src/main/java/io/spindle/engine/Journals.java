@@ -8,6 +8,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * Opening Spindle journals: Chronicle Queue directories whose documents are a record header and one SBE message.
@@ -36,6 +37,14 @@ public final class Journals
         }
         for (final LargeRollCycles cycle : LargeRollCycles.values())
         {
+            if (cycle.name().equals(name))
+            {
+                return cycle;
+            }
+        }
+        for (final TestRollCycles cycle : TestRollCycles.values())
+        {
+            // Chronicle's test cycles (TEST_SECONDLY rolls every second): for tests of rolling, not for production.
             if (cycle.name().equals(name))
             {
                 return cycle;

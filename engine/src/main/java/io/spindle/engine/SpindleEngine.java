@@ -17,6 +17,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -47,6 +48,7 @@ public final class SpindleEngine implements AutoCloseable
     private final IngestAgent agent;
     private final AgentRunner runner;
     private final AgentRunner housekeepingRunner;
+    private final JournalSyncAgent journalSync;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -80,16 +82,25 @@ public final class SpindleEngine implements AutoCloseable
         resumedPublishers = agent.resumeSequences(
             SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        journalSync = new JournalSyncAgent(
+            ctx.syncPolicy(),
+            ctx.journal().queue(),
+            ctx.counters()[SpindleCounter.JOURNAL_INDEX.id()],
+            ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()],
+            ctx.counters()[SpindleCounter.JOURNAL_SYNCS.id()],
+            ctx.epochClock());
         housekeepingRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
             null,
-            new HousekeepingAgent(
-                ctx.latencyRecorders(),
-                new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
-                ctx.epochClock(),
-                ctx.latencyIntervalMs(),
-                ctx.latencyListener()));
+            new CompositeAgent(
+                new HousekeepingAgent(
+                    ctx.latencyRecorders(),
+                    new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
+                    ctx.epochClock(),
+                    ctx.latencyIntervalMs(),
+                    ctx.latencyListener()),
+                journalSync));
     }
 
     /**
@@ -138,6 +149,11 @@ public final class SpindleEngine implements AutoCloseable
     IngestAgent agent()
     {
         return agent;
+    }
+
+    JournalSyncAgent journalSync()
+    {
+        return journalSync;
     }
 
     /**
@@ -271,6 +287,20 @@ public final class SpindleEngine implements AutoCloseable
          * Default block: 1 GiB, a new mapping every 10 M records of 100 bytes.
          */
         public static final long BLOCK_SIZE_DEFAULT = 1L << 30;
+
+        /**
+         * When the journal is synced to disk, by the housekeeping thread: {@code none} (the OS writes it back at its
+         * own pace), {@code periodic:<ms>} (every so many ms, when something new was journalled; the housekeeping
+         * thread wakes every 10 ms, so shorter periods act as 10 ms) or {@code roll} (each cycle file once the journal
+         * has rolled to the next). A process crash loses nothing journalled whatever the policy; a power loss or
+         * kernel crash can lose what was not yet synced.
+         */
+        public static final String SYNC_PROP_NAME = "spindle.journal.sync";
+
+        /**
+         * Default sync policy: none.
+         */
+        public static final String SYNC_DEFAULT = JournalSyncAgent.Policy.NONE;
 
         /**
          * Directory of an external media driver; when set, no driver is embedded.
@@ -482,6 +512,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
         private long journalBlockSize =
             Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
+        private String syncPolicyName =
+            Configuration.property(Configuration.SYNC_PROP_NAME, Configuration.SYNC_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
         private String embeddedAeronDirectoryName = Configuration.property(
             Configuration.EMBEDDED_AERON_DIR_PROP_NAME, Configuration.EMBEDDED_AERON_DIR_DEFAULT);
@@ -515,6 +547,7 @@ public final class SpindleEngine implements AutoCloseable
         private IdleStrategy idleStrategy;
         private IdleStrategy driverIdleStrategy;
         private RollCycle rollCycle;
+        private JournalSyncAgent.Policy syncPolicy;
         private SchemaValidator validator;
         private SourceAllowList sourceAllowList;
         private PublisherAllowList publisherAllowList;
@@ -601,6 +634,7 @@ public final class SpindleEngine implements AutoCloseable
             driverIdleStrategy = setting(
                 Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, () -> IdleStrategies.byName(driverIdleStrategyName));
             rollCycle = setting(Configuration.ROLL_CYCLE_PROP_NAME, () -> Journals.rollCycle(rollCycleName));
+            syncPolicy = setting(Configuration.SYNC_PROP_NAME, () -> JournalSyncAgent.Policy.parse(syncPolicyName));
 
             final Ir ir;
             try
@@ -659,6 +693,9 @@ public final class SpindleEngine implements AutoCloseable
             lockEngineDir(engineDir);
             countersFile = CountersFile.create(engineDir, epochClock.time());
             counters = countersFile.allocateCounters();
+            final AtomicCounter syncedIndex = counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()];
+            syncedIndex.set(-1);
+            syncedIndex.updateLabel(SpindleCounter.JOURNAL_SYNCED_INDEX.label() + " (sync " + syncPolicy + ")");
             errorLogFile = ErrorLogFile.create(engineDir);
             errorLog = errorLogFile.newLog(epochClock);
             final AtomicCounter errors = counters[SpindleCounter.ERRORS.id()];
@@ -859,6 +896,33 @@ public final class SpindleEngine implements AutoCloseable
         {
             this.journalBlockSize = journalBlockSize;
             return this;
+        }
+
+        /**
+         * Set when the journal is synced to disk; see {@link Configuration#SYNC_PROP_NAME}.
+         *
+         * @param syncPolicyName none, periodic:&lt;ms&gt; or roll.
+         * @return this for a fluent API.
+         */
+        public Context sync(final String syncPolicyName)
+        {
+            this.syncPolicyName = syncPolicyName;
+            return this;
+        }
+
+        /**
+         * When the journal is synced to disk.
+         *
+         * @return none, periodic:&lt;ms&gt; or roll.
+         */
+        public String sync()
+        {
+            return syncPolicyName;
+        }
+
+        JournalSyncAgent.Policy syncPolicy()
+        {
+            return syncPolicy;
         }
 
         /**
@@ -1318,7 +1382,7 @@ public final class SpindleEngine implements AutoCloseable
                 " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
                 " schema=" + schema + " aeronDir=" + aeronDirectoryName +
                 (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
-                " idle=" + idleStrategyName;
+                " idle=" + idleStrategyName + " sync=" + syncPolicyName;
         }
     }
 }

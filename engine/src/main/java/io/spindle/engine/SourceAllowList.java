@@ -127,8 +127,9 @@ final class SourceAllowList
     static String defaultFor(final String channel)
     {
         final ChannelUri uri = ChannelUri.parse(channel);
-        if (uri.isIpc())
+        if (!CommonContext.UDP_MEDIA.equals(uri.media()))
         {
+            // IPC; any other media is not a channel at all, and the subscription says so.
             return ANY;
         }
         final InetAddress bound = boundAddress(uri);

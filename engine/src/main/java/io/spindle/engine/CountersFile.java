@@ -55,7 +55,8 @@ public final class CountersFile implements AutoCloseable
 
     /**
      * Create (or replace) the counters file of an engine and register every {@link SpindleCounter} and one counter
-     * per reject reason in it.
+     * per reject reason in it. The file is readable and writable by its owner only ({@code rw-------}), set before
+     * anything is written to it.
      *
      * @param dir           engine directory.
      * @param startTimeMs   epoch time the engine started.
@@ -68,6 +69,7 @@ public final class CountersFile implements AutoCloseable
         final File file = new File(dir, FILENAME);
         IoUtil.deleteIfExists(file);
         final MappedByteBuffer mapped = IoUtil.mapNewFile(file, HEADER_LENGTH + metaDataLength + valuesLength);
+        OwnerOnly.restrict(file.toPath());
         final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         header.putInt(METADATA_LENGTH_OFFSET, metaDataLength);
         header.putInt(VALUES_LENGTH_OFFSET, valuesLength);

@@ -33,7 +33,7 @@ public final class ErrorLogFile implements AutoCloseable
     }
 
     /**
-     * Create (or replace) the error log of an engine.
+     * Create (or replace) the error log of an engine, readable and writable by its owner only ({@code rw-------}).
      *
      * @param dir engine directory.
      * @return the mapped file.
@@ -42,7 +42,9 @@ public final class ErrorLogFile implements AutoCloseable
     {
         final File file = new File(dir, FILENAME);
         IoUtil.deleteIfExists(file);
-        return new ErrorLogFile(IoUtil.mapNewFile(file, LENGTH));
+        final MappedByteBuffer mapped = IoUtil.mapNewFile(file, LENGTH);
+        OwnerOnly.restrict(file.toPath());
+        return new ErrorLogFile(mapped);
     }
 
     /**

@@ -67,7 +67,7 @@ public final class HousekeepingAgent implements Agent
      * Create the agent and start the log.
      *
      * @param recorders  one per {@link LatencyStage}, in its order.
-     * @param logFile    to write, replaced if it exists.
+     * @param logFile    to write, replaced if it exists; owner-only ({@code rw-------}).
      * @param epochClock for interval time stamps.
      * @param intervalMs length of an interval.
      * @param listener   told of each interval, or null.
@@ -88,6 +88,7 @@ public final class HousekeepingAgent implements Agent
         {
             out = new PrintStream(new BufferedOutputStream(new FileOutputStream(logFile), 64 * 1024), false,
                 StandardCharsets.US_ASCII);
+            OwnerOnly.restrict(logFile.toPath());
         }
         catch (final FileNotFoundException ex)
         {

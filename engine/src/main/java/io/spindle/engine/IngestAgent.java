@@ -1,5 +1,6 @@
 package io.spindle.engine;
 
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
@@ -10,6 +11,7 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
@@ -35,6 +37,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private static final long MAINTENANCE_INTERVAL_NS = 100_000_000L;
     private static final long RETRY_DELAY_NS = 1_000_000L;
     private static final long NO_SEQUENCE = Long.MIN_VALUE;
+    private static final int SOURCE_UNDECIDED = 0;
+    private static final int SOURCE_ALLOWED = 1;
+    private static final int SOURCE_REFUSED = 2;
 
     private final Subscription subscription;
     private final SchemaValidator validator;
@@ -67,6 +72,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter connectedImages;
     private final AtomicCounter latencyOutOfRange;
     private final AtomicCounter[] rejectsByReason;
+    private final AtomicCounter imagesRefused;
+    private final AtomicCounter fragmentsRefused;
+    private final Int2IntHashMap sourceAccessBySession = new Int2IntHashMap(64, 0.65f, SOURCE_UNDECIDED);
+    private SourceAllowList allowedSources;
+    private PublisherAllowList allowedPublishers;
 
     private long nowNs;
     private long ingestTimeNs;
@@ -154,6 +164,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         journalledPosition = counters[SpindleCounter.JOURNALLED_POSITION.id()];
         connectedImages = counters[SpindleCounter.CONNECTED_IMAGES.id()];
         latencyOutOfRange = counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()];
+        imagesRefused = counters[SpindleCounter.IMAGES_REFUSED.id()];
+        fragmentsRefused = counters[SpindleCounter.FRAGMENTS_REFUSED.id()];
         rejectsByReason = new AtomicCounter[RejectReasons.MAX_REASON + 1];
         for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
         {
@@ -250,6 +262,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        if (null != allowedSources && !isSourceAllowed(header.sessionId()))
+        {
+            fragmentsRefused.incrementRelease();
+            return Action.CONTINUE;
+        }
+
         final byte flags = header.flags();
         if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
@@ -349,6 +367,15 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
+        if (null != allowedPublishers && !isPublisherAllowed(buffer, offset))
+        {
+            receivedCount++;
+            final int publisherId = validator.hasPublisherId() ? validator.publisherId(buffer, offset) : 0;
+            final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : 0;
+            reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId, sequence);
+            return Action.CONTINUE;
+        }
+
         final int streamId = header.streamId();
         long key = 0;
         final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : NO_SEQUENCE;
@@ -411,6 +438,55 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         return Action.CONTINUE;
+    }
+
+    /**
+     * Take images and messages only from these sources and publishers; call before the agent starts.
+     * <p>
+     * Sources are checked once per image, on its first fragment: a refused image is counted and logged once, and its
+     * fragments are taken from Aeron and dropped (Aeron has no way for a subscriber to turn a publication away
+     * without the publisher's cooperation), so nothing from it is journalled. Publisher ids are checked per message.
+     *
+     * @param sources    allowed sources, or null for any.
+     * @param publishers allowed publisher ids, or null for any.
+     */
+    void accessControl(final SourceAllowList sources, final PublisherAllowList publishers)
+    {
+        allowedSources = null == sources || sources.isAny() ? null : sources;
+        allowedPublishers = null == publishers || publishers.isAny() ? null : publishers;
+    }
+
+    private boolean isSourceAllowed(final int sessionId)
+    {
+        final int access = sourceAccessBySession.get(sessionId);
+        if (SOURCE_UNDECIDED != access)
+        {
+            return SOURCE_ALLOWED == access;
+        }
+
+        // First fragment of a new image: decided once, here, so that allocation and logging happen once per image.
+        final Image image = subscription.imageBySessionId(sessionId);
+        if (null == image)
+        {
+            return false;
+        }
+        final String source = image.sourceIdentity();
+        if (allowedSources.allows(source))
+        {
+            sourceAccessBySession.put(sessionId, SOURCE_ALLOWED);
+            return true;
+        }
+        sourceAccessBySession.put(sessionId, SOURCE_REFUSED);
+        imagesRefused.incrementRelease();
+        errorHandler.onError(new SecurityException("refused image from " + source + " (session " + sessionId +
+            ", stream " + image.subscription().streamId() + "): source not in spindle.ingest.allowed.sources=" +
+            allowedSources + "; its messages are dropped"));
+        return false;
+    }
+
+    private boolean isPublisherAllowed(final DirectBuffer buffer, final int offset)
+    {
+        return validator.hasPublisherId() && allowedPublishers.allows(validator.publisherId(buffer, offset));
     }
 
     private boolean journalGap(
@@ -568,6 +644,18 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             {
                 assembly.release();
                 released++;
+            }
+        }
+
+        if (null != allowedSources)
+        {
+            final Int2IntHashMap.KeyIterator sessions = sourceAccessBySession.keySet().iterator();
+            while (sessions.hasNext())
+            {
+                if (null == subscription.imageBySessionId(sessions.nextValue()))
+                {
+                    sessions.remove();
+                }
             }
         }
 

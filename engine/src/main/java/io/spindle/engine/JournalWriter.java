@@ -240,6 +240,16 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
+     * The queue, for the housekeeping thread's sync (which opens no appender on it).
+     *
+     * @return the Chronicle queue.
+     */
+    SingleChronicleQueue queue()
+    {
+        return queue;
+    }
+
+    /**
      * Close the appender and the journal.
      */
     public void close()

@@ -8,6 +8,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * Opening Spindle journals: Chronicle Queue directories whose documents are a record header and one SBE message.
@@ -41,12 +42,20 @@ public final class Journals
                 return cycle;
             }
         }
+        for (final TestRollCycles cycle : TestRollCycles.values())
+        {
+            // Chronicle's test cycles (TEST_SECONDLY rolls every second): for tests of rolling, not for production.
+            if (cycle.name().equals(name))
+            {
+                return cycle;
+            }
+        }
         throw new IllegalArgumentException(
             "unknown roll cycle: " + name + " (try FAST_HOURLY, FAST_DAILY, LARGE_DAILY)");
     }
 
     /**
-     * Open a journal to append to, creating its directory.
+     * Open a journal to append to, creating its directory (owner-only, {@code rwx------}) when there is none.
      *
      * @param dir       of the journal.
      * @param rollCycle of a new journal; an existing journal keeps its own.
@@ -59,7 +68,11 @@ public final class Journals
     {
         try
         {
-            Files.createDirectories(dir);
+            if (!Files.exists(dir))
+            {
+                Files.createDirectories(dir);
+                OwnerOnly.restrict(dir);
+            }
         }
         catch (final Exception ex)
         {

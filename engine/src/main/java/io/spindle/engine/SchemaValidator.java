@@ -232,6 +232,16 @@ public final class SchemaValidator
     }
 
     /**
+     * Whether the last message was valid and carries a publisher id.
+     *
+     * @return true when {@link #publisherId} can be read.
+     */
+    public boolean hasPublisherId()
+    {
+        return null != lastMessage && lastMessage.block.hasPublisherId(lastVersion);
+    }
+
+    /**
      * Whether the last message was valid and carries its intended send time.
      *
      * @return true when {@link #sendTimeNs} can be read.
@@ -254,7 +264,7 @@ public final class SchemaValidator
     }
 
     /**
-     * Publisher id of the last valid message; only when {@link #hasSequence()}.
+     * Publisher id of the last valid message; only when {@link #hasPublisherId()}.
      *
      * @param buffer holding the message.
      * @param offset of the message header.
@@ -503,6 +513,11 @@ public final class SchemaValidator
         {
             return null != sequence && null != publisherId &&
                 sequenceSinceVersion <= version && publisherIdSinceVersion <= version;
+        }
+
+        boolean hasPublisherId(final int version)
+        {
+            return null != publisherId && publisherIdSinceVersion <= version;
         }
 
         boolean hasSendTime(final int version)

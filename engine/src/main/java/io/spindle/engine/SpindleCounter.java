@@ -76,13 +76,34 @@ public enum SpindleCounter
     /**
      * Errors recorded in the error log.
      */
-    ERRORS(13, "Errors");
+    ERRORS(13, "Errors"),
+
+    /**
+     * Images (publications) whose source is not on the allow-list: their fragments are taken and dropped.
+     */
+    IMAGES_REFUSED(14, "Images refused: source not allowed"),
+
+    /**
+     * Fragments taken from refused images and dropped, never journalled.
+     */
+    FRAGMENTS_REFUSED(15, "Fragments dropped from refused images"),
+
+    /**
+     * Journal index up to which the journal is synced to disk (every record at or before it survives a power loss),
+     * -1 until the first sync; stays -1 with no sync policy.
+     */
+    JOURNAL_SYNCED_INDEX(16, "Journal index synced to disk"),
+
+    /**
+     * Syncs of the journal to disk, by the housekeeping thread.
+     */
+    JOURNAL_SYNCS(17, "Journal syncs");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 14;
+    public static final int FIRST_REJECT_REASON_ID = 18;
 
     private final int id;
     private final String label;

@@ -49,6 +49,7 @@ public final class SpindleEngine implements AutoCloseable
     private final IngestAgent agent;
     private final AgentRunner runner;
     private final AgentRunner housekeepingRunner;
+    private final JournalSyncAgent journalSync;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -82,9 +83,17 @@ public final class SpindleEngine implements AutoCloseable
         final JournalSpace journalSpace = new JournalSpace(Path.of(ctx.journalDir()), ctx.journalMinFreeBytes(),
             Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
         agent.journalSpace(journalSpace);
+        agent.accessControl(ctx.sourceAllowList(), ctx.publisherAllowList());
         resumedPublishers = agent.resumeSequences(
             SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        journalSync = new JournalSyncAgent(
+            ctx.syncPolicy(),
+            ctx.journal().queue(),
+            ctx.counters()[SpindleCounter.JOURNAL_INDEX.id()],
+            ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()],
+            ctx.counters()[SpindleCounter.JOURNAL_SYNCS.id()],
+            ctx.epochClock());
         housekeepingRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
@@ -96,7 +105,8 @@ public final class SpindleEngine implements AutoCloseable
                     ctx.epochClock(),
                     ctx.latencyIntervalMs(),
                     ctx.latencyListener()),
-                journalSpace));
+                journalSpace,
+                journalSync));
     }
 
     /**
@@ -140,6 +150,16 @@ public final class SpindleEngine implements AutoCloseable
     public int resumedPublishers()
     {
         return resumedPublishers;
+    }
+
+    IngestAgent agent()
+    {
+        return agent;
+    }
+
+    JournalSyncAgent journalSync()
+    {
+        return journalSync;
     }
 
     /**
@@ -292,6 +312,20 @@ public final class SpindleEngine implements AutoCloseable
         public static final long JOURNAL_SPACE_CHECK_INTERVAL_MS = 10;
 
         /**
+         * When the journal is synced to disk, by the housekeeping thread: {@code none} (the OS writes it back at its
+         * own pace), {@code periodic:<ms>} (every so many ms, when something new was journalled; the housekeeping
+         * thread wakes every 10 ms, so shorter periods act as 10 ms) or {@code roll} (each cycle file once the journal
+         * has rolled to the next). A process crash loses nothing journalled whatever the policy; a power loss or
+         * kernel crash can lose what was not yet synced.
+         */
+        public static final String SYNC_PROP_NAME = "spindle.journal.sync";
+
+        /**
+         * Default sync policy: none.
+         */
+        public static final String SYNC_DEFAULT = JournalSyncAgent.Policy.NONE;
+
+        /**
          * Directory of an external media driver; when set, no driver is embedded.
          */
         public static final String AERON_DIR_PROP_NAME = "spindle.aeron.dir";
@@ -325,6 +359,31 @@ public final class SpindleEngine implements AutoCloseable
          * Default ingest stream.
          */
         public static final int STREAM_ID_DEFAULT = 1001;
+
+        /**
+         * Sources (Aeron image source identities) the engine takes images from: a comma separated list of IP
+         * addresses and networks, each with an optional port ({@code 10.1.2.0/24}, {@code 10.1.2.3:40500},
+         * {@code [fd00::/8]:40500}), or {@code *} for any. Images from other sources are counted, logged once and
+         * their messages dropped. Unset: {@link #ALLOWED_SOURCES_LOOPBACK_DEFAULT} for a UDP channel bound to
+         * loopback; a UDP channel bound to any other address does not start until it is set. IPC images always pass.
+         */
+        public static final String ALLOWED_SOURCES_PROP_NAME = "spindle.ingest.allowed.sources";
+
+        /**
+         * Default allowed sources of a UDP channel bound to loopback: loopback senders only.
+         */
+        public static final String ALLOWED_SOURCES_LOOPBACK_DEFAULT = SourceAllowList.LOOPBACK;
+
+        /**
+         * Publisher ids the engine journals messages from: {@code *} for any, or a comma separated list of ids and
+         * inclusive ranges ({@code 1,2,100-199}). Others are rejected as {@code PUBLISHER_NOT_ALLOWED}.
+         */
+        public static final String ALLOWED_PUBLISHERS_PROP_NAME = "spindle.ingest.allowed.publishers";
+
+        /**
+         * Default allowed publishers: any.
+         */
+        public static final String ALLOWED_PUBLISHERS_DEFAULT = "*";
 
         /**
          * SBE XML schema that messages must follow: a file, or {@code classpath:<resource>}.
@@ -478,6 +537,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
         private long journalMinFreeBytes = Configuration.longProperty(
             Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
+        private String syncPolicyName =
+            Configuration.property(Configuration.SYNC_PROP_NAME, Configuration.SYNC_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
         private String embeddedAeronDirectoryName = Configuration.property(
             Configuration.EMBEDDED_AERON_DIR_PROP_NAME, Configuration.EMBEDDED_AERON_DIR_DEFAULT);
@@ -485,6 +546,9 @@ public final class SpindleEngine implements AutoCloseable
         private int streamId =
             Configuration.intProperty(Configuration.STREAM_ID_PROP_NAME, Configuration.STREAM_ID_DEFAULT);
         private String schema = Configuration.property(Configuration.SCHEMA_PROP_NAME, Configuration.SCHEMA_DEFAULT);
+        private String allowedSources = Configuration.property(Configuration.ALLOWED_SOURCES_PROP_NAME, null);
+        private String allowedPublishers = Configuration.property(
+            Configuration.ALLOWED_PUBLISHERS_PROP_NAME, Configuration.ALLOWED_PUBLISHERS_DEFAULT);
         private int maxMessageLength = Configuration.intProperty(
             Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, Configuration.MAX_MESSAGE_LENGTH_DEFAULT);
         private int reassemblyBuffers = Configuration.intProperty(
@@ -509,7 +573,10 @@ public final class SpindleEngine implements AutoCloseable
         private IdleStrategy idleStrategy;
         private IdleStrategy driverIdleStrategy;
         private RollCycle rollCycle;
+        private JournalSyncAgent.Policy syncPolicy;
         private SchemaValidator validator;
+        private SourceAllowList sourceAllowList;
+        private PublisherAllowList publisherAllowList;
         private CountersFile countersFile;
         private AtomicCounter[] counters;
         private ErrorLogFile errorLogFile;
@@ -582,6 +649,16 @@ public final class SpindleEngine implements AutoCloseable
                     Configuration.CHANNEL_PROP_NAME + "=" + channel + " is not an Aeron channel: " + ex.getMessage());
             }
 
+            if (null == allowedSources)
+            {
+                allowedSources = setting(
+                    Configuration.ALLOWED_SOURCES_PROP_NAME, () -> SourceAllowList.defaultFor(channel));
+            }
+            sourceAllowList = setting(
+                Configuration.ALLOWED_SOURCES_PROP_NAME, () -> SourceAllowList.parse(allowedSources));
+            publisherAllowList = setting(
+                Configuration.ALLOWED_PUBLISHERS_PROP_NAME, () -> PublisherAllowList.parse(allowedPublishers));
+
             if (null == driverIdleStrategyName)
             {
                 driverIdleStrategyName = isIpc ?
@@ -592,6 +669,7 @@ public final class SpindleEngine implements AutoCloseable
             driverIdleStrategy = setting(
                 Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, () -> IdleStrategies.byName(driverIdleStrategyName));
             rollCycle = setting(Configuration.ROLL_CYCLE_PROP_NAME, () -> Journals.rollCycle(rollCycleName));
+            syncPolicy = setting(Configuration.SYNC_PROP_NAME, () -> JournalSyncAgent.Policy.parse(syncPolicyName));
 
             final Ir ir;
             try
@@ -629,6 +707,12 @@ public final class SpindleEngine implements AutoCloseable
             final File engineDir = new File(dir);
             try
             {
+                if (!engineDir.exists())
+                {
+                    // Created here, so made the operator's alone; a directory that exists keeps its permissions.
+                    IoUtil.ensureDirectoryExists(engineDir, "engine directory");
+                    OwnerOnly.restrict(engineDir.toPath());
+                }
                 IoUtil.ensureDirectoryExists(engineDir, "engine directory");
             }
             catch (final RuntimeException ex)
@@ -644,6 +728,9 @@ public final class SpindleEngine implements AutoCloseable
             lockEngineDir(engineDir);
             countersFile = CountersFile.create(engineDir, epochClock.time());
             counters = countersFile.allocateCounters();
+            final AtomicCounter syncedIndex = counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()];
+            syncedIndex.set(-1);
+            syncedIndex.updateLabel(SpindleCounter.JOURNAL_SYNCED_INDEX.label() + " (sync " + syncPolicy + ")");
             errorLogFile = ErrorLogFile.create(engineDir);
             errorLog = errorLogFile.newLog(epochClock);
             final AtomicCounter errors = counters[SpindleCounter.ERRORS.id()];
@@ -695,9 +782,14 @@ public final class SpindleEngine implements AutoCloseable
         {
             try
             {
-                lockChannel = java.nio.channels.FileChannel.open(new File(engineDir, LOCK_FILENAME).toPath(),
+                final Path lockFile = new File(engineDir, LOCK_FILENAME).toPath();
+                lockChannel = java.nio.channels.FileChannel.open(lockFile,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                 lock = lockChannel.tryLock();
+                if (null != lock)
+                {
+                    OwnerOnly.restrict(lockFile);
+                }
             }
             catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException ex)
             {
@@ -854,6 +946,18 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * Set when the journal is synced to disk; see {@link Configuration#SYNC_PROP_NAME}.
+         *
+         * @param syncPolicyName none, periodic:&lt;ms&gt; or roll.
+         * @return this for a fluent API.
+         */
+        public Context sync(final String syncPolicyName)
+        {
+            this.syncPolicyName = syncPolicyName;
+            return this;
+        }
+
+        /**
          * The free bytes the journal's file system must keep.
          *
          * @return the reserve.
@@ -861,6 +965,21 @@ public final class SpindleEngine implements AutoCloseable
         public long journalMinFreeBytes()
         {
             return journalMinFreeBytes;
+        }
+
+        /**
+         * When the journal is synced to disk.
+         *
+         * @return none, periodic:&lt;ms&gt; or roll.
+         */
+        public String sync()
+        {
+            return syncPolicyName;
+        }
+
+        JournalSyncAgent.Policy syncPolicy()
+        {
+            return syncPolicy;
         }
 
         /**
@@ -949,6 +1068,61 @@ public final class SpindleEngine implements AutoCloseable
         {
             this.streamId = streamId;
             return this;
+        }
+
+        /**
+         * Sources the engine takes images from.
+         *
+         * @return the allow-list as set, or its default once concluded; null before when unset.
+         */
+        public String allowedSources()
+        {
+            return allowedSources;
+        }
+
+        /**
+         * Set the sources the engine takes images from; see {@link Configuration#ALLOWED_SOURCES_PROP_NAME}.
+         *
+         * @param allowedSources comma separated addresses and networks with optional ports, or {@code *}.
+         * @return this for a fluent API.
+         */
+        public Context allowedSources(final String allowedSources)
+        {
+            this.allowedSources = allowedSources;
+            return this;
+        }
+
+        /**
+         * Publisher ids the engine journals messages from.
+         *
+         * @return the allow-list.
+         */
+        public String allowedPublishers()
+        {
+            return allowedPublishers;
+        }
+
+        /**
+         * Set the publisher ids the engine journals messages from; see
+         * {@link Configuration#ALLOWED_PUBLISHERS_PROP_NAME}.
+         *
+         * @param allowedPublishers {@code *}, or ids and ranges separated by commas.
+         * @return this for a fluent API.
+         */
+        public Context allowedPublishers(final String allowedPublishers)
+        {
+            this.allowedPublishers = allowedPublishers;
+            return this;
+        }
+
+        SourceAllowList sourceAllowList()
+        {
+            return sourceAllowList;
+        }
+
+        PublisherAllowList publisherAllowList()
+        {
+            return publisherAllowList;
         }
 
         /**
@@ -1286,9 +1460,10 @@ public final class SpindleEngine implements AutoCloseable
         public String toString()
         {
             return "dir=" + dir + " journal=" + journalDir + " rejects=" + rejectJournalDir + " channel=" + channel +
-                " stream=" + streamId + " schema=" + schema + " aeronDir=" + aeronDirectoryName +
+                " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
+                " schema=" + schema + " aeronDir=" + aeronDirectoryName +
                 (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
-                " idle=" + idleStrategyName;
+                " idle=" + idleStrategyName + " sync=" + syncPolicyName;
         }
     }
 }

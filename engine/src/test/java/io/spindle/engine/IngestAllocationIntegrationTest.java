@@ -53,9 +53,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every hot path allocates nothing, each measured on its own over a million messages: the ingest agent's duty cycle
- * for each message type, reassembly from fragments, rejects, gaps, duplicates and latency recording, and the
- * publisher's send path. The counters of each path are asserted too, so that it cannot pass without the path having
- * run.
+ * for each message type, reassembly from fragments, rejects, gaps, duplicates, messages from a publisher not on the
+ * allow-list and latency recording, and the publisher's send path. The agent has allow-lists of sources and
+ * publishers set, so that every path goes through both checks. The counters of each path are asserted too, so that
+ * it cannot pass without the path having run.
  * <p>
  * What is measured, with {@code ThreadMXBean#getThreadAllocatedBytes} on this thread, which drives everything: for
  * an ingest path, only {@link IngestAgent#doWork()}, called until the agent has taken a batch of messages published
@@ -100,6 +101,11 @@ class IngestAllocationIntegrationTest
     private static final int GAP_PUBLISHER_ID = 99;
     private static final int DUPLICATE_PUBLISHER_ID = 98;
     private static final int BAD_PUBLISHER_ID = 97;
+    private static final int NOT_ALLOWED_PUBLISHER_ID = 96;
+    // Every publisher but one, so that each message goes through the publisher check; and a network the IPC image
+    // is not from, so that each fragment goes through the source check (IPC images always pass it).
+    private static final String ALLOWED_PUBLISHERS = "0-95,97-" + Integer.MAX_VALUE;
+    private static final String ALLOWED_SOURCES = "10.0.0.0/8";
 
     private static final int QUOTE = 0;
     private static final int TRADE = 1;
@@ -186,9 +192,12 @@ class IngestAllocationIntegrationTest
     private final Sender badOnes = this::sendBad;
     private final Sender gaps = this::sendGap;
     private final Sender duplicates = this::sendDuplicate;
+    private final Sender notAllowed = this::sendNotAllowed;
     private final Sender timedFeed = this::sendTimed;
     private final Sender[] ingestPaths =
-        { quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, timedFeed };
+    {
+        quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, notAllowed, timedFeed
+    };
 
     @BeforeEach
     void setUp()
@@ -237,6 +246,7 @@ class IngestAllocationIntegrationTest
             4,
             16,
             64);
+        agent.accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS));
         feedPublisher = new FeedPublisher(ingestPublication, FEED_PUBLISHER_ID, MAX_MESSAGE_LENGTH);
         sendPublisher = new FeedPublisher(sendPublication, SEND_PUBLISHER_ID, MAX_MESSAGE_LENGTH);
 
@@ -270,6 +280,7 @@ class IngestAllocationIntegrationTest
         final Measurement rejectRun = measure(badOnes, MEASURED_MESSAGES);
         final Measurement gapRun = measure(gaps, MEASURED_MESSAGES);
         final Measurement duplicateRun = measure(duplicates, MEASURED_MESSAGES);
+        final Measurement notAllowedRun = measure(notAllowed, MEASURED_MESSAGES);
         final Measurement latencyRun = measure(timedFeed, MEASURED_MESSAGES);
         final Measurement publishRun = measure(null, MEASURED_MESSAGES);
 
@@ -283,6 +294,7 @@ class IngestAllocationIntegrationTest
             () -> assertRejected(rejectRun),
             () -> assertGaps(gapRun),
             () -> assertDuplicates(duplicateRun),
+            () -> assertNotAllowed(notAllowedRun),
             () -> assertLatencyRecorded(latencyRun),
             () -> assertPublished(publishRun));
     }
@@ -353,6 +365,19 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(MEASURED_MESSAGES, run.rejectRecords, "reject records"),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
+            () -> assertEquals(0, run.newErrors, "errors"));
+    }
+
+    private void assertNotAllowed(final Measurement run)
+    {
+        assertAll(
+            "publishers not allowed",
+            () -> assertEquals(0, run.bytes, allocatedOver("messages from a publisher not allowed")),
+            () -> assertEquals(MEASURED_MESSAGES, run.rejects(RejectReason.PUBLISHER_NOT_ALLOWED)),
+            () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
+            () -> assertEquals(MEASURED_MESSAGES, run.rejectRecords, "reject records"),
+            () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
+            () -> assertEquals(0, run.counter(SpindleCounter.FRAGMENTS_REFUSED)),
             () -> assertEquals(0, run.newErrors, "errors"));
     }
 
@@ -612,6 +637,12 @@ class IngestAllocationIntegrationTest
     private long sendDuplicate(final long n)
     {
         final int length = TestMessages.heartbeat(raw, 0, DUPLICATE_PUBLISHER_ID, 1);
+        return ingestPublication.offer(raw, 0, length);
+    }
+
+    private long sendNotAllowed(final long n)
+    {
+        final int length = TestMessages.heartbeat(raw, 0, NOT_ALLOWED_PUBLISHER_ID, n + 1);
         return ingestPublication.offer(raw, 0, length);
     }
 

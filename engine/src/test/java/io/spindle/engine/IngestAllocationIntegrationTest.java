@@ -79,6 +79,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IngestAllocationIntegrationTest
 {
+    private static final int MAX_ATTEMPTS = 3;
     private static final int MEASURED_MESSAGES = 1_000_000;
     private static final int WARM_UP_ROUND_MESSAGES = 20_000;
     private static final int MIN_WARM_UP_ROUNDS = 10;
@@ -303,7 +304,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             what,
-            () -> assertEquals(0, run.bytes, allocatedOver(what)),
+            () -> assertEquals(0, run.bytes, allocatedOver(what, run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_RECEIVED)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertEquals((long)MEASURED_MESSAGES * length, run.counter(SpindleCounter.BYTES_JOURNALLED)),
@@ -321,7 +322,7 @@ class IngestAllocationIntegrationTest
         final int cycles = MEASURED_MESSAGES / badMessages.length;
         assertAll(
             "rejects",
-            () -> assertEquals(0, run.bytes, allocatedOver("bad messages")),
+            () -> assertEquals(0, run.bytes, allocatedOver("bad messages", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_RECEIVED)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
@@ -342,7 +343,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             "gaps",
-            () -> assertEquals(0, run.bytes, allocatedOver("messages after a gap")),
+            () -> assertEquals(0, run.bytes, allocatedOver("messages after a gap", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.GAPS)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_MISSING)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
@@ -359,7 +360,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             "duplicates",
-            () -> assertEquals(0, run.bytes, allocatedOver("duplicates")),
+            () -> assertEquals(0, run.bytes, allocatedOver("duplicates", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.DUPLICATES)),
             () -> assertEquals(MEASURED_MESSAGES, run.rejects(RejectReason.DUPLICATE)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
@@ -372,7 +373,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             "publishers not allowed",
-            () -> assertEquals(0, run.bytes, allocatedOver("messages from a publisher not allowed")),
+            () -> assertEquals(0, run.bytes, allocatedOver("messages from a publisher not allowed", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.rejects(RejectReason.PUBLISHER_NOT_ALLOWED)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(MEASURED_MESSAGES, run.rejectRecords, "reject records"),
@@ -385,7 +386,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             "latency",
-            () -> assertEquals(0, run.bytes, allocatedOver("messages of every type, half out of latency range")),
+            () -> assertEquals(0, run.bytes, allocatedOver("messages of every type, half out of latency range", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertRecorded(run),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.LATENCY_OUT_OF_RANGE),
@@ -405,7 +406,7 @@ class IngestAllocationIntegrationTest
     {
         assertAll(
             "publisher",
-            () -> assertEquals(0, run.bytes, allocatedOver("messages published")),
+            () -> assertEquals(0, run.bytes, allocatedOver("messages published", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.sequence, "sequence"),
             () -> assertEquals(sentOf(QUOTE), run.sent[QuoteEncoder.TEMPLATE_ID], "quotes"),
             () -> assertEquals(sentOf(TRADE), run.sent[TradeEncoder.TEMPLATE_ID], "trades"),
@@ -474,22 +475,46 @@ class IngestAllocationIntegrationTest
      * cursors through weak references: after a collection has cleared them, the next index write (every 128 records
      * of a {@code LARGE_DAILY} journal) allocates them again, 288 bytes a journal on the ingest thread (measured).
      * That is once per collection, not per message, and an engine that makes no garbage seldom collects; the warm-up
-     * rounds run through here too, so that the JIT has compiled that branch.
+     * rounds run through here too, so that the JIT has compiled that branch. Should the JVM still collect inside a
+     * window (the test JVM's other threads, such as the forked runner's, allocate a little), the path is measured
+     * again, up to {@value #MAX_ATTEMPTS} times: a run counts only from a window without a collection.
      */
     private Measurement measure(final Sender sender, final int messages)
     {
-        System.gc();
-        if (null == sender)
+        Measurement run = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)
         {
-            publish(BATCH_MESSAGES);
-        }
-        else
-        {
-            ingest(sender, BATCH_MESSAGES);
-        }
+            System.gc();
+            if (null == sender)
+            {
+                publish(BATCH_MESSAGES);
+            }
+            else
+            {
+                ingest(sender, BATCH_MESSAGES);
+            }
 
-        final Measurement run = new Measurement();
-        return run.end(null == sender ? publish(messages) : ingest(sender, messages));
+            final long collectionsBefore = collections();
+            run = new Measurement();
+            run.end(null == sender ? publish(messages) : ingest(sender, messages));
+            run.attempts = attempt;
+            run.collections = collections() - collectionsBefore;
+            if (0 == run.collections)
+            {
+                break;
+            }
+        }
+        return run;
+    }
+
+    private static long collections()
+    {
+        long count = 0;
+        for (final java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        return count;
     }
 
     /**
@@ -746,10 +771,11 @@ class IngestAllocationIntegrationTest
         return values;
     }
 
-    private String allocatedOver(final String what)
+    private String allocatedOver(final String what, final Measurement run)
     {
         return "bytes allocated over " + MEASURED_MESSAGES + " " + what + ", after " + warmUpRounds +
-            " warm-up rounds (the last allocated " + lastWarmUpBytes + " bytes)";
+            " warm-up rounds (the last allocated " + lastWarmUpBytes + " bytes), measured " + run.attempts +
+            " time(s), the JVM collecting " + run.collections + " time(s) in the last window";
     }
 
     /**
@@ -771,6 +797,8 @@ class IngestAllocationIntegrationTest
         long sequence;
         long[] sent;
         long fragmented;
+        int attempts;
+        long collections;
 
         Measurement()
         {

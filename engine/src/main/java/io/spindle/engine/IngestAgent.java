@@ -1,10 +1,16 @@
 package io.spindle.engine;
 
+import java.nio.ByteOrder;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
+import io.spindle.codecs.feedback.ConnectDecoder;
+import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
@@ -30,12 +36,20 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Bad input is counted and journalled as a reject, never thrown. If the journal cannot take a message the fragment
  * is left in Aeron (publishers see back-pressure) and retried a millisecond later; nothing taken is lost.
  * <p>
+ * With {@link #feedback feedback} on, a publisher may send a Connect (feedback schema) in its stream to be answered
+ * on a response channel: acks, reject notices and resend requests, sent between polls by {@link PublisherFeedback}.
+ * For such a publisher a hole in the sequence is not journalled as a gap: the messages after it are dropped and the
+ * hole is asked for again, and repeats of sequences the engine asked to be resent are dropped as resends, not
+ * rejected as duplicates. A gap is journalled for it only when its Connect says it no longer has the missing messages.
+ * <p>
  * Runs on one thread; allocates nothing per message once constructed.
  */
 public final class IngestAgent implements Agent, ControlledFragmentHandler
 {
     private static final long MAINTENANCE_INTERVAL_NS = 100_000_000L;
     private static final long RETRY_DELAY_NS = 1_000_000L;
+    private static final long RESEND_REQUEST_INTERVAL_NS = 200_000_000L;
+    private static final int CONTROL_SCHEMA_ID_OFFSET = 4;
     private static final long NO_SEQUENCE = Long.MIN_VALUE;
     private static final int SOURCE_UNDECIDED = 0;
     private static final int SOURCE_ALLOWED = 1;
@@ -74,6 +88,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter[] rejectsByReason;
     private final AtomicCounter imagesRefused;
     private final AtomicCounter fragmentsRefused;
+    private final AtomicCounter resendDuplicates;
+    private final AtomicCounter messagesAwaitingResend;
+    private final io.spindle.codecs.feedback.MessageHeaderDecoder controlHeader =
+        new io.spindle.codecs.feedback.MessageHeaderDecoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final ResendDecoder resendDecoder = new ResendDecoder();
+    private PublisherFeedback feedback;
     private final Int2IntHashMap sourceAccessBySession = new Int2IntHashMap(64, 0.65f, SOURCE_UNDECIDED);
     private SourceAllowList allowedSources;
     private PublisherAllowList allowedPublishers;
@@ -166,6 +187,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         latencyOutOfRange = counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()];
         imagesRefused = counters[SpindleCounter.IMAGES_REFUSED.id()];
         fragmentsRefused = counters[SpindleCounter.FRAGMENTS_REFUSED.id()];
+        resendDuplicates = counters[SpindleCounter.RESEND_DUPLICATES.id()];
+        messagesAwaitingResend = counters[SpindleCounter.MESSAGES_AWAITING_RESEND.id()];
         rejectsByReason = new AtomicCounter[RejectReasons.MAX_REASON + 1];
         for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
         {
@@ -246,6 +269,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             {
                 publishProgress();
             }
+        }
+
+        if (null != feedback)
+        {
+            workCount += feedback.doWork(nowNs, journalledCount, lastJournalIndex, lastSequenceByPublisherStream);
         }
 
         if (nowNs - nextMaintenanceNs >= 0)
@@ -359,11 +387,24 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
+        if (null != feedback)
+        {
+            final int controlTemplateId = controlTemplateId(buffer, offset, length);
+            if (ConnectDecoder.TEMPLATE_ID == controlTemplateId)
+            {
+                return onConnect(buffer, offset, length, header);
+            }
+            if (ResendDecoder.TEMPLATE_ID == controlTemplateId)
+            {
+                return onResend(buffer, offset, header);
+            }
+        }
+
         final int reason = validator.validate(buffer, offset, length);
         if (RejectReasons.VALID != reason)
         {
             receivedCount++;
-            reject(reason, buffer, offset, length, header, 0, 0);
+            reject(reason, buffer, offset, length, header, 0, NO_SEQUENCE, validator.lastBadOffset());
             return Action.CONTINUE;
         }
 
@@ -371,8 +412,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             receivedCount++;
             final int publisherId = validator.hasPublisherId() ? validator.publisherId(buffer, offset) : 0;
-            final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : 0;
-            reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId, sequence);
+            final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : NO_SEQUENCE;
+            reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId, sequence,
+                validator.fieldOffset(SchemaValidator.PUBLISHER_ID_FIELD));
             return Action.CONTINUE;
         }
 
@@ -390,13 +432,28 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 if (sequence <= lastSequence)
                 {
                     receivedCount++;
+                    if (isResent(key, sequence))
+                    {
+                        resendDuplicates.incrementRelease();
+                        return Action.CONTINUE;
+                    }
                     duplicates.incrementRelease();
-                    reject(RejectReason.DUPLICATE.value(), buffer, offset, length, header, publisherId, sequence);
+                    reject(RejectReason.DUPLICATE.value(), buffer, offset, length, header, publisherId, sequence,
+                        validator.fieldOffset(SchemaValidator.SEQUENCE_FIELD));
                     return Action.CONTINUE;
                 }
-                if (sequence > lastSequence + 1 && !journalGap(header, publisherId, key, lastSequence, sequence))
+                if (sequence > lastSequence + 1)
                 {
-                    return Action.ABORT;
+                    if (awaitResend(key, lastSequence))
+                    {
+                        receivedCount++;
+                        messagesAwaitingResend.incrementRelease();
+                        return Action.CONTINUE;
+                    }
+                    if (!journalGap(header, publisherId, key, lastSequence, sequence))
+                    {
+                        return Action.ABORT;
+                    }
                 }
             }
         }
@@ -438,6 +495,206 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         return Action.CONTINUE;
+    }
+
+    /**
+     * Answer publishers that ask for feedback; call before the agent starts.
+     *
+     * @param feedback the publishers' feedback, or null to take Connects as messages of an unknown schema.
+     * @return this for a fluent API.
+     */
+    IngestAgent feedback(final PublisherFeedback feedback)
+    {
+        this.feedback = feedback;
+        return this;
+    }
+
+    private boolean isResent(final long key, final long sequence)
+    {
+        if (null == feedback)
+        {
+            return false;
+        }
+        final PublisherFeedback.Target target = feedback.target(key);
+        return null != target && target.isResending(sequence);
+    }
+
+    private boolean awaitResend(final long key, final long lastSequence)
+    {
+        if (null == feedback)
+        {
+            return false;
+        }
+        final PublisherFeedback.Target target = feedback.target(key);
+        if (null == target)
+        {
+            return false;
+        }
+        if (target.requestFrom() != lastSequence + 1 || nowNs - target.requestedNs() >= RESEND_REQUEST_INTERVAL_NS)
+        {
+            feedback.requestResend(target, lastSequence + 1, 0, nowNs);
+        }
+        return true;
+    }
+
+    /**
+     * The template of a well-formed feedback message a publisher sends (Connect or Resend), or 0 for anything else,
+     * which is then validated as a feed message like any other.
+     */
+    private int controlTemplateId(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int headerLength = io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH;
+        if (length < headerLength ||
+            (buffer.getShort(offset + CONTROL_SCHEMA_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF) !=
+            ConnectDecoder.SCHEMA_ID)
+        {
+            return 0;
+        }
+        controlHeader.wrap(buffer, offset);
+        final int templateId = controlHeader.templateId();
+        final int blockLength = controlHeader.blockLength();
+        if (ResendDecoder.TEMPLATE_ID == templateId && ResendDecoder.BLOCK_LENGTH == blockLength &&
+            headerLength + blockLength == length)
+        {
+            return templateId;
+        }
+        final int channelLengthOffset = offset + headerLength + ConnectDecoder.BLOCK_LENGTH;
+        if (ConnectDecoder.TEMPLATE_ID != templateId || ConnectDecoder.BLOCK_LENGTH != blockLength ||
+            channelLengthOffset + ConnectDecoder.responseChannelHeaderLength() > offset + length)
+        {
+            return 0;
+        }
+        final int channelLength = buffer.getShort(channelLengthOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        return channelLengthOffset + ConnectDecoder.responseChannelHeaderLength() + channelLength == offset + length ?
+            templateId : 0;
+    }
+
+    /**
+     * A publisher is about to send a range again: repeats in that range are resends, not duplicates.
+     */
+    private Action onResend(final DirectBuffer buffer, final int offset, final Header header)
+    {
+        resendDecoder.wrap(buffer, offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH,
+            ResendDecoder.BLOCK_LENGTH, ResendDecoder.SCHEMA_VERSION);
+        receivedCount++;
+        final PublisherFeedback.Target target =
+            feedback.target(publisherStreamKey(resendDecoder.publisherId(), header.streamId()));
+        if (null != target)
+        {
+            target.resending(resendDecoder.fromSequence(), resendDecoder.toSequence());
+        }
+        return Action.CONTINUE;
+    }
+
+    /**
+     * A publisher asks for feedback. Not on the per-message path: a publisher connects when it starts, when its
+     * publication reconnects, and when it hears nothing while it waits for acks. Allocates (the channel, and the
+     * response publication when the route is new).
+     */
+    private Action onConnect(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        connectDecoder.wrap(buffer, offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH,
+            ConnectDecoder.BLOCK_LENGTH, ConnectDecoder.SCHEMA_VERSION);
+        final int publisherId = connectDecoder.publisherId();
+        final long correlationId = connectDecoder.correlationId();
+        final int responseStreamId = connectDecoder.responseStreamId();
+        final long oldestSequence = connectDecoder.oldestSequence();
+        final int channelOffset = offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH +
+            ConnectDecoder.BLOCK_LENGTH + ConnectDecoder.responseChannelHeaderLength();
+        final String channel = connectDecoder.responseChannel();
+        receivedCount++;
+        // Read by the validator too, so that a reject record of a Connect names its schema, template and version.
+        validator.validate(buffer, offset, length);
+
+        if (null != allowedPublishers && !allowedPublishers.allows(publisherId))
+        {
+            reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId,
+                NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
+        final String problem = connectProblem(channel, oldestSequence);
+        if (null != problem)
+        {
+            errorHandler.onError(new IllegalArgumentException("feedback connect from publisher " + publisherId +
+                " refused: " + problem));
+            reject(RejectReason.BAD_CONNECT.value(), buffer, offset, length, header, publisherId, NO_SEQUENCE,
+                channelOffset - offset);
+            return Action.CONTINUE;
+        }
+
+        final int streamId = header.streamId();
+        final long key = publisherStreamKey(publisherId, streamId);
+        final PublisherFeedback.Target existing = feedback.target(key);
+        if (null == existing || !channel.equals(existing.responseChannel) ||
+            responseStreamId != existing.responseStreamId)
+        {
+            try
+            {
+                journal.appendFeedbackConnect(ingestTimeNs, streamId, header.sessionId(), header.position(),
+                    publisherId, responseStreamId, oldestSequence, buffer, channelOffset,
+                    offset + length - channelOffset);
+            }
+            catch (final Throwable ex)
+            {
+                receivedCount--;
+                onJournalFailure(ex);
+                return Action.ABORT;
+            }
+        }
+
+        final long lastSequence = lastSequenceByPublisherStream.get(key);
+        if (NO_SEQUENCE == lastSequence)
+        {
+            lastSequenceByPublisherStream.put(key, oldestSequence - 1);
+        }
+        else if (lastSequence + 1 < oldestSequence && !journalGap(header, publisherId, key, lastSequence,
+            oldestSequence))
+        {
+            receivedCount--;
+            return Action.ABORT;
+        }
+
+        final PublisherFeedback.Target target;
+        try
+        {
+            target = feedback.connect(key, publisherId, streamId, header.sessionId(), channel, responseStreamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(new IllegalArgumentException("feedback connect from publisher " + publisherId +
+                ": response channel " + channel + " refused by the media driver: " + ex.getMessage(), ex));
+            reject(RejectReason.BAD_CONNECT.value(), buffer, offset, length, header, publisherId, NO_SEQUENCE,
+                channelOffset - offset);
+            return Action.CONTINUE;
+        }
+        if (null == target)
+        {
+            errorHandler.onError(new IllegalStateException("feedback connect from publisher " + publisherId +
+                " refused: every one of the engine's feedback slots is taken (spindle.feedback.max.publishers)"));
+            reject(RejectReason.BAD_CONNECT.value(), buffer, offset, length, header, publisherId, NO_SEQUENCE,
+                SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
+        feedback.requestResend(target, lastSequenceByPublisherStream.get(key) + 1, correlationId, nowNs);
+
+        return Action.CONTINUE;
+    }
+
+    private static String connectProblem(final String channel, final long oldestSequence)
+    {
+        if (oldestSequence < 1)
+        {
+            return "oldest sequence " + oldestSequence + " is below 1";
+        }
+        try
+        {
+            ChannelUri.parse(channel);
+            return null;
+        }
+        catch (final RuntimeException ex)
+        {
+            return "response channel '" + channel + "' is not an Aeron channel: " + ex.getMessage();
+        }
     }
 
     /**
@@ -519,10 +776,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final int length,
         final Header header,
         final int publisherId,
-        final long sequence)
+        final long sequence,
+        final int badOffset)
     {
         messagesRejected.incrementRelease();
         rejectsByReason[reason].incrementRelease();
+        if (null != feedback)
+        {
+            feedback.onReject(header.sessionId(), header.streamId(), publisherId, sequence, validator.lastTemplateId(),
+                reason, badOffset);
+        }
         try
         {
             rejectJournal.appendReject(
@@ -537,7 +800,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 length,
                 Checksums.crc32c(buffer, offset, length),
                 publisherId,
-                sequence,
+                NO_SEQUENCE == sequence ? 0 : sequence,
                 buffer,
                 offset,
                 length);
@@ -555,6 +818,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         receivedCount++;
         messagesRejected.incrementRelease();
         rejectsByReason[reason].incrementRelease();
+        if (null != feedback)
+        {
+            feedback.onReject(header.sessionId(), header.streamId(), 0, NO_SEQUENCE, 0, reason,
+                RejectReason.TOO_LONG.value() == reason ? maxMessageLength : SchemaValidator.NO_OFFSET);
+        }
         try
         {
             rejectJournal.appendReject(
@@ -697,6 +965,42 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         lastSequences.forEachLong(lastSequenceByPublisherStream::put);
         return lastSequences.size();
+    }
+
+    /**
+     * Start from what the journal says, before the agent runs: the last sequences, and the feedback publishers, each
+     * answered again where it last asked and asked at once to resend whatever followed its last journalled sequence.
+     *
+     * @param recovered as {@link SequenceRecovery} reads it.
+     * @return the number of publisher and stream pairs taken.
+     */
+    int resume(final SequenceRecovery.Recovered recovered)
+    {
+        final int resumed = resumeSequences(recovered.lastSequences);
+        if (null != feedback)
+        {
+            for (final SequenceRecovery.Route route : recovered.routes.values())
+            {
+                final long key = publisherStreamKey(route.publisherId, route.streamId);
+                try
+                {
+                    final PublisherFeedback.Target target = feedback.connect(key, route.publisherId, route.streamId,
+                        Aeron.NULL_VALUE, route.responseChannel, route.responseStreamId);
+                    final long lastSequence = lastSequenceByPublisherStream.get(key);
+                    if (null != target && NO_SEQUENCE != lastSequence)
+                    {
+                        feedback.requestResend(target, lastSequence + 1, 0, nowNs);
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId +
+                        " stream " + route.streamId + " not resumed: response channel " + route.responseChannel +
+                        ": " + ex.getMessage(), ex));
+                }
+            }
+        }
+        return resumed;
     }
 
     static long publisherStreamKey(final int publisherId, final int streamId)

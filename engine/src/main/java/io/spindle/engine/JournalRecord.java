@@ -1,5 +1,6 @@
 package io.spindle.engine;
 
+import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RecordHeaderDecoder;
@@ -22,6 +23,7 @@ public final class JournalRecord
     private final RecordHeaderDecoder header = new RecordHeaderDecoder();
     private final MessageHeaderDecoder journalMessageHeader = new MessageHeaderDecoder();
     private final GapDecoder gapDecoder = new GapDecoder();
+    private final FeedbackConnectDecoder connectDecoder = new FeedbackConnectDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
     private long index;
     private int documentLength;
@@ -212,6 +214,26 @@ public final class JournalRecord
     public boolean isReject()
     {
         return isEngineRecord() && header.templateId() == RejectDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a feedback connect record: a publisher asked to be answered on a response channel.
+     *
+     * @return true for a feedback connect record.
+     */
+    public boolean isFeedbackConnect()
+    {
+        return isEngineRecord() && header.templateId() == FeedbackConnectDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a feedback connect record; only when {@link #isFeedbackConnect()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public FeedbackConnectDecoder feedbackConnect()
+    {
+        return connectDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.spindle.codecs.journal.FeedbackConnectEncoder;
 import io.spindle.codecs.journal.GapEncoder;
 import io.spindle.codecs.journal.MessageHeaderEncoder;
 import io.spindle.codecs.journal.RecordHeaderEncoder;
@@ -47,6 +48,7 @@ public final class JournalWriter implements AutoCloseable
     private final MessageHeaderEncoder messageHeader = new MessageHeaderEncoder();
     private final GapEncoder gapEncoder = new GapEncoder();
     private final RejectEncoder rejectEncoder = new RejectEncoder();
+    private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
 
     /**
      * Open (or create) a journal to append to.
@@ -79,7 +81,7 @@ public final class JournalWriter implements AutoCloseable
             throw ex;
         }
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
-        recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));
+        recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);
     }
 
@@ -153,6 +155,46 @@ public final class JournalWriter implements AutoCloseable
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + gapEncoder.encodedLength();
 
         return appendEngineRecord(ingestTimeNs, streamId, sessionId, position, GapEncoder.TEMPLATE_ID, length);
+    }
+
+    /**
+     * Append a feedback connect record: a publisher asked to be answered on a response channel and stream. A restarted
+     * engine reads the last one of each publisher and stream and answers there again.
+     *
+     * @param ingestTimeNs     wall-clock time the connect was taken, ns since the epoch.
+     * @param streamId         of the ingest stream.
+     * @param sessionId        of the publication it came on.
+     * @param position         just after the connect message.
+     * @param publisherId      of the publisher.
+     * @param responseStreamId to answer on.
+     * @param oldestSequence   oldest sequence the publisher could still send again.
+     * @param channel          buffer holding the response channel, ASCII.
+     * @param channelOffset    of the channel.
+     * @param channelLength    of the channel, at most 1024 bytes.
+     * @return the journal index of the record.
+     */
+    public long appendFeedbackConnect(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int publisherId,
+        final int responseStreamId,
+        final long oldestSequence,
+        final DirectBuffer channel,
+        final int channelOffset,
+        final int channelLength)
+    {
+        connectEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
+            .publisherId(publisherId)
+            .streamId(streamId)
+            .responseStreamId(responseStreamId)
+            .oldestSequence(oldestSequence)
+            .putResponseChannel(channel, channelOffset, channelLength);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
+
+        return appendEngineRecord(
+            ingestTimeNs, streamId, sessionId, position, FeedbackConnectEncoder.TEMPLATE_ID, length);
     }
 
     /**

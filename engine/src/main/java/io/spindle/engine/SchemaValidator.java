@@ -45,6 +45,14 @@ public final class SchemaValidator
      */
     public static final String SEND_TIME_FIELD = "sendTimeNs";
 
+    /**
+     * {@link #lastBadOffset()} when no byte was found bad.
+     */
+    public static final int NO_OFFSET = -1;
+
+    private static final int REASON_BITS = 8;
+    private static final long REASON_MASK = (1L << REASON_BITS) - 1;
+
     private final int schemaId;
     private final int schemaVersion;
     private final int headerLength;
@@ -57,6 +65,7 @@ public final class SchemaValidator
     private int lastSchemaId;
     private int lastTemplateId;
     private int lastVersion;
+    private int lastBadOffset;
     private MessageSpec lastMessage;
 
     /**
@@ -135,6 +144,7 @@ public final class SchemaValidator
         lastTemplateId = 0;
         lastVersion = 0;
         lastMessage = null;
+        lastBadOffset = length;
 
         if (length < headerLength)
         {
@@ -148,10 +158,12 @@ public final class SchemaValidator
 
         if (lastSchemaId != schemaId)
         {
+            lastBadOffset = schemaIdReader.offset();
             return RejectReason.UNKNOWN_SCHEMA.value();
         }
         if (lastVersion > schemaVersion || lastVersion < 0)
         {
+            lastBadOffset = versionReader.offset();
             return RejectReason.UNSUPPORTED_VERSION.value();
         }
 
@@ -159,16 +171,19 @@ public final class SchemaValidator
             messageByTemplateId[lastTemplateId] : null;
         if (null == message)
         {
+            lastBadOffset = templateIdReader.offset();
             return RejectReason.UNKNOWN_TEMPLATE.value();
         }
         if (lastVersion < message.sinceVersion)
         {
+            lastBadOffset = versionReader.offset();
             return RejectReason.UNSUPPORTED_VERSION.value();
         }
 
         final BlockSpec block = message.block;
         if (!block.isValidBlockLength(blockLength, lastVersion, schemaVersion))
         {
+            lastBadOffset = blockLengthReader.offset();
             return RejectReason.BAD_BLOCK_LENGTH.value();
         }
         if (headerLength + blockLength > length)
@@ -180,15 +195,48 @@ public final class SchemaValidator
         final long position = block.walkRepeating(buffer, offset + headerLength + blockLength, end, lastVersion);
         if (position < 0)
         {
-            return (int)-position;
+            final long failure = -position;
+            lastBadOffset = (int)((failure >>> REASON_BITS) - offset);
+            return (int)(failure & REASON_MASK);
         }
         if (position != end)
         {
+            lastBadOffset = (int)(position - offset);
             return RejectReason.TRAILING_BYTES.value();
         }
 
+        lastBadOffset = NO_OFFSET;
         lastMessage = message;
         return RejectReasons.VALID;
+    }
+
+    /**
+     * Offset, from the start of the last message, of the first byte found bad: the header field that named an unknown
+     * schema, version or template or a bad block length, a group's header, a variable-length field's length, the first
+     * trailing byte, or the message's length when it ended too soon. {@link #NO_OFFSET} after a valid message.
+     *
+     * @return offset in bytes, or {@link #NO_OFFSET}.
+     */
+    public int lastBadOffset()
+    {
+        return lastBadOffset;
+    }
+
+    /**
+     * Offset of a field of the last valid message's root block, from the start of the message.
+     *
+     * @param field {@link #SEQUENCE_FIELD} or {@link #PUBLISHER_ID_FIELD}.
+     * @return the offset, or {@link #NO_OFFSET} when the message has no such field.
+     */
+    public int fieldOffset(final String field)
+    {
+        if (null == lastMessage)
+        {
+            return NO_OFFSET;
+        }
+        final FieldReader reader = SEQUENCE_FIELD.equals(field) ? lastMessage.block.sequence :
+            PUBLISHER_ID_FIELD.equals(field) ? lastMessage.block.publisherId : null;
+        return null == reader ? NO_OFFSET : headerLength + reader.offset();
     }
 
     /**
@@ -535,9 +583,17 @@ public final class SchemaValidator
         }
 
         /**
+         * A failed walk: the reason code and the position of the bad byte, negated, so that any failure is below 0.
+         */
+        static long failure(final int reason, final long position)
+        {
+            return -((position << REASON_BITS) | reason);
+        }
+
+        /**
          * Walk the groups and var data that follow this block's fixed part.
          *
-         * @return the position after them, or a negated reason code.
+         * @return the position after them, or a {@link #failure}.
          */
         long walkRepeating(final DirectBuffer buffer, final long start, final long end, final int version)
         {
@@ -555,7 +611,7 @@ public final class SchemaValidator
                 final int headerLength = groupHeaderLength[g];
                 if (end - position < headerLength)
                 {
-                    return -RejectReason.GROUP_OVERRUN.value();
+                    return failure(RejectReason.GROUP_OVERRUN.value(), position);
                 }
                 final int headerOffset = (int)position;
                 final long entryLength = groupBlockLength[g].read(buffer, headerOffset);
@@ -564,18 +620,18 @@ public final class SchemaValidator
 
                 if (!group.isValidBlockLength(entryLength, version, schemaVersion))
                 {
-                    return -RejectReason.BAD_BLOCK_LENGTH.value();
+                    return failure(RejectReason.BAD_BLOCK_LENGTH.value(), headerOffset + groupBlockLength[g].offset());
                 }
                 if (count < 0)
                 {
-                    return -RejectReason.GROUP_OVERRUN.value();
+                    return failure(RejectReason.GROUP_OVERRUN.value(), headerOffset + groupCount[g].offset());
                 }
 
                 if (group.isFlat)
                 {
                     if (entryLength > 0 && count > (end - position) / entryLength)
                     {
-                        return -RejectReason.GROUP_OVERRUN.value();
+                        return failure(RejectReason.GROUP_OVERRUN.value(), headerOffset + groupCount[g].offset());
                     }
                     position += entryLength * count;
                 }
@@ -585,7 +641,7 @@ public final class SchemaValidator
                     {
                         if (entryLength > end - position)
                         {
-                            return -RejectReason.GROUP_OVERRUN.value();
+                            return failure(RejectReason.GROUP_OVERRUN.value(), headerOffset + groupCount[g].offset());
                         }
                         final long entryStart = position;
                         position = group.walkRepeating(buffer, position + entryLength, end, version);
@@ -611,13 +667,14 @@ public final class SchemaValidator
                 final FieldReader lengthReader = varDataLength[d];
                 if (end - position < varDataOffset[d])
                 {
-                    return -RejectReason.VAR_DATA_OVERRUN.value();
+                    return failure(RejectReason.VAR_DATA_OVERRUN.value(), position);
                 }
+                final long lengthPosition = position;
                 final long dataLength = lengthReader.read(buffer, (int)position);
                 position += varDataOffset[d];
                 if (dataLength < 0 || dataLength > varDataMaxLength[d] || dataLength > end - position)
                 {
-                    return -RejectReason.VAR_DATA_OVERRUN.value();
+                    return failure(RejectReason.VAR_DATA_OVERRUN.value(), lengthPosition + lengthReader.offset());
                 }
                 position += dataLength;
             }

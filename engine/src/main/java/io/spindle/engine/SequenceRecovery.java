@@ -1,57 +1,114 @@
 package io.spindle.engine;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.spindle.codecs.journal.FeedbackConnectDecoder;
+import io.spindle.codecs.journal.GapDecoder;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * Rebuilds the last sequence journalled for each (publisher, stream) from the journal itself, so that a restarted
- * engine goes on where it stopped: a repeat of a journalled sequence is a duplicate, a jump is a gap. The journal is
- * the only source, never a side file a crash could leave stale.
+ * Rebuilds, from the journal itself, the last sequence journalled for each (publisher, stream) and where each
+ * feedback publisher asked to be answered, so that a restarted engine goes on where it stopped: a repeat of a
+ * journalled sequence is a duplicate, a jump is a gap (or, for a feedback publisher, a resend to ask for). The journal
+ * is the only source, never a side file a crash could leave stale.
  * <p>
- * Reads the whole journal once at start, off the hot path.
+ * A gap record counts as journalled up to its last sequence. A feedback connect record of a publisher with nothing
+ * journalled before it starts that publisher at the oldest sequence it said it could send again, as the engine did
+ * when it took the connect. Reads the whole journal once at start, off the hot path.
  */
 final class SequenceRecovery
 {
+    /**
+     * Where a feedback publisher asked to be answered, from its last feedback connect record.
+     */
+    static final class Route
+    {
+        final int publisherId;
+        final int streamId;
+        final int responseStreamId;
+        final String responseChannel;
+
+        Route(final int publisherId, final int streamId, final int responseStreamId, final String responseChannel)
+        {
+            this.publisherId = publisherId;
+            this.streamId = streamId;
+            this.responseStreamId = responseStreamId;
+            this.responseChannel = responseChannel;
+        }
+    }
+
+    /**
+     * What a journal says about its publishers.
+     */
+    static final class Recovered
+    {
+        final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
+        final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
+    }
+
     private SequenceRecovery()
     {
     }
 
     /**
-     * Read a journal and call {@code sink} with the highest sequence of each publisher and stream in it.
+     * Read a journal for the highest sequence of each publisher and stream in it and the routes of feedback
+     * publishers.
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
      * @param validator  for the schema of the journalled messages.
-     * @return the last sequence per {@link IngestAgent#publisherStreamKey}, empty for a new journal.
+     * @return last sequences and routes per {@link IngestAgent#publisherStreamKey}, empty for a new journal.
      */
-    static Long2LongHashMap recover(final Path journalDir, final SchemaValidator validator)
+    static Recovered recover(final Path journalDir, final SchemaValidator validator)
     {
-        final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
+        final Recovered recovered = new Recovered();
         if (!hasJournal(journalDir))
         {
-            return lastSequences;
+            return recovered;
         }
 
+        final Long2LongHashMap lastSequences = recovered.lastSequences;
         try (JournalReader reader = new JournalReader(journalDir))
         {
             final JournalReader.RecordHandler handler = (record) ->
             {
-                if (record.isEngineRecord() || record.schemaId() != validator.schemaId() || !record.isIntact())
+                if (!record.isIntact())
                 {
                     return;
                 }
-                if (RejectReasons.VALID == validator.validate(record.message(), 0, record.length()) &&
+                if (record.isGap())
+                {
+                    final GapDecoder gap = record.gap();
+                    raise(lastSequences, IngestAgent.publisherStreamKey(gap.publisherId(), gap.streamId()),
+                        gap.toSequence());
+                }
+                else if (record.isFeedbackConnect())
+                {
+                    final FeedbackConnectDecoder connect = record.feedbackConnect();
+                    final long key = IngestAgent.publisherStreamKey(connect.publisherId(), connect.streamId());
+                    final int publisherId = connect.publisherId();
+                    final int streamId = connect.streamId();
+                    final int responseStreamId = connect.responseStreamId();
+                    final long oldestSequence = connect.oldestSequence();
+                    final byte[] channel = new byte[connect.responseChannelLength()];
+                    connect.getResponseChannel(channel, 0, channel.length);
+                    recovered.routes.put(key, new Route(
+                        publisherId, streamId, responseStreamId, new String(channel, StandardCharsets.US_ASCII)));
+                    if (Long.MIN_VALUE == lastSequences.get(key))
+                    {
+                        lastSequences.put(key, oldestSequence - 1);
+                    }
+                }
+                else if (!record.isEngineRecord() && record.schemaId() == validator.schemaId() &&
+                    RejectReasons.VALID == validator.validate(record.message(), 0, record.length()) &&
                     validator.hasSequence())
                 {
-                    final long sequence = validator.sequence(record.message(), 0);
-                    final long key = IngestAgent.publisherStreamKey(
-                        validator.publisherId(record.message(), 0), record.streamId());
-                    if (sequence > lastSequences.get(key))
-                    {
-                        lastSequences.put(key, sequence);
-                    }
+                    raise(lastSequences, IngestAgent.publisherStreamKey(
+                        validator.publisherId(record.message(), 0), record.streamId()),
+                        validator.sequence(record.message(), 0));
                 }
             };
             while (reader.poll(handler, 4096) > 0)
@@ -60,7 +117,15 @@ final class SequenceRecovery
             }
         }
 
-        return lastSequences;
+        return recovered;
+    }
+
+    private static void raise(final Long2LongHashMap lastSequences, final long key, final long sequence)
+    {
+        if (sequence > lastSequences.get(key))
+        {
+            lastSequences.put(key, sequence);
+        }
     }
 
     private static boolean hasJournal(final Path journalDir)

@@ -97,13 +97,51 @@ public enum SpindleCounter
     /**
      * Syncs of the journal to disk, by the housekeeping thread.
      */
-    JOURNAL_SYNCS(17, "Journal syncs");
+    JOURNAL_SYNCS(17, "Journal syncs"),
+
+    /**
+     * Messages a feedback publisher sent again, after a resend request, that were already journalled: dropped, not
+     * journalled twice, not rejects. Repeats the engine did not ask for are {@link #DUPLICATES}.
+     */
+    RESEND_DUPLICATES(18, "Resent messages already journalled"),
+
+    /**
+     * Messages from a feedback publisher that arrived after a hole in its sequence: dropped unjournalled, the hole is
+     * asked for again with a resend request, and these come again behind it.
+     */
+    MESSAGES_AWAITING_RESEND(19, "Messages dropped awaiting a resend"),
+
+    /**
+     * Resend requests sent to feedback publishers.
+     */
+    RESEND_REQUESTS(20, "Resend requests sent"),
+
+    /**
+     * Acks sent to feedback publishers.
+     */
+    ACKS_SENT(21, "Acks sent"),
+
+    /**
+     * Reject notices sent to feedback publishers.
+     */
+    REJECT_NOTICES_SENT(22, "Reject notices sent"),
+
+    /**
+     * Reject notices dropped because a publisher's queue of unsent notices was full; each publisher learns its count
+     * with the next notice it gets.
+     */
+    REJECT_NOTICES_DROPPED(23, "Reject notices dropped"),
+
+    /**
+     * Publishers with a feedback channel (publisher and stream pairs), connected or being connected.
+     */
+    FEEDBACK_PUBLISHERS(24, "Feedback publishers");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 18;
+    public static final int FIRST_REJECT_REASON_ID = 25;
 
     private final int id;
     private final String label;

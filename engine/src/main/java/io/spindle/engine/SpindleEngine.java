@@ -2,6 +2,7 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -50,6 +51,7 @@ public final class SpindleEngine implements AutoCloseable
     private final AgentRunner runner;
     private final AgentRunner housekeepingRunner;
     private final JournalSyncAgent journalSync;
+    private final PublisherFeedback feedback;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -84,8 +86,24 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
         agent.journalSpace(journalSpace);
         agent.accessControl(ctx.sourceAllowList(), ctx.publisherAllowList());
-        resumedPublishers = agent.resumeSequences(
-            SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
+        if (ctx.feedbackMaxPublishers() > 0)
+        {
+            feedback = new PublisherFeedback(
+                ctx.aeron(),
+                ctx.errorHandler(),
+                ctx.counters(),
+                ctx.feedbackMaxPublishers(),
+                ctx.feedbackRejectNotices(),
+                TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()),
+                ctx.feedbackAckMessages(),
+                !JournalSyncAgent.Policy.NONE.equals(ctx.sync()));
+            agent.feedback(feedback);
+        }
+        else
+        {
+            feedback = null;
+        }
+        resumedPublishers = agent.resume(SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
         journalSync = new JournalSyncAgent(
             ctx.syncPolicy(),
@@ -160,6 +178,11 @@ public final class SpindleEngine implements AutoCloseable
     JournalSyncAgent journalSync()
     {
         return journalSync;
+    }
+
+    PublisherFeedback feedback()
+    {
+        return feedback;
     }
 
     /**
@@ -478,6 +501,47 @@ public final class SpindleEngine implements AutoCloseable
          */
         public static final long HIGHEST_TRACKABLE_LATENCY_NS = 60_000_000_000L;
 
+        /**
+         * Publisher and stream pairs that may ask for feedback (acks, reject notices, resends); 0 turns feedback
+         * off, and a Connect is then rejected as a message of an unknown schema.
+         */
+        public static final String FEEDBACK_MAX_PUBLISHERS_PROP_NAME = "spindle.feedback.max.publishers";
+
+        /**
+         * Default feedback publishers.
+         */
+        public static final int FEEDBACK_MAX_PUBLISHERS_DEFAULT = 64;
+
+        /**
+         * Longest time between rounds of acks to feedback publishers, in microseconds.
+         */
+        public static final String FEEDBACK_ACK_INTERVAL_US_PROP_NAME = "spindle.feedback.ack.interval.us";
+
+        /**
+         * Default ack interval: a millisecond.
+         */
+        public static final int FEEDBACK_ACK_INTERVAL_US_DEFAULT = 1000;
+
+        /**
+         * Messages journalled (all publishers) that bring the next round of acks forward.
+         */
+        public static final String FEEDBACK_ACK_MESSAGES_PROP_NAME = "spindle.feedback.ack.messages";
+
+        /**
+         * Default messages per round of acks.
+         */
+        public static final int FEEDBACK_ACK_MESSAGES_DEFAULT = 4096;
+
+        /**
+         * Reject notices kept per feedback publisher while they cannot be sent; more are counted as dropped.
+         */
+        public static final String FEEDBACK_REJECT_NOTICES_PROP_NAME = "spindle.feedback.reject.notices";
+
+        /**
+         * Default reject notices kept per publisher.
+         */
+        public static final int FEEDBACK_REJECT_NOTICES_DEFAULT = 64;
+
         private Configuration()
         {
         }
@@ -564,6 +628,14 @@ public final class SpindleEngine implements AutoCloseable
         private int latencyIntervalMs = Configuration.intProperty(
             Configuration.LATENCY_INTERVAL_MS_PROP_NAME, Configuration.LATENCY_INTERVAL_MS_DEFAULT);
         private HousekeepingAgent.IntervalListener latencyListener;
+        private int feedbackMaxPublishers = Configuration.intProperty(
+            Configuration.FEEDBACK_MAX_PUBLISHERS_PROP_NAME, Configuration.FEEDBACK_MAX_PUBLISHERS_DEFAULT);
+        private int feedbackAckIntervalUs = Configuration.intProperty(
+            Configuration.FEEDBACK_ACK_INTERVAL_US_PROP_NAME, Configuration.FEEDBACK_ACK_INTERVAL_US_DEFAULT);
+        private int feedbackAckMessages = Configuration.intProperty(
+            Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, Configuration.FEEDBACK_ACK_MESSAGES_DEFAULT);
+        private int feedbackRejectNotices = Configuration.intProperty(
+            Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, Configuration.FEEDBACK_REJECT_NOTICES_DEFAULT);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private EpochNanoClock epochNanoClock;
@@ -627,6 +699,10 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
             requirePositive(Configuration.LATENCY_INTERVAL_MS_PROP_NAME, latencyIntervalMs, 1);
+            requirePositive(Configuration.FEEDBACK_MAX_PUBLISHERS_PROP_NAME, feedbackMaxPublishers, 0);
+            requirePositive(Configuration.FEEDBACK_ACK_INTERVAL_US_PROP_NAME, feedbackAckIntervalUs, 1);
+            requirePositive(Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, feedbackAckMessages, 1);
+            requirePositive(Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, feedbackRejectNotices, 1);
             if (journalMinFreeBytes < 0)
             {
                 throw new IllegalArgumentException(
@@ -680,10 +756,11 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.SCHEMA_PROP_NAME + ": " + ex.getMessage(), ex);
             }
-            if (ir.id() == io.spindle.codecs.journal.MessageHeaderDecoder.SCHEMA_ID)
+            if (ir.id() == io.spindle.codecs.journal.MessageHeaderDecoder.SCHEMA_ID ||
+                ir.id() == io.spindle.codecs.feedback.MessageHeaderDecoder.SCHEMA_ID)
             {
                 throw new IllegalArgumentException(Configuration.SCHEMA_PROP_NAME + "=" + schema + ": schema id " +
-                    ir.id() + " is reserved for the journal's own records");
+                    ir.id() + " is reserved for the journal's records and publisher feedback");
             }
             validator = new SchemaValidator(ir);
 
@@ -1233,6 +1310,94 @@ public final class SpindleEngine implements AutoCloseable
         public Context maxPublishers(final int maxPublishers)
         {
             this.maxPublishers = maxPublishers;
+            return this;
+        }
+
+        /**
+         * Publisher and stream pairs that may ask for feedback.
+         *
+         * @return the number, 0 when feedback is off.
+         */
+        public int feedbackMaxPublishers()
+        {
+            return feedbackMaxPublishers;
+        }
+
+        /**
+         * Set how many publisher and stream pairs may ask for feedback; 0 turns feedback off.
+         *
+         * @param feedbackMaxPublishers the number.
+         * @return this for a fluent API.
+         */
+        public Context feedbackMaxPublishers(final int feedbackMaxPublishers)
+        {
+            this.feedbackMaxPublishers = feedbackMaxPublishers;
+            return this;
+        }
+
+        /**
+         * Longest time between rounds of acks, in microseconds.
+         *
+         * @return the interval.
+         */
+        public int feedbackAckIntervalUs()
+        {
+            return feedbackAckIntervalUs;
+        }
+
+        /**
+         * Set the longest time between rounds of acks.
+         *
+         * @param feedbackAckIntervalUs the interval in microseconds.
+         * @return this for a fluent API.
+         */
+        public Context feedbackAckIntervalUs(final int feedbackAckIntervalUs)
+        {
+            this.feedbackAckIntervalUs = feedbackAckIntervalUs;
+            return this;
+        }
+
+        /**
+         * Messages journalled that bring a round of acks forward.
+         *
+         * @return the number.
+         */
+        public int feedbackAckMessages()
+        {
+            return feedbackAckMessages;
+        }
+
+        /**
+         * Set how many messages journalled bring a round of acks forward.
+         *
+         * @param feedbackAckMessages the number.
+         * @return this for a fluent API.
+         */
+        public Context feedbackAckMessages(final int feedbackAckMessages)
+        {
+            this.feedbackAckMessages = feedbackAckMessages;
+            return this;
+        }
+
+        /**
+         * Reject notices kept per feedback publisher while they cannot be sent.
+         *
+         * @return the number.
+         */
+        public int feedbackRejectNotices()
+        {
+            return feedbackRejectNotices;
+        }
+
+        /**
+         * Set how many reject notices are kept per feedback publisher while they cannot be sent.
+         *
+         * @param feedbackRejectNotices the number.
+         * @return this for a fluent API.
+         */
+        public Context feedbackRejectNotices(final int feedbackRejectNotices)
+        {
+            this.feedbackRejectNotices = feedbackRejectNotices;
             return this;
         }
 

@@ -54,9 +54,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every hot path allocates nothing, each measured on its own over a million messages: the ingest agent's duty cycle
  * for each message type, reassembly from fragments, rejects, gaps, duplicates, messages from a publisher not on the
- * allow-list and latency recording, and the publisher's send path. The agent has allow-lists of sources and
- * publishers set, so that every path goes through both checks. The counters of each path are asserted too, so that
- * it cannot pass without the path having run.
+ * allow-list, latency recording, a feedback publisher's resends (holes asked for, Resend announcements, resent
+ * duplicates dropped), and the publisher's send path. The agent has allow-lists of sources and publishers set, so
+ * that every path goes through both checks, and feedback on, with two publishers connected on this stream's
+ * session: every path sends acks (a round every microsecond), reject notices and resend requests, and coalesces them
+ * when the response stream, drained only between batches, is back-pressured. The counters of each path are asserted
+ * too, so that it cannot pass without the path having run.
  * <p>
  * What is measured, with {@code ThreadMXBean#getThreadAllocatedBytes} on this thread, which drives everything: for
  * an ingest path, only {@link IngestAgent#doWork()}, called until the agent has taken a batch of messages published
@@ -103,6 +106,11 @@ class IngestAllocationIntegrationTest
     private static final int DUPLICATE_PUBLISHER_ID = 98;
     private static final int BAD_PUBLISHER_ID = 97;
     private static final int NOT_ALLOWED_PUBLISHER_ID = 96;
+    private static final int RESEND_PUBLISHER_ID = 94;
+    private static final int RESPONSE_STREAM_ID = 3;
+    private static final String RESPONSE_CHANNEL = "aeron:ipc?term-length=64k";
+    private static final int RESEND_CYCLE = 5;
+    private static final int FEEDBACK_NOTICES = 16;
     // Every publisher but one, so that each message goes through the publisher check; and a network the IPC image
     // is not from, so that each fragment goes through the source check (IPC images always pass it).
     private static final String ALLOWED_PUBLISHERS = "0-95,97-" + Integer.MAX_VALUE;
@@ -195,10 +203,20 @@ class IngestAllocationIntegrationTest
     private final Sender duplicates = this::sendDuplicate;
     private final Sender notAllowed = this::sendNotAllowed;
     private final Sender timedFeed = this::sendTimed;
+    private final Sender resends = this::sendResend;
     private final Sender[] ingestPaths =
     {
-        quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, notAllowed, timedFeed
+        quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, notAllowed, timedFeed,
+        resends
     };
+    private Subscription responses;
+    private long responsesReceived;
+    private final FragmentHandler responseCounter = (buffer, offset, length, header) -> responsesReceived++;
+    private long resendSequence;
+    private final io.spindle.codecs.feedback.MessageHeaderEncoder controlHeader =
+        new io.spindle.codecs.feedback.MessageHeaderEncoder();
+    private final io.spindle.codecs.feedback.ResendEncoder resendEncoder =
+        new io.spindle.codecs.feedback.ResendEncoder();
 
     @BeforeEach
     void setUp()
@@ -248,6 +266,17 @@ class IngestAllocationIntegrationTest
             16,
             64);
         agent.accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS));
+        agent.feedback(new PublisherFeedback(
+            aeron, this::onError, counters, 4, FEEDBACK_NOTICES, 1_000, 64, true));
+        responses = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
+        connectForFeedback(FEED_PUBLISHER_ID);
+        connectForFeedback(RESEND_PUBLISHER_ID);
+        TestEngines.await(10_000, () ->
+        {
+            agent.doWork();
+            responses.poll(responseCounter, Integer.MAX_VALUE);
+            return responses.imageCount() == 2 && responsesReceived >= 2;
+        }, "both feedback publishers answered");
         feedPublisher = new FeedPublisher(ingestPublication, FEED_PUBLISHER_ID, MAX_MESSAGE_LENGTH);
         sendPublisher = new FeedPublisher(sendPublication, SEND_PUBLISHER_ID, MAX_MESSAGE_LENGTH);
 
@@ -256,6 +285,19 @@ class IngestAllocationIntegrationTest
             symbols.putBytes(i * SYMBOL_LENGTH, String.format("SPN%05d", i + 1).getBytes(StandardCharsets.US_ASCII));
         }
         encodeBadMessages();
+    }
+
+    private void connectForFeedback(final int publisherId)
+    {
+        final io.spindle.codecs.feedback.ConnectEncoder connect = new io.spindle.codecs.feedback.ConnectEncoder();
+        connect.wrapAndApplyHeader(raw, 0, controlHeader)
+            .correlationId(publisherId)
+            .publisherId(publisherId)
+            .responseStreamId(RESPONSE_STREAM_ID)
+            .oldestSequence(1)
+            .responseChannel(RESPONSE_CHANNEL);
+        final int length = io.spindle.codecs.feedback.MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength();
+        TestEngines.await(10_000, () -> ingestPublication.offer(raw, 0, length) > 0, "connect sent");
     }
 
     @AfterEach
@@ -283,6 +325,7 @@ class IngestAllocationIntegrationTest
         final Measurement duplicateRun = measure(duplicates, MEASURED_MESSAGES);
         final Measurement notAllowedRun = measure(notAllowed, MEASURED_MESSAGES);
         final Measurement latencyRun = measure(timedFeed, MEASURED_MESSAGES);
+        final Measurement resendRun = measure(resends, MEASURED_MESSAGES);
         final Measurement publishRun = measure(null, MEASURED_MESSAGES);
 
         assertAll(
@@ -297,6 +340,7 @@ class IngestAllocationIntegrationTest
             () -> assertDuplicates(duplicateRun),
             () -> assertNotAllowed(notAllowedRun),
             () -> assertLatencyRecorded(latencyRun),
+            () -> assertResends(resendRun),
             () -> assertPublished(publishRun));
     }
 
@@ -314,7 +358,24 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(0, run.counter(SpindleCounter.LATENCY_OUT_OF_RANGE)),
             () -> assertEquals(0, run.counter(SpindleCounter.JOURNAL_BACK_PRESSURE)),
             () -> assertEquals(0, run.newErrors, "errors"),
+            () -> assertTrue(run.counter(SpindleCounter.ACKS_SENT) > 0, "acks sent"),
             () -> assertRecorded(run));
+    }
+
+    private void assertResends(final Measurement run)
+    {
+        final long cycles = MEASURED_MESSAGES / RESEND_CYCLE;
+        assertAll(
+            "resends",
+            () -> assertEquals(0, run.bytes, allocatedOver("messages of a feedback publisher's resends", run)),
+            () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_RECEIVED)),
+            () -> assertEquals(2 * cycles, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
+            () -> assertEquals(cycles, run.counter(SpindleCounter.MESSAGES_AWAITING_RESEND)),
+            () -> assertEquals(cycles, run.counter(SpindleCounter.RESEND_DUPLICATES)),
+            () -> assertTrue(run.counter(SpindleCounter.RESEND_REQUESTS) > 0, "resend requests sent"),
+            () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
+            () -> assertEquals(0, run.counter(SpindleCounter.GAPS)),
+            () -> assertEquals(0, run.newErrors, "errors"));
     }
 
     private void assertRejected(final Measurement run)
@@ -328,6 +389,8 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertEquals(MEASURED_MESSAGES, run.rejectRecords, "reject records"),
             () -> assertEquals(0, run.newErrors, "errors"),
+            () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.REJECT_NOTICES_SENT) +
+                run.counter(SpindleCounter.REJECT_NOTICES_DROPPED), FEEDBACK_NOTICES, "notices sent or dropped"),
             () -> assertEquals(2L * cycles, run.rejects(RejectReason.TOO_SHORT)),
             () -> assertEquals(cycles, run.rejects(RejectReason.UNKNOWN_SCHEMA)),
             () -> assertEquals(cycles, run.rejects(RejectReason.UNSUPPORTED_VERSION)),
@@ -548,6 +611,12 @@ class IngestAllocationIntegrationTest
             }
             agent.doWork();
             allocatedBytes += threads.getThreadAllocatedBytes(threadId) - before;
+
+            counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].set(journal.lastIndex());
+            while (responses.poll(responseCounter, Integer.MAX_VALUE) > 0)
+            {
+                Thread.onSpinWait();
+            }
         }
         return allocatedBytes;
     }
@@ -663,6 +732,36 @@ class IngestAllocationIntegrationTest
     {
         final int length = TestMessages.heartbeat(raw, 0, DUPLICATE_PUBLISHER_ID, 1);
         return ingestPublication.offer(raw, 0, length);
+    }
+
+    /**
+     * Message {@code n} of a feedback publisher's resend path, in cycles of five: a message after a hole (dropped,
+     * the hole asked for), the Resend announcing the two it will send again, the two, then the first of them again
+     * (a resent duplicate, dropped).
+     */
+    private long sendResend(final long n)
+    {
+        final int step = (int)(n % RESEND_CYCLE);
+        final int length;
+        if (1 == step)
+        {
+            resendEncoder.wrapAndApplyHeader(raw, 0, controlHeader)
+                .publisherId(RESEND_PUBLISHER_ID)
+                .fromSequence(resendSequence + 1)
+                .toSequence(resendSequence + 2);
+            length = io.spindle.codecs.feedback.MessageHeaderEncoder.ENCODED_LENGTH + resendEncoder.encodedLength();
+        }
+        else
+        {
+            final long sequence = resendSequence + (0 == step || 3 == step ? 2 : 1);
+            length = TestMessages.heartbeat(raw, 0, RESEND_PUBLISHER_ID, sequence);
+        }
+        final long result = ingestPublication.offer(raw, 0, length);
+        if (result > 0 && RESEND_CYCLE - 1 == step)
+        {
+            resendSequence += 2;
+        }
+        return result;
     }
 
     private long sendNotAllowed(final long n)

@@ -82,6 +82,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long messages;
     long gapRecords;
     long rejectRecords;
+    long connectRecords;
     long damaged;
     long journalledGaps;
     long uncoveredGaps;
@@ -218,6 +219,18 @@ final class JournalVerifier implements JournalReader.RecordHandler
         if (record.isReject())
         {
             rejectRecords++;
+            return;
+        }
+        if (record.isFeedbackConnect())
+        {
+            // A publisher that asked for feedback starts where its connect says, as the engine started it.
+            connectRecords++;
+            final io.spindle.codecs.journal.FeedbackConnectDecoder connect = record.feedbackConnect();
+            final long key = key(connect.publisherId(), connect.streamId());
+            if (Long.MIN_VALUE == lastSequence.get(key))
+            {
+                lastSequence.put(key, connect.oldestSequence() - 1);
+            }
             return;
         }
         if (!record.isGap())

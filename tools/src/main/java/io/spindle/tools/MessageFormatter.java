@@ -56,7 +56,8 @@ final class MessageFormatter extends AbstractTokenListener
         out.setLength(0);
         isFirstInScope.clear();
         final boolean isEngineRecord = record.isEngineRecord();
-        final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" : "message";
+        final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" :
+            record.isFeedbackConnect() ? "connect" : "message";
 
         if (isJson)
         {

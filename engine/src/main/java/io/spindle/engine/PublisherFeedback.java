@@ -1,0 +1,531 @@
+package io.spindle.engine;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.spindle.codecs.feedback.AckEncoder;
+import io.spindle.codecs.feedback.MessageHeaderEncoder;
+import io.spindle.codecs.feedback.RejectNoticeEncoder;
+import io.spindle.codecs.feedback.ResendRequestEncoder;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * What the engine tells its feedback publishers, sent from the ingest thread between polls and never per message.
+ * <p>
+ * A publisher that sent a Connect has a target here: its (publisher, stream), the response channel and stream it
+ * named, and an exclusive publication there, added asynchronously so that the ingest thread never waits on the
+ * media driver. Every {@code ackInterval} or {@code ackMessages} journalled messages, whichever comes first, the
+ * engine offers each target an Ack (its last sequence journalled and, with a sync policy, the last synced), its queued
+ * reject notices and a pending resend request. Nothing here blocks: a target whose publication is back-pressured or
+ * not connected keeps its state for the next round: the latest ack wins, a resend request is replaced by a newer one,
+ * and reject notices beyond a bound per target are counted as dropped and the count goes with the next notice sent.
+ * <p>
+ * Synced sequences come from checkpoints: at each round the engine notes, per target, the journal index it had
+ * reached and the target's sequence then; once the housekeeping thread's synced index passes a checkpoint, its
+ * sequence is on disk.
+ * <p>
+ * Ingest thread only; allocates nothing after a target is set up (setting one up, on a Connect, allocates).
+ */
+final class PublisherFeedback
+{
+    static final long NO_SEQUENCE = Long.MIN_VALUE;
+    private static final long NO_REGISTRATION = Aeron.NULL_VALUE;
+    private static final long REGISTRATION_CHECK_INTERVAL_NS = 1_000_000L;
+    private static final int CHECKPOINTS = 64;
+    private static final int MESSAGE_BUFFER_LENGTH = 128;
+
+    private final Aeron aeron;
+    private final ErrorHandler errorHandler;
+    private final long ackIntervalNs;
+    private final long ackMessages;
+    private final int noticeCapacity;
+    private final boolean isSyncOn;
+    private final AtomicCounter syncedIndex;
+    private final AtomicCounter acksSent;
+    private final AtomicCounter noticesSent;
+    private final AtomicCounter noticesDropped;
+    private final AtomicCounter resendRequests;
+    private final AtomicCounter feedbackPublishers;
+    private final Target[] targets;
+    private final Long2ObjectHashMap<Target> targetByKey;
+    private final Int2ObjectHashMap<Target> targetBySession;
+    private final UnsafeBuffer messageBuffer =
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(MESSAGE_BUFFER_LENGTH, BitUtil.CACHE_LINE_LENGTH));
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final RejectNoticeEncoder noticeEncoder = new RejectNoticeEncoder();
+    private final ResendRequestEncoder resendEncoder = new ResendRequestEncoder();
+
+    private int targetCount;
+    private long lastRoundNs;
+    private long lastRoundJournalled;
+
+    /**
+     * Feedback for up to {@code maxTargets} publisher and stream pairs.
+     *
+     * @param aeron          to add response publications with.
+     * @param errorHandler   for response channels that cannot be used.
+     * @param counters       the engine's counters, indexed by id.
+     * @param maxTargets     publisher and stream pairs that may ask for feedback.
+     * @param noticeCapacity reject notices kept per target while they cannot be sent.
+     * @param ackIntervalNs  longest time between rounds of acks.
+     * @param ackMessages    messages journalled that bring a round forward.
+     * @param isSyncOn       whether the engine syncs its journal, so that acks carry a synced sequence.
+     */
+    PublisherFeedback(
+        final Aeron aeron,
+        final ErrorHandler errorHandler,
+        final AtomicCounter[] counters,
+        final int maxTargets,
+        final int noticeCapacity,
+        final long ackIntervalNs,
+        final long ackMessages,
+        final boolean isSyncOn)
+    {
+        this.aeron = aeron;
+        this.errorHandler = errorHandler;
+        this.ackIntervalNs = ackIntervalNs;
+        this.ackMessages = ackMessages;
+        this.noticeCapacity = noticeCapacity;
+        this.isSyncOn = isSyncOn;
+        this.syncedIndex = counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()];
+        this.acksSent = counters[SpindleCounter.ACKS_SENT.id()];
+        this.noticesSent = counters[SpindleCounter.REJECT_NOTICES_SENT.id()];
+        this.noticesDropped = counters[SpindleCounter.REJECT_NOTICES_DROPPED.id()];
+        this.resendRequests = counters[SpindleCounter.RESEND_REQUESTS.id()];
+        this.feedbackPublishers = counters[SpindleCounter.FEEDBACK_PUBLISHERS.id()];
+        this.targets = new Target[maxTargets];
+        for (int i = 0; i < maxTargets; i++)
+        {
+            targets[i] = new Target(noticeCapacity);
+        }
+        this.targetByKey = new Long2ObjectHashMap<>(maxTargets * 2, 0.65f);
+        this.targetBySession = new Int2ObjectHashMap<>(maxTargets * 2, 0.65f);
+    }
+
+    /**
+     * The target of a publisher and stream, if it asked for feedback.
+     *
+     * @param key {@link IngestAgent#publisherStreamKey}.
+     * @return the target, or null.
+     */
+    Target target(final long key)
+    {
+        return targetByKey.get(key);
+    }
+
+    /**
+     * Answer a publisher on a response channel and stream from now on: a new target, or the publisher's target with
+     * its route changed (its old publication is let go).
+     *
+     * @param key              {@link IngestAgent#publisherStreamKey}.
+     * @param publisherId      of the publisher.
+     * @param streamId         of the ingest stream.
+     * @param sessionId        of the publication the connect came on, or {@link Aeron#NULL_VALUE} when not known.
+     * @param responseChannel  to answer on.
+     * @param responseStreamId to answer on.
+     * @return the target, or null when every target is taken.
+     * @throws IllegalArgumentException when the media driver refuses the channel at once.
+     */
+    Target connect(
+        final long key,
+        final int publisherId,
+        final int streamId,
+        final int sessionId,
+        final String responseChannel,
+        final int responseStreamId)
+    {
+        Target target = targetByKey.get(key);
+        if (null == target)
+        {
+            if (targetCount == targets.length)
+            {
+                return null;
+            }
+            target = targets[targetCount++];
+            target.reset(key, publisherId, streamId);
+            targetByKey.put(key, target);
+            feedbackPublishers.setRelease(targetCount);
+        }
+
+        if (Aeron.NULL_VALUE != sessionId && sessionId != target.sessionId)
+        {
+            if (Aeron.NULL_VALUE != target.sessionId)
+            {
+                targetBySession.remove(target.sessionId);
+            }
+            target.sessionId = sessionId;
+            targetBySession.put(sessionId, target);
+        }
+
+        if (!responseChannel.equals(target.responseChannel) || responseStreamId != target.responseStreamId)
+        {
+            target.releasePublication(aeron);
+            target.responseChannel = responseChannel;
+            target.responseStreamId = responseStreamId;
+            target.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
+            target.isRouteNew = true;
+        }
+        else
+        {
+            target.isRouteNew = false;
+        }
+
+        return target;
+    }
+
+    /**
+     * Ask a publisher to send again everything from a sequence; replaces a request not yet sent.
+     *
+     * @param target        the publisher's target.
+     * @param fromSequence  first sequence to send again.
+     * @param correlationId of the connect answered, 0 when the engine asks on its own.
+     * @param nowNs         the time now.
+     */
+    void requestResend(final Target target, final long fromSequence, final long correlationId, final long nowNs)
+    {
+        target.requestFrom = fromSequence;
+        target.requestCorrelationId = correlationId;
+        target.isRequestPending = true;
+        target.requestedNs = nowNs;
+    }
+
+    /**
+     * Queue a reject notice for the publisher that sent a rejected message, found by the publication it came on or,
+     * when that is not known yet, by its publisher id. Nothing is queued for a publisher without feedback.
+     *
+     * @param sessionId   of the publication the message came on.
+     * @param streamId    of the ingest stream.
+     * @param publisherId as read from the message, 0 when unread.
+     * @param sequence    as read from the message, {@link #NO_SEQUENCE} when unread.
+     * @param templateId  as read from the message header, 0 when unread.
+     * @param reason      reject reason code.
+     * @param badOffset   offset of the first bad byte, or {@link SchemaValidator#NO_OFFSET}.
+     */
+    void onReject(
+        final int sessionId,
+        final int streamId,
+        final int publisherId,
+        final long sequence,
+        final int templateId,
+        final int reason,
+        final int badOffset)
+    {
+        if (0 == targetCount)
+        {
+            return;
+        }
+        Target target = targetBySession.get(sessionId);
+        if (null == target && 0 != publisherId)
+        {
+            target = targetByKey.get(IngestAgent.publisherStreamKey(publisherId, streamId));
+        }
+        if (null == target)
+        {
+            return;
+        }
+
+        if (target.noticeCount == noticeCapacity)
+        {
+            target.noticesDropped++;
+            noticesDropped.incrementRelease();
+            return;
+        }
+        final int slot = (target.noticeHead + target.noticeCount) % noticeCapacity;
+        target.noticeSequence[slot] = sequence;
+        target.noticeTemplateId[slot] = templateId;
+        target.noticeReason[slot] = reason;
+        target.noticeBadOffset[slot] = badOffset;
+        target.noticeCount++;
+    }
+
+    /**
+     * Send what is due: a round of acks, notices and resend requests every {@code ackInterval} or every
+     * {@code ackMessages} messages journalled.
+     *
+     * @param nowNs              the time now.
+     * @param journalledCount    messages journalled so far.
+     * @param lastJournalIndex   journal index of the last record appended.
+     * @param lastSequences      last sequence journalled per {@link IngestAgent#publisherStreamKey}.
+     * @return work done: messages offered.
+     */
+    int doWork(
+        final long nowNs,
+        final long journalledCount,
+        final long lastJournalIndex,
+        final Long2LongHashMap lastSequences)
+    {
+        if (0 == targetCount ||
+            (nowNs - lastRoundNs < ackIntervalNs && journalledCount - lastRoundJournalled < ackMessages))
+        {
+            return 0;
+        }
+        lastRoundNs = nowNs;
+        lastRoundJournalled = journalledCount;
+
+        final long synced = isSyncOn ? syncedIndex.get() : -1;
+        int workCount = 0;
+        for (int i = 0; i < targetCount; i++)
+        {
+            workCount += sendTo(targets[i], nowNs, lastJournalIndex, synced, lastSequences.get(targets[i].key));
+        }
+        return workCount;
+    }
+
+    private int sendTo(
+        final Target target,
+        final long nowNs,
+        final long lastJournalIndex,
+        final long syncedJournalIndex,
+        final long journalledSequence)
+    {
+        if (isSyncOn && NO_SEQUENCE != journalledSequence)
+        {
+            target.checkpoint(lastJournalIndex, journalledSequence);
+            target.advanceSynced(syncedJournalIndex);
+        }
+
+        final ExclusivePublication publication = target.publication(aeron, errorHandler, nowNs);
+        if (null == publication || !publication.isConnected())
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        if (target.isRequestPending)
+        {
+            resendEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                .publisherId(target.publisherId)
+                .streamId(target.streamId)
+                .fromSequence(target.requestFrom)
+                .correlationId(target.requestCorrelationId);
+            if (!offer(publication, resendEncoder.encodedLength()))
+            {
+                return workCount;
+            }
+            target.isRequestPending = false;
+            resendRequests.incrementRelease();
+            workCount++;
+        }
+
+        while (target.noticeCount > 0)
+        {
+            final int slot = target.noticeHead;
+            final int badOffset = target.noticeBadOffset[slot];
+            noticeEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                .publisherId(target.publisherId)
+                .streamId(target.streamId)
+                .sequence(target.noticeSequence[slot])
+                .templateId(target.noticeTemplateId[slot])
+                .reason((short)target.noticeReason[slot])
+                .badOffset(SchemaValidator.NO_OFFSET == badOffset ?
+                    RejectNoticeEncoder.badOffsetNullValue() : badOffset)
+                .droppedBefore(target.noticesDropped);
+            if (!offer(publication, noticeEncoder.encodedLength()))
+            {
+                return workCount;
+            }
+            target.noticesDropped = 0;
+            target.noticeHead = (slot + 1) % noticeCapacity;
+            target.noticeCount--;
+            noticesSent.incrementRelease();
+            workCount++;
+        }
+
+        if (NO_SEQUENCE != journalledSequence &&
+            (journalledSequence != target.ackedSequence || target.syncedSequence != target.ackedSyncedSequence))
+        {
+            ackEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                .publisherId(target.publisherId)
+                .streamId(target.streamId)
+                .journalledSequence(journalledSequence)
+                .syncedSequence(target.syncedSequence);
+            if (offer(publication, ackEncoder.encodedLength()))
+            {
+                target.ackedSequence = journalledSequence;
+                target.ackedSyncedSequence = target.syncedSequence;
+                acksSent.incrementRelease();
+                workCount++;
+            }
+        }
+
+        return workCount;
+    }
+
+    private boolean offer(final ExclusivePublication publication, final int bodyLength)
+    {
+        return publication.offer(messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength) > 0;
+    }
+
+    /**
+     * One feedback publisher on one stream: where to answer it and what it has not been told yet.
+     */
+    static final class Target
+    {
+        long key;
+        int publisherId;
+        int streamId;
+        int sessionId = Aeron.NULL_VALUE;
+        String responseChannel;
+        int responseStreamId;
+        boolean isRouteNew;
+        long registrationId = NO_REGISTRATION;
+        long nextRegistrationCheckNs;
+        ExclusivePublication publication;
+
+        long ackedSequence = NO_SEQUENCE;
+        long syncedSequence = NO_SEQUENCE;
+        long ackedSyncedSequence = NO_SEQUENCE;
+
+        boolean isRequestPending;
+        long requestFrom;
+        long requestCorrelationId;
+        long requestedNs;
+        long resendFrom = Long.MAX_VALUE;
+        long resendTo = Long.MIN_VALUE;
+
+        final long[] noticeSequence;
+        final int[] noticeTemplateId;
+        final int[] noticeReason;
+        final int[] noticeBadOffset;
+        int noticeHead;
+        int noticeCount;
+        long noticesDropped;
+
+        final long[] checkpointIndex = new long[CHECKPOINTS];
+        final long[] checkpointSequence = new long[CHECKPOINTS];
+        int checkpointHead;
+        int checkpointCount;
+
+        Target(final int noticeCapacity)
+        {
+            noticeSequence = new long[noticeCapacity];
+            noticeTemplateId = new int[noticeCapacity];
+            noticeReason = new int[noticeCapacity];
+            noticeBadOffset = new int[noticeCapacity];
+        }
+
+        void reset(final long key, final int publisherId, final int streamId)
+        {
+            this.key = key;
+            this.publisherId = publisherId;
+            this.streamId = streamId;
+        }
+
+        /**
+         * The publisher said, with a Resend, that it is sending a range again.
+         *
+         * @param fromSequence first sequence sent again.
+         * @param toSequence   last sequence sent again, inclusive.
+         */
+        void resending(final long fromSequence, final long toSequence)
+        {
+            resendFrom = fromSequence;
+            resendTo = toSequence;
+        }
+
+        /**
+         * Whether a repeat of a sequence is a resend the publisher announced.
+         *
+         * @param sequence repeated.
+         * @return true when it is in the range of the publisher's last Resend.
+         */
+        boolean isResending(final long sequence)
+        {
+            return sequence >= resendFrom && sequence <= resendTo;
+        }
+
+        /**
+         * When the last resend request was made, sent or not.
+         *
+         * @return time in ns.
+         */
+        long requestedNs()
+        {
+            return requestedNs;
+        }
+
+        /**
+         * First sequence of the last resend request made, sent or not.
+         *
+         * @return the sequence.
+         */
+        long requestFrom()
+        {
+            return requestFrom;
+        }
+
+        ExclusivePublication publication(final Aeron aeron, final ErrorHandler errorHandler, final long nowNs)
+        {
+            if (null == publication && NO_REGISTRATION != registrationId && nowNs - nextRegistrationCheckNs >= 0)
+            {
+                nextRegistrationCheckNs = nowNs + REGISTRATION_CHECK_INTERVAL_NS;
+                try
+                {
+                    publication = aeron.getExclusivePublication(registrationId);
+                }
+                catch (final RuntimeException ex)
+                {
+                    registrationId = NO_REGISTRATION;
+                    errorHandler.onError(new IllegalArgumentException("feedback for publisher " + publisherId +
+                        " stream " + streamId + ": response channel " + responseChannel + " stream " +
+                        responseStreamId + " cannot be published on: " + ex.getMessage(), ex));
+                }
+            }
+            return publication;
+        }
+
+        void releasePublication(final Aeron aeron)
+        {
+            if (null != publication)
+            {
+                aeron.asyncRemovePublication(publication.registrationId());
+                publication = null;
+            }
+            else if (NO_REGISTRATION != registrationId)
+            {
+                aeron.asyncRemovePublication(registrationId);
+            }
+            registrationId = NO_REGISTRATION;
+        }
+
+        void checkpoint(final long journalIndex, final long sequence)
+        {
+            if (checkpointCount > 0)
+            {
+                final int newest = (checkpointHead + checkpointCount - 1) % CHECKPOINTS;
+                if (checkpointSequence[newest] == sequence)
+                {
+                    return;
+                }
+                if (checkpointCount == CHECKPOINTS)
+                {
+                    // Full: move the newest on rather than drop an older one, so a synced ack is never early.
+                    checkpointIndex[newest] = journalIndex;
+                    checkpointSequence[newest] = sequence;
+                    return;
+                }
+            }
+            final int slot = (checkpointHead + checkpointCount) % CHECKPOINTS;
+            checkpointIndex[slot] = journalIndex;
+            checkpointSequence[slot] = sequence;
+            checkpointCount++;
+        }
+
+        void advanceSynced(final long syncedJournalIndex)
+        {
+            while (checkpointCount > 0 && checkpointIndex[checkpointHead] <= syncedJournalIndex)
+            {
+                syncedSequence = checkpointSequence[checkpointHead];
+                checkpointHead = (checkpointHead + 1) % CHECKPOINTS;
+                checkpointCount--;
+            }
+        }
+    }
+}

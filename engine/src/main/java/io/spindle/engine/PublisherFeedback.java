@@ -164,17 +164,19 @@ final class PublisherFeedback
             targetBySession.put(sessionId, target);
         }
 
-        if (!responseChannel.equals(target.responseChannel) || responseStreamId != target.responseStreamId)
+        final boolean isSameRoute =
+            responseChannel.equals(target.responseChannel) && responseStreamId == target.responseStreamId;
+        if (!isSameRoute)
         {
             target.releasePublication(aeron);
+        }
+        if (!isSameRoute || (null == target.publication && NO_REGISTRATION == target.registrationId))
+        {
+            // Added before the route is recorded: a channel the driver refuses is tried again on the next Connect.
+            target.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
+            target.isRegistrationNew = true;
             target.responseChannel = responseChannel;
             target.responseStreamId = responseStreamId;
-            target.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
-            target.isRouteNew = true;
-        }
-        else
-        {
-            target.isRouteNew = false;
         }
 
         return target;
@@ -374,9 +376,9 @@ final class PublisherFeedback
         int sessionId = Aeron.NULL_VALUE;
         String responseChannel;
         int responseStreamId;
-        boolean isRouteNew;
         long registrationId = NO_REGISTRATION;
         long nextRegistrationCheckNs;
+        boolean isRegistrationNew;
         ExclusivePublication publication;
 
         long ackedSequence = NO_SEQUENCE;
@@ -463,8 +465,10 @@ final class PublisherFeedback
 
         ExclusivePublication publication(final Aeron aeron, final ErrorHandler errorHandler, final long nowNs)
         {
-            if (null == publication && NO_REGISTRATION != registrationId && nowNs - nextRegistrationCheckNs >= 0)
+            if (null == publication && NO_REGISTRATION != registrationId &&
+                (isRegistrationNew || nowNs - nextRegistrationCheckNs >= 0))
             {
+                isRegistrationNew = false;
                 nextRegistrationCheckNs = nowNs + REGISTRATION_CHECK_INTERVAL_NS;
                 try
                 {

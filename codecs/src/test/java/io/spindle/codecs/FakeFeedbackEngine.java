@@ -20,8 +20,11 @@ import java.util.List;
 
 /**
  * Just enough of an engine to talk to a {@link FeedPublisher} with feedback: reads its ingest stream (feed messages and
- * Connects) and answers on a response stream with encoded Ack, RejectNotice and ResendRequest messages. It keeps what
- * arrived in order, each feed message's bytes included.
+ * Connects) and answers on a response stream with encoded Ack, RejectNotice and ResendRequest messages.
+ * <p>
+ * Recording (the default), it keeps what arrived in order, each feed message's bytes included. Counting, it keeps
+ * only counts and the last sequence, and acks and asks for resends on its own, allocating nothing, so that it can run
+ * on the publisher's thread in an allocation test.
  */
 final class FakeFeedbackEngine implements AutoCloseable
 {
@@ -65,6 +68,15 @@ final class FakeFeedbackEngine implements AutoCloseable
     private final List<Received> received = new ArrayList<>();
 
     private Subscription ingest;
+    private boolean isRecording = true;
+    private int autoAckEvery;
+    private int autoAckPublisherId;
+    private int resendEvery;
+    private int resendBack;
+    private long duplicateCount;
+    private long messageCount;
+    private long lastSequence;
+    private long outOfOrderCount;
     private long connectCount;
 
     FakeFeedbackEngine(
@@ -79,6 +91,25 @@ final class FakeFeedbackEngine implements AutoCloseable
         this.ingestStreamId = ingestStreamId;
         this.ingest = aeron.addSubscription(ingestChannel, ingestStreamId);
         this.responses = aeron.addExclusivePublication(responseChannel, responseStreamId);
+    }
+
+    /**
+     * Stop recording; count new messages and messages sent again, ack every {@code ackEvery} new messages of
+     * {@code publisherId} and, every {@code resendEvery} (half way between two acks), ask for the last
+     * {@code resendBack} again, all still kept by the publisher.
+     *
+     * @param publisherId to answer.
+     * @param ackEvery    new messages between acks.
+     * @param resendEvery new messages between resend requests, 0 for none.
+     * @param resendBack  how many messages back a resend request goes.
+     */
+    void countAndAutoAck(final int publisherId, final int ackEvery, final int resendEvery, final int resendBack)
+    {
+        isRecording = false;
+        autoAckPublisherId = publisherId;
+        autoAckEvery = ackEvery;
+        this.resendEvery = resendEvery;
+        this.resendBack = resendBack;
     }
 
     int poll(final int fragmentLimit)
@@ -147,6 +178,21 @@ final class FakeFeedbackEngine implements AutoCloseable
             }
         }
         return connects;
+    }
+
+    long messageCount()
+    {
+        return messageCount;
+    }
+
+    long duplicateCount()
+    {
+        return duplicateCount;
+    }
+
+    long outOfOrderCount()
+    {
+        return outOfOrderCount;
     }
 
     long connectCount()
@@ -221,16 +267,44 @@ final class FakeFeedbackEngine implements AutoCloseable
             ConnectDecoder.TEMPLATE_ID == headerDecoder.templateId())
         {
             connectCount++;
-            connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            received.add(new Received(true, 0, null, connectDecoder.correlationId(), connectDecoder.publisherId(),
-                connectDecoder.responseStreamId(), connectDecoder.oldestSequence(), connectDecoder.responseChannel()));
+            if (isRecording)
+            {
+                connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                received.add(new Received(true, 0, null, connectDecoder.correlationId(), connectDecoder.publisherId(),
+                    connectDecoder.responseStreamId(), connectDecoder.oldestSequence(),
+                    connectDecoder.responseChannel()));
+            }
             return;
         }
 
         final long sequence = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH);
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        received.add(new Received(false, sequence, bytes, 0, 0, 0, 0, null));
+        if (isRecording)
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            received.add(new Received(false, sequence, bytes, 0, 0, 0, 0, null));
+            return;
+        }
+
+        if (sequence <= lastSequence)
+        {
+            duplicateCount++;
+            return;
+        }
+        if (sequence != lastSequence + 1)
+        {
+            outOfOrderCount++;
+        }
+        lastSequence = sequence;
+        messageCount++;
+        if (0 == messageCount % autoAckEvery)
+        {
+            ack(autoAckPublisherId, ingestStreamId, sequence, NULL_SEQUENCE);
+        }
+        if (resendEvery > 0 && (resendEvery + autoAckEvery) / 2 == messageCount % resendEvery)
+        {
+            resendRequest(autoAckPublisherId, ingestStreamId, sequence + 1 - resendBack, 0);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.spindle.codecs;
 
 import io.aeron.Publication;
+import io.aeron.Subscription;
 import io.aeron.logbuffer.BufferClaim;
 import io.spindle.codecs.feed.AggressorSide;
 import io.spindle.codecs.feed.BookUpdateEncoder;
@@ -15,7 +16,11 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes the reference feed to Spindle over an Aeron {@link Publication}: encodes each message in place,
@@ -34,6 +39,31 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * One thread; allocates nothing per message. If encoding throws (a null enum, a bad symbol range), the claim is
  * aborted so that the stream is not held up, and the exception goes to the caller.
+ *
+ * <h2>Feedback</h2>
+ * Built with a {@link Feedback}, the publisher also hears back from the engine, on a response channel it names in a
+ * {@code Connect} message (the feedback schema) sent on the same publication, ahead of its first message:
+ * <ul>
+ *     <li>Every message that went is kept, a copy of its bytes, in a preallocated retransmit buffer until the engine
+ *     acks it. When the buffer has no room for the next message, the send method reads feedback once and, still
+ *     without room, returns {@link Publication#BACK_PRESSURED} without sending: nothing unkept ever goes, nothing is
+ *     dropped.</li>
+ *     <li>An {@code Ack} raises {@link #lastAckedSequence()} (and {@link #lastSyncedSequence()}) and lets go of what
+ *     it covers; a {@code RejectNotice} is counted and given to the {@link RejectHandler}.</li>
+ *     <li>A {@code ResendRequest} from a sequence sends the kept messages from there again, in order, before anything
+ *     new: while the resend is unfinished every send method goes on with it first and returns
+ *     {@link Publication#BACK_PRESSURED} ({@link Publication#CLOSED} or {@link Publication#MAX_POSITION_EXCEEDED}
+ *     when that is what stopped it). A request for messages no longer kept is answered with a new {@code Connect},
+ *     whose oldest sequence tells the engine what is gone, and a resend from the oldest kept.</li>
+ *     <li>A {@code Connect} is sent again before the next message once the publication has been seen not connected,
+ *     and when messages are kept but nothing has come back for {@link Feedback#connectIntervalNs()} (counted from the
+ *     last {@code Connect}, the last feedback or the last {@link #poll()} that found nothing kept, whichever is
+ *     latest): an engine that restarted without knowing this publisher learns of it.</li>
+ * </ul>
+ * The user calls {@link #poll()} in the send loop, sending or not: it reads feedback, goes on with a resend and sends
+ * a due {@code Connect}. Responses are told apart by publisher id and stream id, so several publishers may share a
+ * response stream, each with a {@link Subscription} of its own. Without feedback, {@link #poll()} does nothing and
+ * the publisher behaves as it always has.
  */
 public final class FeedPublisher
 {
@@ -46,6 +76,7 @@ public final class FeedPublisher
 
     private final Publication publication;
     private final int publisherId;
+    private final FeedbackSession session;
     private final BufferClaim bufferClaim = new BufferClaim();
     private final UnsafeBuffer offerBuffer;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -85,11 +116,40 @@ public final class FeedPublisher
     public FeedPublisher(
         final Publication publication, final int publisherId, final int maxMessageLength, final long lastSequence)
     {
+        this(publication, publisherId, maxMessageLength, lastSequence, null);
+    }
+
+    /**
+     * Publish as {@code publisherId}, numbering messages from {@code lastSequence + 1}, with feedback from the engine
+     * when {@code feedback} is given.
+     *
+     * @param publication      to send on.
+     * @param publisherId      identity of this publisher, carried by every message.
+     * @param maxMessageLength longest message this publisher will send, in bytes.
+     * @param lastSequence     the sequence of the last message this publisher sent before, 0 for none.
+     * @param feedback         where the engine answers and how much to keep for resending; null for no feedback.
+     * @throws IllegalArgumentException when the retransmit buffer cannot keep a message of the longer of
+     *                                  {@code maxMessageLength} (rounded up to 64) and the publication's maximum
+     *                                  payload length.
+     */
+    public FeedPublisher(
+        final Publication publication,
+        final int publisherId,
+        final int maxMessageLength,
+        final long lastSequence,
+        final Feedback feedback)
+    {
         this.publication = publication;
         this.publisherId = publisherId;
         this.lastSequence = lastSequence;
         this.offerBuffer = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(BitUtil.align(maxMessageLength, 64), BitUtil.CACHE_LINE_LENGTH));
+        this.session = null == feedback ? null : new FeedbackSession(
+            publication,
+            publisherId,
+            Math.max(offerBuffer.capacity(), publication.maxPayloadLength()),
+            lastSequence,
+            feedback);
     }
 
     /**
@@ -120,6 +180,118 @@ public final class FeedPublisher
     public Publication publication()
     {
         return publication;
+    }
+
+    /**
+     * Whether this publisher was built with {@link Feedback}.
+     *
+     * @return true when it hears back from the engine.
+     */
+    public boolean hasFeedback()
+    {
+        return null != session;
+    }
+
+    /**
+     * Read up to {@link Feedback#fragmentLimit()} feedback messages, then, when the publication is connected, send a
+     * due {@code Connect} and go on with a resend in progress. Call it in the send loop, also when there is nothing
+     * to send. Does nothing without feedback.
+     *
+     * @return the work done: feedback messages read, {@code Connect}s sent and messages sent again; 0 for none.
+     */
+    public int poll()
+    {
+        return null == session ? 0 : session.poll();
+    }
+
+    /**
+     * The highest sequence the engine has said it journalled, together with every sequence before it.
+     *
+     * @return the sequence, 0 before any ack or without feedback.
+     */
+    public long lastAckedSequence()
+    {
+        return null == session ? 0 : session.lastAckedSequence();
+    }
+
+    /**
+     * The highest sequence the engine has said it synced to disk, together with every sequence before it.
+     *
+     * @return the sequence, 0 before any (an engine without a sync policy never says) or without feedback.
+     */
+    public long lastSyncedSequence()
+    {
+        return null == session ? 0 : session.lastSyncedSequence();
+    }
+
+    /**
+     * Reject notices received.
+     *
+     * @return the count, 0 without feedback.
+     */
+    public long rejectCount()
+    {
+        return null == session ? 0 : session.rejectCount();
+    }
+
+    /**
+     * Reject notices the engine dropped unsent, as the notices received said.
+     *
+     * @return the sum of their {@code droppedBefore} counts, 0 without feedback.
+     */
+    public long rejectNoticesDropped()
+    {
+        return null == session ? 0 : session.rejectNoticesDropped();
+    }
+
+    /**
+     * Messages sent again in answer to resend requests.
+     *
+     * @return the count, 0 without feedback.
+     */
+    public long resentCount()
+    {
+        return null == session ? 0 : session.resentCount();
+    }
+
+    /**
+     * Resend requests received, those ignored because a resend in progress already served them included.
+     *
+     * @return the count, 0 without feedback.
+     */
+    public long resendRequests()
+    {
+        return null == session ? 0 : session.resendRequests();
+    }
+
+    /**
+     * {@code Connect} messages sent.
+     *
+     * @return the count, 0 without feedback.
+     */
+    public long connectsSent()
+    {
+        return null == session ? 0 : session.connectsSent();
+    }
+
+    /**
+     * Whether a resend is unfinished: until it is, send methods return {@link Publication#BACK_PRESSURED}.
+     *
+     * @return true while kept messages wait to be sent again.
+     */
+    public boolean isResending()
+    {
+        return null != session && session.isResending();
+    }
+
+    /**
+     * Messages sent and kept, not yet acked.
+     *
+     * @return the count, 0 without feedback.
+     */
+    public int unackedCount()
+    {
+        return null == session ? 0 : session.unackedCount();
     }
 
     /**
@@ -363,11 +535,31 @@ public final class FeedPublisher
 
     private long begin(final int messageLength)
     {
-        if (messageLength <= publication.maxPayloadLength())
+        final boolean isClaim = messageLength <= publication.maxPayloadLength();
+        if (!isClaim && messageLength > offerBuffer.capacity())
+        {
+            throw new IllegalArgumentException(
+                "message of " + messageLength + " bytes exceeds maxMessageLength=" + offerBuffer.capacity());
+        }
+
+        if (null != session)
+        {
+            final long result = session.beforeSend(messageLength);
+            if (result < 0)
+            {
+                return result;
+            }
+        }
+
+        if (isClaim)
         {
             final long result = publication.tryClaim(messageLength, bufferClaim);
             if (result < 0)
             {
+                if (null != session)
+                {
+                    session.onSendFailed(result);
+                }
                 return result;
             }
 
@@ -378,11 +570,6 @@ public final class FeedPublisher
         }
         else
         {
-            if (messageLength > offerBuffer.capacity())
-            {
-                throw new IllegalArgumentException(
-                    "message of " + messageLength + " bytes exceeds maxMessageLength=" + offerBuffer.capacity());
-            }
             buffer = offerBuffer;
             offset = 0;
             isClaimed = false;
@@ -406,12 +593,27 @@ public final class FeedPublisher
         final long result;
         if (isClaimed)
         {
+            if (null != session)
+            {
+                session.keep(lastSequence + 1, buffer, offset, length);
+            }
             bufferClaim.commit();
             result = claimedPosition;
         }
         else
         {
             result = publication.offer(offerBuffer, 0, length);
+            if (null != session)
+            {
+                if (result > 0)
+                {
+                    session.keep(lastSequence + 1, offerBuffer, 0, length);
+                }
+                else
+                {
+                    session.onSendFailed(result);
+                }
+            }
         }
 
         if (result > 0)
@@ -420,5 +622,227 @@ public final class FeedPublisher
         }
 
         return result;
+    }
+
+    /**
+     * What a {@link FeedPublisher} needs to hear back from the engine: where the engine should answer, the
+     * subscription to read its answers from and how many bytes of sent messages to keep for resending.
+     * <p>
+     * For one publisher: its {@link Subscription} is read by that publisher alone, though several publishers may
+     * subscribe to the same response channel and stream.
+     */
+    public static final class Feedback
+    {
+        /**
+         * Default {@link #connectIntervalNs()}: half a second.
+         */
+        public static final long DEFAULT_CONNECT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+        /**
+         * Default {@link #fragmentLimit()}.
+         */
+        public static final int DEFAULT_FRAGMENT_LIMIT = 16;
+
+        /**
+         * Longest response channel a {@code Connect} carries, in ASCII characters.
+         */
+        public static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
+
+        private final Subscription responses;
+        private final String responseChannel;
+        private final int responseStreamId;
+        private final int retransmitCapacityBytes;
+        private RejectHandler rejectHandler;
+        private long connectIntervalNs = DEFAULT_CONNECT_INTERVAL_NS;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private int fragmentLimit = DEFAULT_FRAGMENT_LIMIT;
+
+        /**
+         * Feedback answered on {@code responseChannel} and {@code responseStreamId}, read from {@code responses}.
+         *
+         * @param responses               subscription to the response channel and stream, owned by the caller.
+         * @param responseChannel         the channel the engine should answer on, as the engine should publish to
+         *                                it; ASCII, at most {@value #MAX_RESPONSE_CHANNEL_LENGTH} characters.
+         * @param responseStreamId        the stream the engine should answer on.
+         * @param retransmitCapacityBytes bytes of the retransmit buffer, allocated off-heap once; every message
+         *                                takes its length plus a 16-byte header, rounded up to 16.
+         */
+        public Feedback(
+            final Subscription responses,
+            final String responseChannel,
+            final int responseStreamId,
+            final int retransmitCapacityBytes)
+        {
+            if (null == responses)
+            {
+                throw new NullPointerException("responses");
+            }
+            if (null == responseChannel)
+            {
+                throw new NullPointerException("responseChannel");
+            }
+            if (responseChannel.length() > MAX_RESPONSE_CHANNEL_LENGTH)
+            {
+                throw new IllegalArgumentException("response channel longer than " + MAX_RESPONSE_CHANNEL_LENGTH +
+                    " characters: " + responseChannel.length());
+            }
+            for (int i = 0; i < responseChannel.length(); i++)
+            {
+                if (responseChannel.charAt(i) > 127)
+                {
+                    throw new IllegalArgumentException("response channel is not ASCII: " + responseChannel);
+                }
+            }
+            if (retransmitCapacityBytes <= 0)
+            {
+                throw new IllegalArgumentException(
+                    "retransmitCapacityBytes must be positive: " + retransmitCapacityBytes);
+            }
+            this.responses = responses;
+            this.responseChannel = responseChannel;
+            this.responseStreamId = responseStreamId;
+            this.retransmitCapacityBytes = retransmitCapacityBytes;
+        }
+
+        /**
+         * Be told of each reject notice.
+         *
+         * @param rejectHandler to call, or null to only count them.
+         * @return this for a fluent API.
+         */
+        public Feedback rejectHandler(final RejectHandler rejectHandler)
+        {
+            this.rejectHandler = rejectHandler;
+            return this;
+        }
+
+        /**
+         * How long messages may be kept unacked with nothing heard from the engine, since the last {@code Connect}
+         * or the last feedback message, before a {@code Connect} is sent again.
+         *
+         * @param connectIntervalNs nanoseconds, above 0; {@link #DEFAULT_CONNECT_INTERVAL_NS} by default.
+         * @return this for a fluent API.
+         */
+        public Feedback connectIntervalNs(final long connectIntervalNs)
+        {
+            if (connectIntervalNs <= 0)
+            {
+                throw new IllegalArgumentException("connectIntervalNs must be positive: " + connectIntervalNs);
+            }
+            this.connectIntervalNs = connectIntervalNs;
+            return this;
+        }
+
+        /**
+         * The clock {@link #connectIntervalNs()} is measured by.
+         *
+         * @param nanoClock to read; {@link SystemNanoClock} by default.
+         * @return this for a fluent API.
+         */
+        public Feedback nanoClock(final NanoClock nanoClock)
+        {
+            if (null == nanoClock)
+            {
+                throw new NullPointerException("nanoClock");
+            }
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * Most feedback fragments one {@link FeedPublisher#poll()} reads.
+         *
+         * @param fragmentLimit above 0; {@link #DEFAULT_FRAGMENT_LIMIT} by default.
+         * @return this for a fluent API.
+         */
+        public Feedback fragmentLimit(final int fragmentLimit)
+        {
+            if (fragmentLimit <= 0)
+            {
+                throw new IllegalArgumentException("fragmentLimit must be positive: " + fragmentLimit);
+            }
+            this.fragmentLimit = fragmentLimit;
+            return this;
+        }
+
+        /**
+         * Subscription the engine's answers are read from.
+         *
+         * @return the subscription.
+         */
+        public Subscription responses()
+        {
+            return responses;
+        }
+
+        /**
+         * Channel the engine is asked to answer on.
+         *
+         * @return the channel URI.
+         */
+        public String responseChannel()
+        {
+            return responseChannel;
+        }
+
+        /**
+         * Stream the engine is asked to answer on.
+         *
+         * @return the stream id.
+         */
+        public int responseStreamId()
+        {
+            return responseStreamId;
+        }
+
+        /**
+         * Bytes of the retransmit buffer.
+         *
+         * @return the capacity asked for.
+         */
+        public int retransmitCapacityBytes()
+        {
+            return retransmitCapacityBytes;
+        }
+
+        /**
+         * Who is told of reject notices.
+         *
+         * @return the handler, or null.
+         */
+        public RejectHandler rejectHandler()
+        {
+            return rejectHandler;
+        }
+
+        /**
+         * How long kept messages may go without any feedback before a {@code Connect} is sent again.
+         *
+         * @return nanoseconds.
+         */
+        public long connectIntervalNs()
+        {
+            return connectIntervalNs;
+        }
+
+        /**
+         * The clock {@link #connectIntervalNs()} is measured by.
+         *
+         * @return the clock.
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * Most feedback fragments one {@link FeedPublisher#poll()} reads.
+         *
+         * @return the limit.
+         */
+        public int fragmentLimit()
+        {
+            return fragmentLimit;
+        }
     }
 }

@@ -11,10 +11,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Each message is kept whole with its sequence; an acknowledgement releases every message up to the sequence it
  * names; {@link #forEach} visits what is left, oldest first, from a given sequence on. When the ring has no room for
- * the next message, {@link #append} says so and the publisher must treat it as back-pressure: wait for an
- * acknowledgement, never drop. Records are 16-byte aligned: a 16-byte header ({@code length}, reserved, sequence)
- * then the message; a record that would run past the end of the ring is placed at its start, the rest of the end
- * marked as padding.
+ * the next message, {@link #append} says so ({@link #hasRoomFor} asks beforehand) and the publisher must treat it as
+ * back-pressure: wait for an acknowledgement, never drop. Records are 16-byte aligned: a 16-byte header
+ * ({@code length}, reserved, sequence) then the message; a record that would run past the end of the ring is placed
+ * at its start, the rest of the end marked as padding. An empty ring starts again at its beginning, so that it always
+ * takes a message of up to {@link #maxMessageLength()} bytes.
+ * <p>
+ * A visit that stopped part way resumes where it stopped: {@link #forEach} remembers where the last message it gave
+ * out lies, and a later visit after that sequence, the one before it or any later one starts there rather than at
+ * the oldest, for as long as that message is kept. Sending again a long tail that is back-pressured many times
+ * therefore costs no rescan of what was already sent.
  * <p>
  * Single-threaded (the publisher's thread); allocates nothing after construction.
  */
@@ -29,6 +35,7 @@ public final class RetransmitBuffer
     private static final int LENGTH_OFFSET = 0;
     private static final int SEQUENCE_OFFSET = 8;
     private static final int PADDING = -1;
+    private static final long NO_HINT = Long.MIN_VALUE;
 
     /**
      * Visits a kept message.
@@ -55,6 +62,8 @@ public final class RetransmitBuffer
     private long oldestSequence;
     private long newestSequence;
     private int count;
+    private long hintPosition;
+    private long hintSequence = NO_HINT;
 
     /**
      * A ring of at least {@code capacity} bytes, rounded up to a multiple of 16.
@@ -95,8 +104,7 @@ public final class RetransmitBuffer
         }
 
         final int index = (int)(tail % capacity);
-        final int toEnd = capacity - index;
-        final int padding = recordLength > toEnd ? toEnd : 0;
+        final int padding = padding(index, recordLength);
         if (recordLength + padding > capacity - (tail - head))
         {
             return false;
@@ -121,6 +129,34 @@ public final class RetransmitBuffer
         newestSequence = sequence;
         count++;
         return true;
+    }
+
+    /**
+     * Whether {@link #append} would keep a message of {@code length} bytes now.
+     *
+     * @param length of the message.
+     * @return true when the ring has room for it; false when it is full for now, or when a message this long can
+     *         never fit (longer than {@link #maxMessageLength()}).
+     */
+    public boolean hasRoomFor(final int length)
+    {
+        final int recordLength = BitUtil.align(RECORD_HEADER_LENGTH + length, ALIGNMENT);
+        if (recordLength > capacity)
+        {
+            return false;
+        }
+
+        return recordLength + padding((int)(tail % capacity), recordLength) <= capacity - (tail - head);
+    }
+
+    /**
+     * Longest message the ring can keep: it always takes one this long when empty.
+     *
+     * @return length in bytes.
+     */
+    public int maxMessageLength()
+    {
+        return capacity - RECORD_HEADER_LENGTH;
     }
 
     /**
@@ -153,13 +189,19 @@ public final class RetransmitBuffer
         }
         if (0 == count)
         {
-            head = tail;
+            head = 0;
+            tail = 0;
+            hintSequence = NO_HINT;
         }
         return released;
     }
 
     /**
      * Visit the kept messages after a sequence, oldest first, until the handler says stop.
+     * <p>
+     * Starts at the oldest kept message, or at the last message given out by an earlier visit when that message is
+     * still kept and {@code afterSequence} is no lower than the sequence before it: resuming a visit costs nothing
+     * for the messages already visited.
      *
      * @param afterSequence visit only messages with a higher sequence.
      * @param handler       to call for each.
@@ -170,6 +212,12 @@ public final class RetransmitBuffer
         int visited = 0;
         long position = head;
         int remaining = count;
+        if (hintSequence >= oldestSequence && hintSequence <= afterSequence + 1 && count > 0)
+        {
+            position = hintPosition;
+            remaining = count - (int)(hintSequence - oldestSequence);
+        }
+
         while (remaining > 0)
         {
             final int index = (int)(position % capacity);
@@ -180,11 +228,14 @@ public final class RetransmitBuffer
                 continue;
             }
             final long sequence = ring.getLong(index + SEQUENCE_OFFSET);
+            final long recordPosition = position;
             position += BitUtil.align(RECORD_HEADER_LENGTH + length, ALIGNMENT);
             remaining--;
             if (sequence > afterSequence)
             {
                 visited++;
+                hintPosition = recordPosition;
+                hintSequence = sequence;
                 if (!handler.onMessage(sequence, ring, index + RECORD_HEADER_LENGTH, length))
                 {
                     break;
@@ -242,5 +293,11 @@ public final class RetransmitBuffer
     public int capacity()
     {
         return capacity;
+    }
+
+    private int padding(final int index, final int recordLength)
+    {
+        final int toEnd = capacity - index;
+        return recordLength > toEnd ? toEnd : 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.spindle.codecs;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RetransmitBufferTest
@@ -86,7 +88,9 @@ class RetransmitBufferTest
             {
                 final int length = 8 + random.nextInt(300);
                 final DirectBuffer sent = message(nextSequence, length);
-                if (retransmit.append(nextSequence, sent, 0, length))
+                final boolean hasRoom = retransmit.hasRoomFor(length);
+                assertEquals(hasRoom, retransmit.append(nextSequence, sent, 0, length), "room as append finds it");
+                if (hasRoom)
                 {
                     final byte[] copy = new byte[length];
                     sent.getBytes(0, copy);
@@ -131,6 +135,116 @@ class RetransmitBufferTest
     }
 
     @Test
+    void shouldResumeAVisitWhereItStoppedWithoutRescanningWhatWasVisited()
+    {
+        final int messages = 200_000;
+        final RetransmitBuffer retransmit = new RetransmitBuffer(messages * 48 + 4096);
+        for (long sequence = 1; sequence <= messages; sequence++)
+        {
+            message.putLong(0, sequence);
+            assertTrue(retransmit.append(sequence, message, 0, 24));
+        }
+
+        final long[] cursor = { 0 };
+        final int[] budget = { 0 };
+        final RetransmitBuffer.MessageHandler oneAtATime = (sequence, buffer, offset, length) ->
+        {
+            if (0 == budget[0])
+            {
+                return false;
+            }
+            assertEquals(cursor[0] + 1, sequence, "neither repeated nor skipped");
+            assertEquals(sequence, buffer.getLong(offset));
+            budget[0]--;
+            cursor[0] = sequence;
+            return true;
+        };
+
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(5),
+            () ->
+            {
+                while (cursor[0] < messages)
+                {
+                    budget[0] = 1 + (int)(cursor[0] & 3);
+                    retransmit.forEach(cursor[0], oneAtATime);
+                }
+            },
+            "200,000 messages visited a few at a time, each visit resuming where the last stopped: a rescan from" +
+            " the oldest each time takes minutes");
+        assertEquals(messages, cursor[0]);
+    }
+
+    @Test
+    void shouldResumeCorrectlyAcrossReleasesAppendsAndWrapArounds()
+    {
+        final Random random = new Random(7);
+        final RetransmitBuffer retransmit = new RetransmitBuffer(2048);
+        final long[] cursor = { 0 };
+        final int[] budget = { 0 };
+        final RetransmitBuffer.MessageHandler handler = (sequence, buffer, offset, length) ->
+        {
+            if (0 == budget[0])
+            {
+                return false;
+            }
+            assertEquals(Math.max(cursor[0] + 1, retransmit.oldestSequence()), sequence, "the next one kept");
+            assertEquals(sequence, buffer.getLong(offset));
+            budget[0]--;
+            cursor[0] = sequence;
+            return true;
+        };
+
+        long nextSequence = 1;
+        for (int step = 0; step < 100_000; step++)
+        {
+            final int action = random.nextInt(4);
+            if (0 == action)
+            {
+                final int length = 8 + random.nextInt(200);
+                if (retransmit.append(nextSequence, message(nextSequence, length), 0, length))
+                {
+                    nextSequence++;
+                }
+            }
+            else if (1 == action && retransmit.count() > 0)
+            {
+                final long newest = retransmit.newestSequence();
+                retransmit.release(retransmit.oldestSequence() + random.nextInt((int)(newest -
+                    retransmit.oldestSequence() + 1)));
+            }
+            else if (2 == action && random.nextInt(50) == 0)
+            {
+                cursor[0] = retransmit.count() > 0 ? retransmit.oldestSequence() - 1 + random.nextInt(3) : 0;
+            }
+            else
+            {
+                budget[0] = random.nextInt(4);
+                final int expected = (int)Math.min(budget[0] + (budget[0] < keptAfter(retransmit, cursor[0]) ? 1 : 0),
+                    keptAfter(retransmit, cursor[0]));
+                assertEquals(expected, retransmit.forEach(cursor[0], handler), "messages given to the handler");
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeAMessageAsLongAsItCanEverKeepWhenEmptyWhereverTheLastOneEnded()
+    {
+        final RetransmitBuffer retransmit = new RetransmitBuffer(1024);
+        assertEquals(1024 - RetransmitBuffer.RECORD_HEADER_LENGTH, retransmit.maxMessageLength());
+        assertTrue(retransmit.append(1, message(1, 200), 0, 200));
+        assertTrue(retransmit.append(2, message(2, 200), 0, 200));
+        assertEquals(2, retransmit.release(2));
+
+        final int longest = retransmit.maxMessageLength();
+        assertTrue(retransmit.hasRoomFor(longest));
+        assertFalse(retransmit.hasRoomFor(longest + 1), "never fits");
+        assertTrue(retransmit.append(3, message(3, longest), 0, longest));
+        assertFalse(retransmit.hasRoomFor(1));
+        assertEquals(1024, retransmit.bytesUsed());
+    }
+
+    @Test
     void shouldNotAllocateToKeepReleaseAndResend()
     {
         final com.sun.management.ThreadMXBean threads =
@@ -166,6 +280,15 @@ class RetransmitBufferTest
             }
         }
         assertTrue(resent[0] > 0);
+    }
+
+    private static long keptAfter(final RetransmitBuffer retransmit, final long afterSequence)
+    {
+        if (0 == retransmit.count())
+        {
+            return 0;
+        }
+        return Math.max(0, retransmit.newestSequence() - Math.max(afterSequence, retransmit.oldestSequence() - 1));
     }
 
     private DirectBuffer message(final long sequence, final int length)

@@ -9,6 +9,7 @@ import io.spindle.codecs.feedback.ConnectEncoder;
 import io.spindle.codecs.feedback.MessageHeaderDecoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
+import io.spindle.codecs.feedback.ResendEncoder;
 import io.spindle.codecs.feedback.ResendRequestDecoder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -22,7 +23,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Before each message the publisher asks {@link #beforeSend(int)}: a due Connect goes first, then the rest of a
  * resend, and the message goes only when the retransmit buffer has room to keep it. Every message that went is
- * handed to {@link #keep}. Single-threaded (the publisher's); allocates nothing after construction.
+ * handed to {@link #keep}. A resend starts with a {@code Resend} naming the range about to go again, so that the
+ * engine drops the repeats it already has as resends, not duplicates. Single-threaded (the publisher's); allocates
+ * nothing after construction.
  */
 final class FeedbackSession
 {
@@ -40,6 +43,10 @@ final class FeedbackSession
     private final UnsafeBuffer connectBuffer;
     private final int connectLength;
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
+    private final UnsafeBuffer resendBuffer = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(BitUtil.CACHE_LINE_LENGTH, BitUtil.CACHE_LINE_LENGTH));
+    private final ResendEncoder resendEncoder = new ResendEncoder();
+    private final MessageHeaderEncoder resendHeaderEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final RejectNoticeDecoder rejectDecoder = new RejectNoticeDecoder();
@@ -50,6 +57,7 @@ final class FeedbackSession
     private long lastSequence;
     private boolean isConnectDue = true;
     private boolean isResending;
+    private boolean isResendAnnounced;
     private long resendFromSequence;
     private long resendCursor;
     private long resendFailure;
@@ -281,6 +289,23 @@ final class FeedbackSession
 
     private int resend()
     {
+        if (!isResendAnnounced)
+        {
+            resendEncoder.wrapAndApplyHeader(resendBuffer, 0, resendHeaderEncoder)
+                .publisherId(publisherId)
+                .fromSequence(resendCursor + 1)
+                .toSequence(lastSequence);
+            final long result = publication.offer(
+                resendBuffer, 0, FEEDBACK_HEADER_LENGTH + ResendEncoder.BLOCK_LENGTH);
+            if (result < 0)
+            {
+                resendFailure = result;
+                onSendFailed(result);
+                return 0;
+            }
+            isResendAnnounced = true;
+        }
+
         final long resentBefore = resentCount;
         retransmit.forEach(resendCursor, resendHandler);
         if (0 == retransmit.count() || resendCursor >= retransmit.newestSequence())
@@ -423,6 +448,7 @@ final class FeedbackSession
         }
 
         isResending = true;
+        isResendAnnounced = false;
         resendFromSequence = fromSequence;
         resendCursor = firstSequence - 1;
     }

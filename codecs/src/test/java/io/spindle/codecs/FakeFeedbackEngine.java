@@ -61,6 +61,11 @@ final class FakeFeedbackEngine implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final io.spindle.codecs.feedback.ResendDecoder resendDecoder =
+        new io.spindle.codecs.feedback.ResendDecoder();
+    long resendAnnouncements;
+    long lastAnnouncedFrom;
+    long lastAnnouncedTo;
     private final AckEncoder ackEncoder = new AckEncoder();
     private final RejectNoticeEncoder rejectEncoder = new RejectNoticeEncoder();
     private final ResendRequestEncoder resendEncoder = new ResendRequestEncoder();
@@ -274,6 +279,15 @@ final class FakeFeedbackEngine implements AutoCloseable
                     connectDecoder.responseStreamId(), connectDecoder.oldestSequence(),
                     connectDecoder.responseChannel()));
             }
+            return;
+        }
+        if (MessageHeaderDecoder.SCHEMA_ID == headerDecoder.schemaId() &&
+            io.spindle.codecs.feedback.ResendDecoder.TEMPLATE_ID == headerDecoder.templateId())
+        {
+            resendDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            resendAnnouncements++;
+            lastAnnouncedFrom = resendDecoder.fromSequence();
+            lastAnnouncedTo = resendDecoder.toSequence();
             return;
         }
 

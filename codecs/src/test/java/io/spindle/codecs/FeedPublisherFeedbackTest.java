@@ -259,6 +259,9 @@ class FeedPublisherFeedbackTest
         engine.drain();
 
         assertEquals(1501, publisher.resentCount());
+        assertEquals(1, engine.resendAnnouncements, "one Resend announces the range, before the first resent message");
+        assertEquals(500, engine.lastAnnouncedFrom);
+        assertEquals(2000, engine.lastAnnouncedTo);
         assertTrue(resumptions > 5, "a resend of 1501 messages, 300 KiB, through a 32 KiB window: " + resumptions);
         assertTrue(refusedWhileResending > 5);
         final List<Long> expected = sequences(1, 2000);

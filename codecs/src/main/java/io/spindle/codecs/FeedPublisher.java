@@ -50,8 +50,11 @@ import java.util.concurrent.TimeUnit;
  *     dropped.</li>
  *     <li>An {@code Ack} raises {@link #lastAckedSequence()} (and {@link #lastSyncedSequence()}) and lets go of what
  *     it covers; a {@code RejectNotice} is counted and given to the {@link RejectHandler}.</li>
- *     <li>A {@code ResendRequest} from a sequence sends the kept messages from there again, in order, before anything
- *     new: while the resend is unfinished every send method goes on with it first and returns
+ *     <li>A {@code ResendRequest} from a sequence sends the kept messages from there again, in order, after a
+ *     {@code Resend} naming the range and before anything new; in answer to the latest {@code Connect}, only what
+ *     went before that Connect (what followed it is on its way). A repeat of the request being served is ignored,
+ *     any other starts the resend again from where it asks. While the resend is unfinished every send method goes
+ *     on with it first and returns
  *     {@link Publication#BACK_PRESSURED} ({@link Publication#CLOSED} or {@link Publication#MAX_POSITION_EXCEEDED}
  *     when that is what stopped it). A request for messages no longer kept is answered with a new {@code Connect},
  *     whose oldest sequence tells the engine what is gone, and a resend from the oldest kept.</li>
@@ -255,7 +258,7 @@ public final class FeedPublisher
     }
 
     /**
-     * Resend requests received, those ignored because a resend in progress already served them included.
+     * Resend requests received, repeats ignored because the resend in progress serves them included.
      *
      * @return the count, 0 without feedback.
      */

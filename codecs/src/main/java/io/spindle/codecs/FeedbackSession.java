@@ -58,6 +58,9 @@ final class FeedbackSession
     private boolean isConnectDue = true;
     private boolean isResending;
     private boolean isResendAnnounced;
+    private long resendToSequence;
+    private long lastConnectCorrelationId;
+    private long sequenceAtLastConnect;
     private long resendFromSequence;
     private long resendCursor;
     private long resendFailure;
@@ -276,6 +279,8 @@ final class FeedbackSession
         if (result > 0)
         {
             connectsSent++;
+            lastConnectCorrelationId = connectsSent;
+            sequenceAtLastConnect = lastSequence;
             isConnectDue = false;
             lastContactNs = nowNs;
         }
@@ -294,7 +299,7 @@ final class FeedbackSession
             resendEncoder.wrapAndApplyHeader(resendBuffer, 0, resendHeaderEncoder)
                 .publisherId(publisherId)
                 .fromSequence(resendCursor + 1)
-                .toSequence(lastSequence);
+                .toSequence(resendToSequence);
             final long result = publication.offer(
                 resendBuffer, 0, FEEDBACK_HEADER_LENGTH + ResendEncoder.BLOCK_LENGTH);
             if (result < 0)
@@ -308,7 +313,7 @@ final class FeedbackSession
 
         final long resentBefore = resentCount;
         retransmit.forEach(resendCursor, resendHandler);
-        if (0 == retransmit.count() || resendCursor >= retransmit.newestSequence())
+        if (0 == retransmit.count() || resendCursor >= resendToSequence)
         {
             isResending = false;
         }
@@ -318,6 +323,10 @@ final class FeedbackSession
 
     private boolean onResend(final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (sequence > resendToSequence)
+        {
+            return false;
+        }
         final long result = publication.offer(buffer, offset, length);
         if (result > 0)
         {
@@ -377,7 +386,7 @@ final class FeedbackSession
                     resendDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     if (resendDecoder.publisherId() == publisherId && resendDecoder.streamId() == streamId)
                     {
-                        onResendRequest(resendDecoder.fromSequence());
+                        onResendRequest(resendDecoder.fromSequence(), resendDecoder.correlationId());
                     }
                 }
                 break;
@@ -419,7 +428,12 @@ final class FeedbackSession
         }
     }
 
-    private void onResendRequest(final long fromSequence)
+    /**
+     * Send again from {@code fromSequence}. In answer to the latest Connect, only what was sent before it: the engine
+     * read the Connect after those, so they are lost to it, and what followed the Connect is on its way. Any other
+     * request (the engine found a hole, or restarted) is answered with everything kept from there on.
+     */
+    private void onResendRequest(final long fromSequence, final long correlationId)
     {
         lastContactNs = pollTimeNs;
         resendRequests++;
@@ -430,7 +444,10 @@ final class FeedbackSession
         }
         retransmit.release(journalledSequence);
 
-        if (isResending && fromSequence >= resendFromSequence)
+        // A repeat of the request being served (the engine asks again while the resend is on its way) changes
+        // nothing. Any other starts the resend again from where it asks: a restarted engine lost what the resend
+        // in progress had sent it, and a lower request than the oldest kept is answered from the oldest kept.
+        if (isResending && fromSequence == resendFromSequence)
         {
             return;
         }
@@ -441,13 +458,16 @@ final class FeedbackSession
             isConnectDue = true;
         }
         final long firstSequence = Math.max(fromSequence, oldestKept);
-        if (firstSequence > lastSequence)
+        final long toSequence = 0 != correlationId && correlationId == lastConnectCorrelationId ?
+            Math.min(sequenceAtLastConnect, lastSequence) : lastSequence;
+        if (firstSequence > toSequence)
         {
             isResending = false;
             return;
         }
 
         isResending = true;
+        resendToSequence = toSequence;
         isResendAnnounced = false;
         resendFromSequence = fromSequence;
         resendCursor = firstSequence - 1;

@@ -116,6 +116,37 @@ class FeedPublisherFeedbackTest
     }
 
     @Test
+    void shouldAnswerTheReplyToItsLatestConnectWithOnlyWhatWentBeforeThatConnect()
+    {
+        final FeedPublisher publisher = publisher(1024 * 1024);
+        send(publisher, 50);
+        engine.drain();
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 1, 1);
+        pollUntil(publisher, () -> 1 == publisher.resendRequests(), "reply to the first Connect");
+        assertFalse(publisher.isResending(), "all 50 went after the Connect: on their way, nothing to resend");
+
+        nowNs[0] = 500 * MS;
+        publisher.poll();
+        assertEquals(2, publisher.connectsSent(), "unacked and nothing heard for 500 ms");
+        send(publisher, 10);
+        engine.drain();
+        final int before = engine.received().size();
+
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 41, 2);
+        pollUntil(publisher, () -> 2 == publisher.resendRequests() && !publisher.isResending(), "resent");
+        engine.drain();
+        assertEquals(10, publisher.resentCount(), "41 to 50: sent before the Connect the engine answered");
+        assertEquals(sequences(41, 50), engine.received().subList(before, engine.received().size()).stream()
+            .map(FakeFeedbackEngine.Received::sequence).collect(Collectors.toList()));
+        assertEquals(41, engine.lastAnnouncedFrom);
+        assertEquals(50, engine.lastAnnouncedTo);
+
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 55, 1);
+        pollUntil(publisher, () -> 3 == publisher.resendRequests() && !publisher.isResending(), "resent");
+        assertEquals(16, publisher.resentCount(), "a reply to an older Connect: everything kept from 55 on");
+    }
+
+    @Test
     void shouldSendConnectFromPollWithNothingToSendAndAfterThePublicationWasSeenNotConnected()
     {
         final FeedPublisher publisher = publisher(1024 * 1024);
@@ -276,13 +307,13 @@ class FeedPublisherFeedbackTest
     }
 
     @Test
-    void shouldIgnoreAHigherRequestDuringAResendAndRestartForALowerOneConnectingForWhatIsGone()
+    void shouldIgnoreARepeatOfTheRequestBeingServedAndRestartForAnyOtherConnectingForWhatIsGone()
     {
         final FeedPublisher publisher = publisher(1024 * 1024);
         send(publisher, 1000);
         engine.drain();
 
-        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 10, 1);
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 10, 0);
         pollUntil(publisher, () -> publisher.resentCount() > 0, "resend started");
         for (int i = 0; i < 100; i++)
         {
@@ -291,14 +322,21 @@ class FeedPublisherFeedbackTest
         final long resentBeforeRequests = publisher.resentCount();
         assertTrue(publisher.isResending(), "held up: the engine does not read");
 
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 10, 0);
+        pollUntil(publisher, () -> 2 == publisher.resendRequests(), "a repeat of the request");
+        assertTrue(publisher.isResending());
+        assertEquals(resentBeforeRequests, publisher.resentCount(), "already being served: not started again");
+
+        // A request from elsewhere (a restarted engine that lost what the resend had sent so far, or one that has
+        // more than the resend has reached): the resend starts again from there.
         engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 20, 0);
-        pollUntil(publisher, () -> 2 == publisher.resendRequests(), "second request");
+        pollUntil(publisher, () -> 3 == publisher.resendRequests(), "third request");
         assertTrue(publisher.isResending());
         assertEquals(19, publisher.lastAckedSequence());
-        assertEquals(1, publisher.connectsSent(), "already being served");
+        assertEquals(1, publisher.connectsSent(), "20 is still kept: no Connect");
 
         engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 5, 0);
-        pollUntil(publisher, () -> 3 == publisher.resendRequests(), "third request");
+        pollUntil(publisher, () -> 4 == publisher.resendRequests(), "fourth request");
         while (publisher.isResending())
         {
             engine.poll(20);
@@ -330,7 +368,7 @@ class FeedPublisherFeedbackTest
         pollUntil(publisher, () -> 60 == publisher.lastAckedSequence(), "acked 60");
         engine.drain();
 
-        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 30, 1);
+        engine.resendRequest(PUBLISHER_ID, INGEST_STREAM_ID, 30, 0);
         pollUntil(publisher, () -> 1 == publisher.resendRequests() && !publisher.isResending(), "resent");
         send(publisher, 1);
         engine.drain();

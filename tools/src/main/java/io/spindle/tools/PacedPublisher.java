@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.aeron.Publication;
 import io.spindle.codecs.FeedMix;
+import io.spindle.codecs.FeedPublisher;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -18,6 +19,9 @@ import org.agrona.concurrent.NanoClock;
  * Back-pressure and not-connected are counted and retried; nothing is dropped. Reports progress once a second, and
  * records its own stalls (gaps between turns of the loop) as the same-run measure of the machine's jitter.
  * The send loop allocates nothing per message; the progress line is built once a second.
+ * <p>
+ * With a feedback publisher, each turn of the loop also polls its feedback (acks, reject notices, resend requests),
+ * and {@link #awaitAcked} waits at the end until the engine has acked every message sent.
  */
 final class PacedPublisher
 {
@@ -30,6 +34,7 @@ final class PacedPublisher
     private final PrintWriter progress;
     private final Supplier<String> progressSuffix;
     private StallRecorder stalls = new StallRecorder(StallRecorder.DEFAULT_THRESHOLD_NS, 0);
+    private FeedPublisher feedbackPublisher;
     private long backPressured;
     private long notConnected;
     private long elapsedNs;
@@ -41,6 +46,41 @@ final class PacedPublisher
         this.clock = clock;
         this.progress = progress;
         this.progressSuffix = progressSuffix;
+    }
+
+    /**
+     * Poll this publisher's feedback on every turn of the send loop.
+     *
+     * @param publisher the feed's publisher, with feedback.
+     * @return this for a fluent API.
+     */
+    PacedPublisher feedback(final FeedPublisher publisher)
+    {
+        this.feedbackPublisher = publisher;
+        return this;
+    }
+
+    /**
+     * After a run, poll feedback until the engine has acked every message sent, or a timeout.
+     *
+     * @param timeoutNs longest wait.
+     * @return true when every message sent is acked.
+     */
+    boolean awaitAcked(final long timeoutNs)
+    {
+        final long deadlineNs = clock.nanoTime() + timeoutNs;
+        while (feedbackPublisher.lastAckedSequence() < feedbackPublisher.lastSequence())
+        {
+            if (0 == feedbackPublisher.poll())
+            {
+                if (clock.nanoTime() - deadlineNs > 0)
+                {
+                    return false;
+                }
+                Thread.yield();
+            }
+        }
+        return true;
     }
 
     /**
@@ -69,6 +109,10 @@ final class PacedPublisher
         {
             nowNs = clock.nanoTime();
             stalls.onTurn(nowNs);
+            if (null != feedbackPublisher)
+            {
+                feedbackPublisher.poll();
+            }
             if (nowNs - dueNs >= 0)
             {
                 final long result = feed.sendNext(intervalNs > 0 ? dueNs : nowNs);

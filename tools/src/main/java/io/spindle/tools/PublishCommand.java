@@ -7,8 +7,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
 import io.spindle.codecs.FeedMix;
 import io.spindle.codecs.FeedPublisher;
+import io.spindle.codecs.RejectHandler;
+import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.SpindleEngine;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
@@ -72,6 +75,21 @@ final class PublishCommand implements Callable<Integer>
     @Option(names = "--large-book-levels", description = "Levels in a large book update (default ${DEFAULT-VALUE}).")
     int largeBookLevels = 400;
 
+    @Option(names = "--feedback", description = "Ask the engine for feedback: acks, reject notices and resend " +
+        "requests on a response channel. Every message is kept until acked and sent again after an engine restart.")
+    boolean isFeedback;
+
+    @Option(names = "--response-channel", description = "Where the engine answers (default aeron:ipc for an IPC " +
+        "feed, else aeron:udp?endpoint=localhost:0, a free port).")
+    String responseChannel;
+
+    @Option(names = "--response-stream", description = "Stream id the engine answers on (default ${DEFAULT-VALUE}).")
+    int responseStreamId = 1002;
+
+    @Option(names = "--retransmit-buffer", description = "Bytes kept for resending until acked; when full the " +
+        "publisher is back-pressured (default ${DEFAULT-VALUE}).")
+    int retransmitBufferBytes = 16 * 1024 * 1024;
+
     @Option(names = "--jitter", description = "Also print the machine's jitter in the same run: the stalls of the " +
         "publisher's own spinning loop (>= 10 us), the baseline for reading latency tails.")
     boolean isJitter;
@@ -98,13 +116,26 @@ final class PublishCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId))
+            ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
+            Subscription responses = isFeedback ? aeron.addSubscription(responseChannel(), responseStreamId) : null)
         {
             final int maxMessageLength = Math.max(16 * 1024, FeedPublisher.bookUpdateLength(largeBookLevels));
-            final FeedMix feed = new FeedMix(
-                new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1),
-                mix, instruments, largeBookEvery, largeBookLevels);
-            final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () -> "");
+            final long[] rejectsByReason = new long[256];
+            final RejectHandler onReject =
+                (sequence, templateId, reason, badOffset, dropped) -> rejectsByReason[reason]++;
+            final FeedPublisher feedPublisher = isFeedback ?
+                new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1,
+                    new FeedPublisher.Feedback(responses, resolvedChannel(responses), responseStreamId,
+                    retransmitBufferBytes).rejectHandler(onReject)) :
+                new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1);
+            final FeedMix feed = new FeedMix(feedPublisher, mix, instruments, largeBookEvery, largeBookLevels);
+            final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () ->
+                isFeedback ? String.format("  acked %,d  rejected %,d  resent %,d", feedPublisher.lastAckedSequence(),
+                feedPublisher.rejectCount(), feedPublisher.resentCount()) : "");
+            if (isFeedback)
+            {
+                publisher.feedback(feedPublisher);
+            }
 
             final long startMs = System.currentTimeMillis();
             out.printf("publishing to %s stream %d via %s: %s msg/s for %.1f s%n",
@@ -114,6 +145,15 @@ final class PublishCommand implements Callable<Integer>
             out.printf("published %,d messages in %.2f s (%,.0f msg/s), sequences %d..%d, back-pressured %,d, " +
                 "not connected %,d%n", sent, seconds, sent / seconds, firstSequence, firstSequence + sent - 1,
                 publisher.backPressured(), publisher.notConnected());
+            if (isFeedback)
+            {
+                final boolean isAcked = publisher.awaitAcked(TimeUnit.SECONDS.toNanos(10));
+                out.printf("feedback: acked through %,d%s, synced through %,d, rejected %,d%s (notices dropped " +
+                    "by the engine %,d), resend requests %,d, resent %,d%n",
+                    feedPublisher.lastAckedSequence(), isAcked ? " (all)" : " (NOT all, after waiting 10 s)",
+                    feedPublisher.lastSyncedSequence(), feedPublisher.rejectCount(), rejectReasons(rejectsByReason),
+                    feedPublisher.rejectNoticesDropped(), feedPublisher.resendRequests(), feedPublisher.resentCount());
+            }
             if (isJitter || null != jitterHlog)
             {
                 out.println("machine jitter in the same run: the publisher's spinning thread was " +
@@ -138,6 +178,60 @@ final class PublishCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private String responseChannel()
+    {
+        if (null != responseChannel)
+        {
+            return responseChannel;
+        }
+        return channel.startsWith("aeron:ipc") ? "aeron:ipc" : "aeron:udp?endpoint=localhost:0";
+    }
+
+    /**
+     * The response channel with the port the subscription was given, when it asked for any free one.
+     */
+    private static String resolvedChannel(final Subscription responses)
+    {
+        final String channel = responses.channel();
+        if (!channel.contains(":0"))
+        {
+            return channel;
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String resolved;
+        while (null == (resolved = responses.tryResolveChannelEndpointPort()))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("response channel " + channel + " was given no port");
+            }
+            Thread.yield();
+        }
+        return resolved;
+    }
+
+    private static String rejectReasons(final long[] rejectsByReason)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int reason = 0; reason < rejectsByReason.length; reason++)
+        {
+            if (rejectsByReason[reason] > 0)
+            {
+                String name;
+                try
+                {
+                    name = RejectReason.get((short)reason).name();
+                }
+                catch (final IllegalArgumentException unknown)
+                {
+                    name = "reason " + reason;
+                }
+                text.append(text.length() == 0 ? " (" : ", ").append(name).append(' ').append(rejectsByReason[reason]);
+            }
+        }
+        return text.length() == 0 ? "" : text.append(')').toString();
     }
 
     static long secondsToNanos(final double seconds)

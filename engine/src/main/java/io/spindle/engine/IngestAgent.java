@@ -403,8 +403,21 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final int reason = validator.validate(buffer, offset, length);
         if (RejectReasons.VALID != reason)
         {
+            final int badOffset = validator.lastBadOffset();
+            if (isFeedbackPublisherMessage(buffer, offset, length, header))
+            {
+                final int publisherId = validator.peekedPublisherId();
+                final long sequence = validator.peekedSequence();
+                if (!skipRejected(header, publisherId, sequence))
+                {
+                    return Action.ABORT;
+                }
+                receivedCount++;
+                reject(reason, buffer, offset, length, header, publisherId, sequence, badOffset);
+                return Action.CONTINUE;
+            }
             receivedCount++;
-            reject(reason, buffer, offset, length, header, 0, NO_SEQUENCE, validator.lastBadOffset());
+            reject(reason, buffer, offset, length, header, 0, NO_SEQUENCE, badOffset);
             return Action.CONTINUE;
         }
 
@@ -507,6 +520,39 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         this.feedback = feedback;
         return this;
+    }
+
+    /**
+     * Whether a message that failed validation (or is too long) can still be read as a feedback publisher's: its
+     * header and sequence readable, its publisher one that asked for feedback.
+     */
+    private boolean isFeedbackPublisherMessage(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        return null != feedback && validator.peek(buffer, offset, length) &&
+            null != feedback.target(publisherStreamKey(validator.peekedPublisherId(), header.streamId()));
+    }
+
+    /**
+     * A feedback publisher's message was rejected: its sequence will never be journalled, so a gap record says so
+     * and the publisher's sequence goes on after it (were it a hole, the publisher would be asked to send it again,
+     * and it would be rejected again). A rejected message after a hole is asked for again with the hole.
+     *
+     * @return false when the gap record could not be journalled (the message is left in Aeron to retry).
+     */
+    private boolean skipRejected(final Header header, final int publisherId, final long sequence)
+    {
+        final long key = publisherStreamKey(publisherId, header.streamId());
+        final long lastSequence = lastSequenceByPublisherStream.get(key);
+        if (NO_SEQUENCE == lastSequence || sequence == lastSequence + 1)
+        {
+            return journalGap(header, publisherId, key, sequence - 1, sequence + 1);
+        }
+        if (sequence > lastSequence + 1)
+        {
+            awaitResend(key, lastSequence);
+        }
+        return true;
     }
 
     private boolean isResent(final long key, final long sequence)
@@ -820,7 +866,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         rejectsByReason[reason].incrementRelease();
         if (null != feedback)
         {
-            feedback.onReject(header.sessionId(), header.streamId(), 0, NO_SEQUENCE, 0, reason,
+            int publisherId = 0;
+            long sequence = NO_SEQUENCE;
+            if (RejectReason.TOO_LONG.value() == reason &&
+                isFeedbackPublisherMessage(buffer, offset, Math.min(length, maxMessageLength), header))
+            {
+                publisherId = validator.peekedPublisherId();
+                sequence = validator.peekedSequence();
+                skipRejected(header, publisherId, sequence);
+            }
+            feedback.onReject(header.sessionId(), header.streamId(), publisherId, sequence, 0, reason,
                 RejectReason.TOO_LONG.value() == reason ? maxMessageLength : SchemaValidator.NO_OFFSET);
         }
         try

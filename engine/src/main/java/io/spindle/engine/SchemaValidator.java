@@ -66,6 +66,8 @@ public final class SchemaValidator
     private int lastTemplateId;
     private int lastVersion;
     private int lastBadOffset;
+    private long peekedSequence;
+    private int peekedPublisherId;
     private MessageSpec lastMessage;
 
     /**
@@ -220,6 +222,62 @@ public final class SchemaValidator
     public int lastBadOffset()
     {
         return lastBadOffset;
+    }
+
+    /**
+     * Read the publisher id and sequence of a message that may be invalid, where its header names a known template
+     * of a version this schema has and the message is long enough to hold both fields: a rejected message can often
+     * still say which message it was. Allocates nothing.
+     *
+     * @param buffer holding the message.
+     * @param offset at which the message header starts.
+     * @param length bytes of the message available.
+     * @return true when {@link #peekedPublisherId()} and {@link #peekedSequence()} were read.
+     */
+    public boolean peek(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < headerLength || schemaIdReader.read(buffer, offset) != schemaId)
+        {
+            return false;
+        }
+        final long templateId = templateIdReader.read(buffer, offset);
+        final long version = versionReader.read(buffer, offset);
+        final MessageSpec message = templateId >= 0 && templateId < messageByTemplateId.length ?
+            messageByTemplateId[(int)templateId] : null;
+        if (null == message || version > schemaVersion || version < message.sinceVersion ||
+            !message.block.hasSequence((int)version))
+        {
+            return false;
+        }
+        final BlockSpec block = message.block;
+        final int end = headerLength + Math.max(block.sequence.end(), block.publisherId.end());
+        if (end > length)
+        {
+            return false;
+        }
+        peekedSequence = block.sequence.read(buffer, offset + headerLength);
+        peekedPublisherId = (int)block.publisherId.read(buffer, offset + headerLength);
+        return true;
+    }
+
+    /**
+     * Publisher id read by the last successful {@link #peek}.
+     *
+     * @return the publisher id.
+     */
+    public int peekedPublisherId()
+    {
+        return peekedPublisherId;
+    }
+
+    /**
+     * Sequence read by the last successful {@link #peek}.
+     *
+     * @return the sequence.
+     */
+    public long peekedSequence()
+    {
+        return peekedSequence;
     }
 
     /**

@@ -109,39 +109,41 @@ class PublisherFeedbackIntegrationTest
             final UnsafeBuffer bad = new UnsafeBuffer(new byte[8 * 1024]);
             final List<long[]> expected = new ArrayList<>();   // reason, sequence, template, bad offset
 
+            // Each bad message that can still be read as this publisher's takes its sequence: a gap record says it
+            // will never be journalled, and the acks go on past it. One that cannot be read takes none.
             int length = TestMessages.quote(bad, 0, PUBLISHER_ID, 4);
             probe.send(bad, length - 10);
-            expected.add(new long[]{ RejectReason.TOO_SHORT.value(), NULL_SEQUENCE, 2, length - 10 });
+            expected.add(new long[]{ RejectReason.TOO_SHORT.value(), 4, 2, length - 10 });
 
-            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 4);
+            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 5);
             bad.putShort(4, (short)77, ByteOrder.LITTLE_ENDIAN);
             probe.send(bad, length);
             expected.add(new long[]{ RejectReason.UNKNOWN_SCHEMA.value(), NULL_SEQUENCE, 5, 4 });
 
-            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 4);
+            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 5);
             bad.putShort(2, (short)99, ByteOrder.LITTLE_ENDIAN);
             probe.send(bad, length);
             expected.add(new long[]{ RejectReason.UNKNOWN_TEMPLATE.value(), NULL_SEQUENCE, 99, 2 });
 
-            length = TestMessages.quote(bad, 0, PUBLISHER_ID, 4);
+            length = TestMessages.quote(bad, 0, PUBLISHER_ID, 5);
             bad.putShort(0, (short)40, ByteOrder.LITTLE_ENDIAN);
             probe.send(bad, length);
-            expected.add(new long[]{ RejectReason.BAD_BLOCK_LENGTH.value(), NULL_SEQUENCE, 2, 0 });
+            expected.add(new long[]{ RejectReason.BAD_BLOCK_LENGTH.value(), 5, 2, 0 });
 
-            length = TestMessages.book(bad, 0, PUBLISHER_ID, 4, 3);
+            length = TestMessages.book(bad, 0, PUBLISHER_ID, 6, 3);
             final int groupHeader = HEADER_LENGTH + BookUpdateEncoder.BLOCK_LENGTH;
             bad.putShort(groupHeader + 2, (short)9, ByteOrder.LITTLE_ENDIAN);
             probe.send(bad, length);
-            expected.add(new long[]{ RejectReason.GROUP_OVERRUN.value(), NULL_SEQUENCE, 4, groupHeader + 2 });
+            expected.add(new long[]{ RejectReason.GROUP_OVERRUN.value(), 6, 4, groupHeader + 2 });
 
-            length = TestMessages.instrument(bad, 0, PUBLISHER_ID, 4, "SPN00001");
+            length = TestMessages.instrument(bad, 0, PUBLISHER_ID, 7, "SPN00001");
             probe.send(bad, length - 1);
-            expected.add(new long[]{ RejectReason.VAR_DATA_OVERRUN.value(), NULL_SEQUENCE, 1,
+            expected.add(new long[]{ RejectReason.VAR_DATA_OVERRUN.value(), 7, 1,
                 HEADER_LENGTH + InstrumentDefinitionEncoder.BLOCK_LENGTH });
 
-            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 4);
+            length = TestMessages.heartbeat(bad, 0, PUBLISHER_ID, 8);
             probe.send(bad, length + 3);
-            expected.add(new long[]{ RejectReason.TRAILING_BYTES.value(), NULL_SEQUENCE, 5, length });
+            expected.add(new long[]{ RejectReason.TRAILING_BYTES.value(), 8, 5, length });
 
             probe.quote(PUBLISHER_ID, 2);
             expected.add(new long[]{ RejectReason.DUPLICATE.value(), 2, 2, HEADER_LENGTH });
@@ -149,10 +151,10 @@ class PublisherFeedbackIntegrationTest
             probe.quote(PUBLISHER_ID + 1, 1);
             expected.add(new long[]{ RejectReason.PUBLISHER_NOT_ALLOWED.value(), 1, 2, HEADER_LENGTH + 16 });
 
-            length = TestMessages.book(bad, 0, PUBLISHER_ID, 4, 200);
+            length = TestMessages.book(bad, 0, PUBLISHER_ID, 9, 200);
             assertTrue(length > ctx.maxMessageLength());
             probe.send(bad, length);
-            expected.add(new long[]{ RejectReason.TOO_LONG.value(), NULL_SEQUENCE, 0, ctx.maxMessageLength() });
+            expected.add(new long[]{ RejectReason.TOO_LONG.value(), 9, 0, ctx.maxMessageLength() });
 
             probe.await(expected.size() + " notices",
                 (r) -> probe.received.stream().filter((x) -> x.templateId == RejectNoticeDecoder.TEMPLATE_ID)
@@ -172,9 +174,24 @@ class PublisherFeedbackIntegrationTest
             }
             assertEquals(expected.size(), engine.counter(SpindleCounter.REJECT_NOTICES_SENT));
 
-            probe.quote(PUBLISHER_ID, 4);
-            probe.awaitAck(4);
+            probe.awaitAck(9);
+            probe.quote(PUBLISHER_ID, 10);
+            probe.awaitAck(10);
+            assertEquals(0, engine.counter(SpindleCounter.MESSAGES_AWAITING_RESEND), "no hole asked for");
+            assertEquals(0, engine.counter(SpindleCounter.RESEND_REQUESTS) - 1, "only the answer to the Connect");
         }
+
+        final List<Long> gaps = new ArrayList<>();
+        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
+        {
+            if (entry.isGap)
+            {
+                assertEquals(entry.gapFrom, entry.gapTo);
+                gaps.add(entry.gapFrom);
+            }
+        }
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L), gaps, "each rejected, readable sequence in a gap record");
+        assertEquals(List.of(1L, 2L, 3L, 10L), journalledSequences());
     }
 
     @Test

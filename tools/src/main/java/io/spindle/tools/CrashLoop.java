@@ -27,7 +27,6 @@ import io.spindle.engine.JournalRecord;
 import io.spindle.engine.Schemas;
 import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleCounter;
-import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
@@ -231,7 +230,6 @@ final class CrashLoop
                 publisher.join();
             }
             sent = lastSequence[0];
-            CloseHelper.quietClose(driver::close);
         }
 
         final String failure = account(engineDir.resolve("journal"));

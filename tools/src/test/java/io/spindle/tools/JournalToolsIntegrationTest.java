@@ -109,6 +109,26 @@ class JournalToolsIntegrationTest
     }
 
     @Test
+    void shouldPublishWithFeedbackAndShowWhatWasAckedAndRejected()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).maxMessageLength(4096);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final String output = run("publish", "--aeron-dir", ctx.aeronDirectoryName(), "--rate", "20000",
+                "--count", "30000", "--duration", "30", "--publisher-id", "12", "--large-book-every", "100",
+                "--large-book-levels", "400", "--feedback");
+            assertTrue(output.contains("published 30,000 messages"), output);
+            assertTrue(output.matches("(?s).*rate +[0-9,]+ msg/s.*  acked [0-9,]+  rejected [0-9,]+  resent 0.*"),
+                "progress with acked and rejected counts: " + output);
+            assertTrue(output.contains("feedback: acked through 30,000 (all), synced through 0, rejected 300 " +
+                "(TOO_LONG 300)"), "the 400-level books are too long for this engine: " + output);
+            assertEquals(29_700, engine.counter(SpindleCounter.MESSAGES_JOURNALLED));
+            assertEquals(300, engine.counter(SpindleCounter.GAPS), "each rejected sequence in a gap record");
+            assertEquals(300, engine.counter(SpindleCounter.REJECT_NOTICES_SENT));
+        }
+    }
+
+    @Test
     void shouldTailMessageOfOlderVersionWithoutFieldsAddedSince()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir);

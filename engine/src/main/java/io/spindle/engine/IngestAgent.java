@@ -40,7 +40,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * on a response channel: acks, reject notices and resend requests, sent between polls by {@link PublisherFeedback}.
  * For such a publisher a hole in the sequence is not journalled as a gap: the messages after it are dropped and the
  * hole is asked for again, and repeats of sequences the engine asked to be resent are dropped as resends, not
- * rejected as duplicates. A gap is journalled for it only when its Connect says it no longer has the missing messages.
+ * rejected as duplicates. A gap is journalled for it only when its Connect says it no longer has the missing messages,
+ * and for a message of its that is rejected but still names its sequence (asked for again, it would be rejected again).
  * <p>
  * Runs on one thread; allocates nothing per message once constructed.
  */

@@ -10,6 +10,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
+import io.spindle.codecs.feedback.MessageHeaderDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -51,6 +52,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private static final long RETRY_DELAY_NS = 1_000_000L;
     private static final long RESEND_REQUEST_INTERVAL_NS = 200_000_000L;
     private static final int CONTROL_SCHEMA_ID_OFFSET = 4;
+    private static final int CONTROL_HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final long NO_SEQUENCE = Long.MIN_VALUE;
     private static final int SOURCE_UNDECIDED = 0;
     private static final int SOURCE_ALLOWED = 1;
@@ -91,8 +93,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter fragmentsRefused;
     private final AtomicCounter resendDuplicates;
     private final AtomicCounter messagesAwaitingResend;
-    private final io.spindle.codecs.feedback.MessageHeaderDecoder controlHeader =
-        new io.spindle.codecs.feedback.MessageHeaderDecoder();
+    private final MessageHeaderDecoder controlHeader = new MessageHeaderDecoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final ResendDecoder resendDecoder = new ResendDecoder();
     private PublisherFeedback feedback;
@@ -590,7 +591,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     private int controlTemplateId(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int headerLength = io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH;
+        final int headerLength = CONTROL_HEADER_LENGTH;
         if (length < headerLength ||
             (buffer.getShort(offset + CONTROL_SCHEMA_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF) !=
             ConnectDecoder.SCHEMA_ID)
@@ -621,7 +622,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     private Action onResend(final DirectBuffer buffer, final int offset, final Header header)
     {
-        resendDecoder.wrap(buffer, offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH,
+        resendDecoder.wrap(buffer, offset + CONTROL_HEADER_LENGTH,
             ResendDecoder.BLOCK_LENGTH, ResendDecoder.SCHEMA_VERSION);
         receivedCount++;
         final PublisherFeedback.Target target =
@@ -640,13 +641,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     private Action onConnect(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        connectDecoder.wrap(buffer, offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH,
+        connectDecoder.wrap(buffer, offset + CONTROL_HEADER_LENGTH,
             ConnectDecoder.BLOCK_LENGTH, ConnectDecoder.SCHEMA_VERSION);
         final int publisherId = connectDecoder.publisherId();
         final long correlationId = connectDecoder.correlationId();
         final int responseStreamId = connectDecoder.responseStreamId();
         final long oldestSequence = connectDecoder.oldestSequence();
-        final int channelOffset = offset + io.spindle.codecs.feedback.MessageHeaderDecoder.ENCODED_LENGTH +
+        final int channelOffset = offset + CONTROL_HEADER_LENGTH +
             ConnectDecoder.BLOCK_LENGTH + ConnectDecoder.responseChannelHeaderLength();
         final String channel = connectDecoder.responseChannel();
         receivedCount++;

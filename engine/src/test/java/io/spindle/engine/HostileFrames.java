@@ -15,8 +15,6 @@ import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.TradeEncoder;
 import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.journal.RejectReason;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -180,19 +178,10 @@ public final class HostileFrames
     }
 
     /**
-     * Frames to generate, valid ones about a third of them: every template, every mutation. Each frame is drawn
-     * from one generated long (template, mutation and the seed of the rest), which keeps generation cheap enough for
-     * millions of frames.
-     *
-     * @return the arbitrary.
-     */
-    public static Arbitrary<Spec> specs()
-    {
-        return Arbitraries.longs().map(HostileFrames::spec);
-    }
-
-    /**
-     * The frame a number stands for.
+     * The frame a number stands for: valid ones about a third of all numbers, every template, every mutation.
+     * <p>
+     * Each frame is drawn from one long (template, mutation and the seed of the rest), which keeps generation cheap
+     * enough for millions of frames and lets a caller's seeded random stand for a whole sequence of frames.
      *
      * @param value drawn.
      * @return the frame's spec.

@@ -12,6 +12,7 @@ import io.spindle.codecs.feed.QuoteCondition;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.SecurityType;
 import io.spindle.codecs.feed.TradeEncoder;
+import io.spindle.codecs.feedback.SessionStartEncoder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -76,6 +77,8 @@ public final class FeedPublisher
     public static final int MAX_SYMBOL_LENGTH = 64;
 
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int SESSION_START_LENGTH =
+        io.spindle.codecs.feedback.MessageHeaderEncoder.ENCODED_LENGTH + SessionStartEncoder.BLOCK_LENGTH;
 
     private final Publication publication;
     private final int publisherId;
@@ -88,6 +91,11 @@ public final class FeedPublisher
     private final BookUpdateEncoder bookUpdateEncoder = new BookUpdateEncoder();
     private final InstrumentDefinitionEncoder instrumentEncoder = new InstrumentDefinitionEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
+    private final io.spindle.codecs.feedback.MessageHeaderEncoder controlHeaderEncoder =
+        new io.spindle.codecs.feedback.MessageHeaderEncoder();
+    private final UnsafeBuffer sessionStartBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+        BitUtil.align(SESSION_START_LENGTH, 64), BitUtil.CACHE_LINE_LENGTH));
 
     private long lastSequence;
     private MutableDirectBuffer buffer;
@@ -153,6 +161,68 @@ public final class FeedPublisher
             Math.max(offerBuffer.capacity(), publication.maxPayloadLength()),
             lastSequence,
             feedback);
+    }
+
+    /**
+     * Start a new session: send a {@code SessionStart} (the feedback schema) with this epoch, after which messages are
+     * numbered from {@code firstSequence}. The engine journals the new numbering and follows it from there; a higher
+     * epoch than the publisher's current one is required (an engine refuses an older one as a stale publisher, and
+     * takes the same one again as a repeat that changes nothing).
+     * <p>
+     * With feedback, every message sent must be acked first (the resend of an unacked message would be ambiguous across
+     * two numberings), and the {@code SessionStart} is sent again before every {@code Connect}, so that an engine
+     * that lost it learns of the session before it is asked to resend.
+     * <p>
+     * Not for the per-message path, though it allocates nothing.
+     *
+     * @param epoch         of the new session, at least 1 and above the last session's; the wall clock in ns at the
+     *                      session's start is a good choice ({@link #startSession(long)}).
+     * @param firstSequence of the first message of the new session.
+     * @return what the publication returned: a new position when the {@code SessionStart} went, else one of
+     * {@link Publication}'s codes, with nothing changed (retry it).
+     * @throws IllegalStateException    with feedback, when messages are not all acked yet.
+     * @throws IllegalArgumentException when the epoch is below 1.
+     */
+    public long startSession(final long epoch, final long firstSequence)
+    {
+        if (epoch < 1)
+        {
+            throw new IllegalArgumentException("session epoch must be at least 1: " + epoch);
+        }
+        if (null != session && session.unackedCount() > 0)
+        {
+            throw new IllegalStateException("cannot start a session with " + session.unackedCount() +
+                " messages of the current one unacked");
+        }
+        sessionStartEncoder.wrapAndApplyHeader(sessionStartBuffer, 0, controlHeaderEncoder)
+            .publisherId(publisherId)
+            .epoch(epoch)
+            .firstSequence(firstSequence);
+        final long result = publication.offer(sessionStartBuffer, 0, SESSION_START_LENGTH);
+        if (result > 0)
+        {
+            lastSequence = firstSequence - 1;
+            if (null != session)
+            {
+                session.onSessionStart(sessionStartBuffer, SESSION_START_LENGTH, lastSequence);
+            }
+        }
+        else if (null != session)
+        {
+            session.onSendFailed(result);
+        }
+        return result;
+    }
+
+    /**
+     * Start a new session numbered from 1, with the wall clock in ns as its epoch.
+     *
+     * @param epochTimeNs the wall clock now, ns since 1970: higher than any earlier session's epoch.
+     * @return as {@link #startSession(long, long)}.
+     */
+    public long startSession(final long epochTimeNs)
+    {
+        return startSession(epochTimeNs, 1);
     }
 
     /**
@@ -659,6 +729,7 @@ public final class FeedPublisher
         private long connectIntervalNs = DEFAULT_CONNECT_INTERVAL_NS;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private int fragmentLimit = DEFAULT_FRAGMENT_LIMIT;
+        private boolean isKeptUntilSynced;
 
         /**
          * Feedback answered on {@code responseChannel} and {@code responseStreamId}, read from {@code responses}.
@@ -705,6 +776,30 @@ public final class FeedPublisher
             this.responseChannel = responseChannel;
             this.responseStreamId = responseStreamId;
             this.retransmitCapacityBytes = retransmitCapacityBytes;
+        }
+
+        /**
+         * Keep each message until the engine says it is synced to disk, not only journalled, for an application that
+         * asks for disk durability: it survives the engine's machine losing power. The engine must run with a sync
+         * policy ({@code spindle.journal.sync}); without one no ack says synced, and the retransmit buffer fills.
+         *
+         * @param isKeptUntilSynced true to keep messages until synced.
+         * @return this for a fluent API.
+         */
+        public Feedback keepUntilSynced(final boolean isKeptUntilSynced)
+        {
+            this.isKeptUntilSynced = isKeptUntilSynced;
+            return this;
+        }
+
+        /**
+         * Whether messages are kept until synced rather than until journalled.
+         *
+         * @return true when kept until synced.
+         */
+        public boolean isKeptUntilSynced()
+        {
+            return isKeptUntilSynced;
         }
 
         /**

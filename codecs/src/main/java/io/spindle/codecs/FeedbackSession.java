@@ -39,6 +39,7 @@ final class FeedbackSession
     private final NanoClock nanoClock;
     private final long connectIntervalNs;
     private final int fragmentLimit;
+    private final boolean isKeptUntilSynced;
     private final RetransmitBuffer retransmit;
     private final UnsafeBuffer connectBuffer;
     private final int connectLength;
@@ -55,6 +56,8 @@ final class FeedbackSession
     private final RetransmitBuffer.MessageHandler resendHandler = this::onResend;
 
     private long lastSequence;
+    private DirectBuffer sessionStart;
+    private int sessionStartLength;
     private boolean isConnectDue = true;
     private boolean isResending;
     private boolean isResendAnnounced;
@@ -89,6 +92,7 @@ final class FeedbackSession
         this.nanoClock = feedback.nanoClock();
         this.connectIntervalNs = feedback.connectIntervalNs();
         this.fragmentLimit = feedback.fragmentLimit();
+        this.isKeptUntilSynced = feedback.isKeptUntilSynced();
         this.lastSequence = lastSequence;
         this.retransmit = new RetransmitBuffer(feedback.retransmitCapacityBytes());
         if (longestMessage > retransmit.maxMessageLength())
@@ -270,8 +274,31 @@ final class FeedbackSession
         return retransmit.count();
     }
 
+    /**
+     * The publisher started a new session with this SessionStart: numbering from {@code lastSequence + 1} on, and the
+     * SessionStart goes again before every Connect.
+     */
+    void onSessionStart(final DirectBuffer sessionStart, final int length, final long lastSequence)
+    {
+        this.sessionStart = sessionStart;
+        this.sessionStartLength = length;
+        this.lastSequence = lastSequence;
+        this.lastAckedSequence = lastSequence;
+        this.lastSyncedSequence = lastSequence;
+        isConnectDue = true;
+    }
+
     private long sendConnect(final long nowNs)
     {
+        if (null != sessionStart)
+        {
+            final long result = publication.offer(sessionStart, 0, sessionStartLength);
+            if (result < 0)
+            {
+                onSendFailed(result);
+                return result;
+            }
+        }
         connectEncoder
             .correlationId(connectsSent + 1)
             .oldestSequence(retransmit.count() > 0 ? retransmit.oldestSequence() : lastSequence + 1);
@@ -402,11 +429,18 @@ final class FeedbackSession
         if (journalledSequence > lastAckedSequence)
         {
             lastAckedSequence = journalledSequence;
-            retransmit.release(journalledSequence);
+            if (!isKeptUntilSynced)
+            {
+                retransmit.release(journalledSequence);
+            }
         }
         if (AckDecoder.syncedSequenceNullValue() != syncedSequence && syncedSequence > lastSyncedSequence)
         {
             lastSyncedSequence = syncedSequence;
+            if (isKeptUntilSynced)
+            {
+                retransmit.release(syncedSequence);
+            }
         }
     }
 

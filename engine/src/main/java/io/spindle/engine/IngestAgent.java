@@ -12,7 +12,9 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.MessageHeaderDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
+import io.spindle.codecs.feedback.SessionStartDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.codecs.journal.SessionOrigin;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -44,6 +46,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  * rejected as duplicates. A gap is journalled for it only when its Connect says it no longer has the missing messages,
  * and for a message of its that is rejected but still names its sequence (asked for again, it would be rejected again).
  * <p>
+ * Each publisher's numbering is followed per stream by a {@link SequenceTracker}: a publisher's SessionStart (any
+ * publisher, feedback or not), an operator's reset ({@link OperatorCommands}) or, under that policy, a publisher back
+ * at its first sequence, starts a new numbering, journalled as a session start record. A sequence further ahead than
+ * the bound is rejected (SEQUENCE_JUMP), and a second live publication under a publisher id another holds is
+ * rejected (PUBLISHER_CONFLICT), reported once.
+ * <p>
  * Runs on one thread; allocates nothing per message once constructed.
  */
 public final class IngestAgent implements Agent, ControlledFragmentHandler
@@ -71,8 +79,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final long highestTrackableLatencyNs;
     private final int fragmentLimit;
     private final int maxMessageLength;
+    private final int maxPublishers;
     private final Assembly[] assemblies;
-    private final Long2LongHashMap lastSequenceByPublisherStream;
+    private SequenceTracker sequences;
     private final long[] pendingSendTimesNs;
 
     private final AtomicCounter messagesReceived;
@@ -93,6 +102,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter fragmentsRefused;
     private final AtomicCounter resendDuplicates;
     private final AtomicCounter messagesAwaitingResend;
+    private final AtomicCounter sessionsStarted;
+    private final AtomicCounter publisherConflicts;
+    private final AtomicCounter operatorCommandsApplied;
+    private final AtomicCounter lastOperatorCommand;
+    private final SessionStartDecoder sessionStartDecoder = new SessionStartDecoder();
+    private final SequenceTracker.Liveness imageLiveness = this::isImageLive;
+    private OperatorCommands operatorCommands;
     private final MessageHeaderDecoder controlHeader = new MessageHeaderDecoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final ResendDecoder resendDecoder = new ResendDecoder();
@@ -166,7 +182,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.ingestTimeNs = epochClock.nanoTime();
         this.retryAfterNs = nowNs;
         this.nextMaintenanceNs = nowNs;
-        this.lastSequenceByPublisherStream = new Long2LongHashMap(maxPublishers * 2, 0.65f, NO_SEQUENCE);
+        this.maxPublishers = maxPublishers;
+        this.sequences = new SequenceTracker(maxPublishers, imageLiveness,
+            SpindleEngine.Configuration.SEQUENCE_MAX_JUMP_DEFAULT, SpindleEngine.Configuration.SEQUENCE_FIRST_DEFAULT,
+            false);
 
         assemblies = new Assembly[reassemblyBuffers];
         for (int i = 0; i < reassemblyBuffers; i++)
@@ -191,6 +210,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         fragmentsRefused = counters[SpindleCounter.FRAGMENTS_REFUSED.id()];
         resendDuplicates = counters[SpindleCounter.RESEND_DUPLICATES.id()];
         messagesAwaitingResend = counters[SpindleCounter.MESSAGES_AWAITING_RESEND.id()];
+        sessionsStarted = counters[SpindleCounter.SESSIONS_STARTED.id()];
+        publisherConflicts = counters[SpindleCounter.PUBLISHER_CONFLICTS.id()];
+        operatorCommandsApplied = counters[SpindleCounter.OPERATOR_COMMANDS.id()];
+        lastOperatorCommand = counters[SpindleCounter.LAST_OPERATOR_COMMAND.id()];
         rejectsByReason = new AtomicCounter[RejectReasons.MAX_REASON + 1];
         for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
         {
@@ -275,7 +298,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         if (null != feedback)
         {
-            workCount += feedback.doWork(nowNs, journalledCount, lastJournalIndex, lastSequenceByPublisherStream);
+            workCount += feedback.doWork(nowNs, journalledCount, lastJournalIndex, sequences.lastSequences());
         }
 
         if (nowNs - nextMaintenanceNs >= 0)
@@ -378,7 +401,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public long lastSequence(final int publisherId, final int streamId)
     {
-        return lastSequenceByPublisherStream.get(publisherStreamKey(publisherId, streamId));
+        return sequences.last(publisherStreamKey(publisherId, streamId));
     }
 
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
@@ -389,9 +412,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        if (null != feedback)
+        final int controlTemplateId = controlTemplateId(buffer, offset, length);
+        if (0 != controlTemplateId)
         {
-            final int controlTemplateId = controlTemplateId(buffer, offset, length);
+            if (SessionStartDecoder.TEMPLATE_ID == controlTemplateId)
+            {
+                return onSessionStart(buffer, offset, length, header);
+            }
             if (ConnectDecoder.TEMPLATE_ID == controlTemplateId)
             {
                 return onConnect(buffer, offset, length, header);
@@ -441,38 +468,15 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             publisherId = validator.publisherId(buffer, offset);
             key = publisherStreamKey(publisherId, streamId);
-            final long lastSequence = lastSequenceByPublisherStream.get(key);
-            if (NO_SEQUENCE != lastSequence)
+            final long lastSequence = sequences.last(key);
+            final int verdict = sequences.check(key, header.sessionId(), sequence);
+            final Action action = SequenceTracker.NEXT == verdict ? null :
+                onSequenceVerdict(verdict, buffer, offset, length, header, publisherId, key, lastSequence, sequence);
+            if (null != action)
             {
-                if (sequence <= lastSequence)
-                {
-                    receivedCount++;
-                    if (isResent(key, sequence))
-                    {
-                        resendDuplicates.incrementRelease();
-                        return Action.CONTINUE;
-                    }
-                    duplicates.incrementRelease();
-                    reject(RejectReason.DUPLICATE.value(), buffer, offset, length, header, publisherId, sequence,
-                        validator.fieldOffset(SchemaValidator.SEQUENCE_FIELD));
-                    return Action.CONTINUE;
-                }
-                if (sequence > lastSequence + 1)
-                {
-                    if (awaitResend(key, lastSequence))
-                    {
-                        receivedCount++;
-                        messagesAwaitingResend.incrementRelease();
-                        return Action.CONTINUE;
-                    }
-                    if (!journalGap(header, publisherId, key, lastSequence, sequence))
-                    {
-                        return Action.ABORT;
-                    }
-                }
+                return action;
             }
         }
-
         final long index;
         try
         {
@@ -502,7 +506,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         lastJournalledPosition = header.position();
         if (NO_SEQUENCE != sequence)
         {
-            lastSequenceByPublisherStream.put(key, sequence);
+            sequences.advance(key, sequence);
         }
         if (validator.hasSendTime() && pendingCount < pendingSendTimesNs.length)
         {
@@ -510,6 +514,234 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         return Action.CONTINUE;
+    }
+
+    /**
+     * What to do with a message whose sequence is not the next one.
+     *
+     * @return null to journal the message (after the gap or session start record due, now journalled), or the
+     * action that ends its handling.
+     */
+    private Action onSequenceVerdict(
+        final int verdict,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header,
+        final int publisherId,
+        final long key,
+        final long lastSequence,
+        final long sequence)
+    {
+        switch (verdict)
+        {
+            case SequenceTracker.GAP:
+                if (awaitResend(key, lastSequence))
+                {
+                    receivedCount++;
+                    messagesAwaitingResend.incrementRelease();
+                    return Action.CONTINUE;
+                }
+                return journalGap(header, publisherId, key, lastSequence, sequence) ? null : Action.ABORT;
+
+            case SequenceTracker.RESTART:
+                if (!isResent(key, sequence))
+                {
+                    return journalSessionStart(header.streamId(), header.sessionId(), header.position(), publisherId,
+                        key, sequences.epoch(key), sequence, SessionOrigin.SEQUENCE_RESTART) ? null : Action.ABORT;
+                }
+                receivedCount++;
+                resendDuplicates.incrementRelease();
+                return Action.CONTINUE;
+
+            case SequenceTracker.REPEAT:
+                receivedCount++;
+                if (isResent(key, sequence))
+                {
+                    resendDuplicates.incrementRelease();
+                    return Action.CONTINUE;
+                }
+                duplicates.incrementRelease();
+                reject(RejectReason.DUPLICATE.value(), buffer, offset, length, header, publisherId, sequence,
+                    validator.fieldOffset(SchemaValidator.SEQUENCE_FIELD));
+                return Action.CONTINUE;
+
+            case SequenceTracker.JUMP:
+                receivedCount++;
+                reject(RejectReason.SEQUENCE_JUMP.value(), buffer, offset, length, header, publisherId, sequence,
+                    validator.fieldOffset(SchemaValidator.SEQUENCE_FIELD));
+                return Action.CONTINUE;
+
+            default:
+                receivedCount++;
+                onPublisherConflict(key, publisherId, header);
+                reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, publisherId, sequence,
+                    validator.fieldOffset(SchemaValidator.PUBLISHER_ID_FIELD));
+                return Action.CONTINUE;
+        }
+    }
+
+    private void onPublisherConflict(final long key, final int publisherId, final Header header)
+    {
+        if (sequences.isNewConflict(key, header.sessionId()))
+        {
+            publisherConflicts.incrementRelease();
+            errorHandler.onError(new IllegalStateException("publisher " + publisherId + " on stream " +
+                header.streamId() + ": a second publication (Aeron session " + header.sessionId() + ") sends under " +
+                "this publisher id while session " + sequences.owner(key) + " holds it; its messages are rejected " +
+                "as PUBLISHER_CONFLICT until the holder's image goes or it starts a new session"));
+        }
+    }
+
+    /**
+     * A publisher starts a new numbering (its own SessionStart): journalled, then taken. A repeat of its current
+     * session changes nothing; an older session is refused, as a fenced producer is.
+     */
+    private Action onSessionStart(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        sessionStartDecoder.wrap(buffer, offset + CONTROL_HEADER_LENGTH,
+            SessionStartDecoder.BLOCK_LENGTH, SessionStartDecoder.SCHEMA_VERSION);
+        final int publisherId = sessionStartDecoder.publisherId();
+        final long epoch = sessionStartDecoder.epoch();
+        final long firstSequence = sessionStartDecoder.firstSequence();
+        // Read by the validator too, so that a reject record names its schema, template and version.
+        validator.validate(buffer, offset, length);
+
+        if (null != allowedPublishers && !allowedPublishers.allows(publisherId))
+        {
+            receivedCount++;
+            reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId,
+                NO_SEQUENCE, CONTROL_HEADER_LENGTH + SessionStartDecoder.publisherIdEncodingOffset());
+            return Action.CONTINUE;
+        }
+
+        if (!SequenceTracker.isValidFirstSequence(firstSequence))
+        {
+            receivedCount++;
+            reject(RejectReason.SEQUENCE_JUMP.value(), buffer, offset, length, header, publisherId, NO_SEQUENCE,
+                CONTROL_HEADER_LENGTH + SessionStartDecoder.firstSequenceEncodingOffset());
+            return Action.CONTINUE;
+        }
+
+        final long key = publisherStreamKey(publisherId, header.streamId());
+        final long currentEpoch = sequences.epoch(key);
+        if (epoch < 1 || epoch < currentEpoch)
+        {
+            receivedCount++;
+            reject(RejectReason.STALE_SESSION.value(), buffer, offset, length, header, publisherId, NO_SEQUENCE,
+                CONTROL_HEADER_LENGTH + SessionStartDecoder.epochEncodingOffset());
+            return Action.CONTINUE;
+        }
+        if (epoch == currentEpoch)
+        {
+            receivedCount++;
+            if (!sequences.claim(key, header.sessionId()))
+            {
+                onPublisherConflict(key, publisherId, header);
+                reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, publisherId,
+                    NO_SEQUENCE, CONTROL_HEADER_LENGTH + SessionStartDecoder.publisherIdEncodingOffset());
+            }
+            return Action.CONTINUE;
+        }
+
+        if (!journalSessionStart(header.streamId(), header.sessionId(), header.position(), publisherId, key, epoch,
+            firstSequence, SessionOrigin.PUBLISHER))
+        {
+            return Action.ABORT;
+        }
+        receivedCount++;
+        sequences.takeOver(key, header.sessionId());
+        return Action.CONTINUE;
+    }
+
+    private boolean journalSessionStart(
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int publisherId,
+        final long key,
+        final long epoch,
+        final long firstSequence,
+        final SessionOrigin origin)
+    {
+        try
+        {
+            journal.appendSessionStart(ingestTimeNs, streamId, sessionId, position, publisherId, epoch, firstSequence,
+                sequences.last(key), origin);
+        }
+        catch (final Throwable ex)
+        {
+            onJournalFailure(ex);
+            return false;
+        }
+        sequences.startSession(key, epoch, firstSequence);
+        sessionsStarted.incrementRelease();
+        if (null != feedback)
+        {
+            feedback.onSessionStart(key);
+        }
+        return true;
+    }
+
+    /**
+     * Carry out an operator's reset of a publisher's numbering, journalled as a session start in the publisher's
+     * current epoch. Left pending, and tried again at the next maintenance, when the journal cannot take it.
+     */
+    private int applyOperatorReset()
+    {
+        final OperatorCommands commands = operatorCommands;
+        if (!SequenceTracker.isValidFirstSequence(commands.firstSequence()))
+        {
+            errorHandler.onError(new IllegalArgumentException("operator reset of publisher " +
+                commands.publisherId() + " refused: first sequence " + commands.firstSequence() + " is the null one"));
+            commands.complete();
+            return 0;
+        }
+        final int publisherId = commands.publisherId();
+        final long key = publisherStreamKey(publisherId, commands.streamId());
+        ingestTimeNs = epochClock.nanoTime();
+        if (!journalSessionStart(commands.streamId(), 0, 0, publisherId, key, sequences.epoch(key),
+            commands.firstSequence(), SessionOrigin.OPERATOR))
+        {
+            return 0;
+        }
+        operatorCommandsApplied.incrementRelease();
+        lastOperatorCommand.setRelease(commands.correlationId());
+        commands.complete();
+        return 1;
+    }
+
+    /**
+     * Take operators' commands from this file, between polls; call before the agent starts.
+     *
+     * @param operatorCommands the engine's command file, or null for none.
+     * @return this for a fluent API.
+     */
+    IngestAgent operatorCommands(final OperatorCommands operatorCommands)
+    {
+        this.operatorCommands = operatorCommands;
+        return this;
+    }
+
+    /**
+     * How publishers' sequences are checked; call before the agent starts and before {@link #resume}.
+     *
+     * @param maxJump             furthest a sequence may be ahead of its publisher's last.
+     * @param firstSequence       where a publisher's numbering starts.
+     * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session, rather
+     *                            than being rejected as a duplicate.
+     * @return this for a fluent API.
+     */
+    IngestAgent sequencing(final long maxJump, final long firstSequence, final boolean isRestartNewSession)
+    {
+        sequences = new SequenceTracker(maxPublishers, imageLiveness, maxJump, firstSequence, isRestartNewSession);
+        return this;
+    }
+
+    private boolean isImageLive(final int sessionId)
+    {
+        final Image image = subscription.imageBySessionId(sessionId);
+        return null != image && !image.isClosed() && !image.isEndOfStream();
     }
 
     /**
@@ -545,7 +777,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private boolean skipRejected(final Header header, final int publisherId, final long sequence)
     {
         final long key = publisherStreamKey(publisherId, header.streamId());
-        final long lastSequence = lastSequenceByPublisherStream.get(key);
+        final long lastSequence = sequences.last(key);
         if (NO_SEQUENCE == lastSequence || sequence == lastSequence + 1)
         {
             return journalGap(header, publisherId, key, sequence - 1, sequence + 1);
@@ -586,8 +818,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * The template of a well-formed feedback message a publisher sends (Connect or Resend), or 0 for anything else,
-     * which is then validated as a feed message like any other.
+     * The template of a well-formed control message a publisher sends (SessionStart always; Connect or Resend when
+     * feedback is on), or 0 for anything else, which is then validated as a feed message like any other.
      */
     private int controlTemplateId(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -601,6 +833,15 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         controlHeader.wrap(buffer, offset);
         final int templateId = controlHeader.templateId();
         final int blockLength = controlHeader.blockLength();
+        if (SessionStartDecoder.TEMPLATE_ID == templateId)
+        {
+            return SessionStartDecoder.BLOCK_LENGTH == blockLength && headerLength + blockLength == length ?
+                templateId : 0;
+        }
+        if (null == feedback)
+        {
+            return 0;
+        }
         if (ResendDecoder.TEMPLATE_ID == templateId && ResendDecoder.BLOCK_LENGTH == blockLength &&
             headerLength + blockLength == length)
         {
@@ -690,10 +931,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             }
         }
 
-        final long lastSequence = lastSequenceByPublisherStream.get(key);
+        final long lastSequence = sequences.last(key);
         if (NO_SEQUENCE == lastSequence)
         {
-            lastSequenceByPublisherStream.put(key, oldestSequence - 1);
+            sequences.advance(key, oldestSequence - 1);
         }
         else if (lastSequence + 1 < oldestSequence && !journalGap(header, publisherId, key, lastSequence,
             oldestSequence))
@@ -723,7 +964,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 SchemaValidator.NO_OFFSET);
             return Action.CONTINUE;
         }
-        feedback.requestResend(target, lastSequenceByPublisherStream.get(key) + 1, correlationId, nowNs);
+        feedback.requestResend(target, sequences.last(key) + 1, correlationId, nowNs);
 
         return Action.CONTINUE;
     }
@@ -813,7 +1054,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long missing = sequence - lastSequence - 1;
         messagesMissing.getAndAddRelease(missing > 0 ? missing : Long.MAX_VALUE);
         // The gap is journalled: if the message itself fails to append and is retried, it must not be found again.
-        lastSequenceByPublisherStream.put(key, sequence - 1);
+        sequences.advance(key, sequence - 1);
         return true;
     }
 
@@ -963,6 +1204,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         connectedImages.setRelease(subscription.imageCount());
 
         int released = 0;
+        if (null != operatorCommands && OperatorCommands.RESET_SEQUENCE == operatorCommands.poll())
+        {
+            released += applyOperatorReset();
+        }
         for (final Assembly assembly : assemblies)
         {
             if (assembly.isInUse && null == subscription.imageBySessionId(assembly.sessionId))
@@ -1020,7 +1265,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     int resumeSequences(final Long2LongHashMap lastSequences)
     {
-        lastSequences.forEachLong(lastSequenceByPublisherStream::put);
+        lastSequences.forEachLong(sequences::advance);
         return lastSequences.size();
     }
 
@@ -1034,6 +1279,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     int resume(final SequenceRecovery.Recovered recovered)
     {
         final int resumed = resumeSequences(recovered.lastSequences);
+        recovered.epochs.forEachLong(sequences::resumeEpoch);
         if (null != feedback)
         {
             for (final SequenceRecovery.Route route : recovered.routes.values())
@@ -1043,7 +1289,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 {
                     final PublisherFeedback.Target target = feedback.connect(key, route.publisherId, route.streamId,
                         Aeron.NULL_VALUE, route.responseChannel, route.responseStreamId);
-                    final long lastSequence = lastSequenceByPublisherStream.get(key);
+                    final long lastSequence = sequences.last(key);
                     if (null != target && NO_SEQUENCE != lastSequence)
                     {
                         feedback.requestResend(target, lastSequence + 1, 0, nowNs);

@@ -5,6 +5,7 @@ import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RecordHeaderDecoder;
 import io.spindle.codecs.journal.RejectDecoder;
+import io.spindle.codecs.journal.SessionStartDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,6 +26,7 @@ public final class JournalRecord
     private final GapDecoder gapDecoder = new GapDecoder();
     private final FeedbackConnectDecoder connectDecoder = new FeedbackConnectDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final SessionStartDecoder sessionDecoder = new SessionStartDecoder();
     private long index;
     private int documentLength;
 
@@ -187,7 +189,7 @@ public final class JournalRecord
     }
 
     /**
-     * Whether this record is one of the engine's own (gap or reject) rather than a feed message.
+     * Whether this record is one of the engine's own (gap, reject, connect, session start) rather than a feed message.
      *
      * @return true for an engine record.
      */
@@ -224,6 +226,26 @@ public final class JournalRecord
     public boolean isFeedbackConnect()
     {
         return isEngineRecord() && header.templateId() == FeedbackConnectDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a session start record: a publisher's numbering on a stream starts again.
+     *
+     * @return true for a session start record.
+     */
+    public boolean isSessionStart()
+    {
+        return isEngineRecord() && header.templateId() == SessionStartDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a session start record; only when {@link #isSessionStart()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public SessionStartDecoder sessionStart()
+    {
+        return sessionDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.spindle.codecs.journal.GapEncoder;
 import io.spindle.codecs.journal.MessageHeaderEncoder;
 import io.spindle.codecs.journal.RecordHeaderEncoder;
 import io.spindle.codecs.journal.RejectEncoder;
+import io.spindle.codecs.journal.SessionOrigin;
+import io.spindle.codecs.journal.SessionStartEncoder;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
@@ -49,6 +51,7 @@ public final class JournalWriter implements AutoCloseable
     private final GapEncoder gapEncoder = new GapEncoder();
     private final RejectEncoder rejectEncoder = new RejectEncoder();
     private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
+    private final SessionStartEncoder sessionEncoder = new SessionStartEncoder();
 
     /**
      * Open (or create) a journal to append to.
@@ -195,6 +198,43 @@ public final class JournalWriter implements AutoCloseable
 
         return appendEngineRecord(
             ingestTimeNs, streamId, sessionId, position, FeedbackConnectEncoder.TEMPLATE_ID, length);
+    }
+
+    /**
+     * Append a session start record: a publisher's numbering on a stream starts again at {@code firstSequence}.
+     *
+     * @param ingestTimeNs     wall-clock time the session started, ns since the epoch.
+     * @param streamId         of the stream.
+     * @param sessionId        of the publication that started it (0 for an operator's reset).
+     * @param position         just after the message that started it (0 for an operator's reset).
+     * @param publisherId      of the publisher.
+     * @param epoch            of the session.
+     * @param firstSequence    of the new numbering.
+     * @param previousSequence last sequence of the numbering that ends, or {@link Long#MIN_VALUE} for none.
+     * @param origin           who started it.
+     * @return the journal index of the record.
+     */
+    public long appendSessionStart(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int publisherId,
+        final long epoch,
+        final long firstSequence,
+        final long previousSequence,
+        final SessionOrigin origin)
+    {
+        sessionEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
+            .publisherId(publisherId)
+            .streamId(streamId)
+            .epoch(epoch)
+            .firstSequence(firstSequence)
+            .previousSequence(previousSequence)
+            .origin(origin);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + sessionEncoder.encodedLength();
+
+        return appendEngineRecord(ingestTimeNs, streamId, sessionId, position, SessionStartEncoder.TEMPLATE_ID, length);
     }
 
     /**

@@ -121,6 +121,21 @@ final class PublisherFeedback
     }
 
     /**
+     * A publisher's numbering started again: what was acked, synced and asked for of it belongs to the old numbering,
+     * and is forgotten; its next ack is of the new one.
+     *
+     * @param key {@link IngestAgent#publisherStreamKey}.
+     */
+    void onSessionStart(final long key)
+    {
+        final Target target = targetByKey.get(key);
+        if (null != target)
+        {
+            target.forgetSequences();
+        }
+    }
+
+    /**
      * Answer a publisher on a response channel and stream from now on: a new target, or the publisher's target with
      * its route changed (its old publication is let go).
      *
@@ -418,6 +433,18 @@ final class PublisherFeedback
             this.key = key;
             this.publisherId = publisherId;
             this.streamId = streamId;
+        }
+
+        void forgetSequences()
+        {
+            ackedSequence = NO_SEQUENCE;
+            syncedSequence = NO_SEQUENCE;
+            ackedSyncedSequence = NO_SEQUENCE;
+            isRequestPending = false;
+            resendFrom = Long.MAX_VALUE;
+            resendTo = Long.MIN_VALUE;
+            checkpointHead = 0;
+            checkpointCount = 0;
         }
 
         /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
+import io.spindle.codecs.journal.SessionStartDecoder;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -18,7 +19,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <p>
  * A gap record counts as journalled up to its last sequence. A feedback connect record of a publisher with nothing
  * journalled before it starts that publisher at the oldest sequence it said it could send again, as the engine did
- * when it took the connect. Reads the whole journal once at start, off the hot path.
+ * when it took the connect. A session start record starts its publisher's numbering again at its first sequence, in
+ * the session's epoch. Reads the whole journal once at start, off the hot path.
  */
 final class SequenceRecovery
 {
@@ -47,6 +49,7 @@ final class SequenceRecovery
     static final class Recovered
     {
         final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
+        final Long2LongHashMap epochs = new Long2LongHashMap(0);
         final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
     }
 
@@ -60,7 +63,8 @@ final class SequenceRecovery
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
      * @param validator  for the schema of the journalled messages.
-     * @return last sequences and routes per {@link IngestAgent#publisherStreamKey}, empty for a new journal.
+     * @return last sequences, session epochs and routes per {@link IngestAgent#publisherStreamKey}, empty for a new
+     * journal.
      */
     static Recovered recover(final Path journalDir, final SchemaValidator validator)
     {
@@ -84,6 +88,20 @@ final class SequenceRecovery
                     final GapDecoder gap = record.gap();
                     raise(lastSequences, IngestAgent.publisherStreamKey(gap.publisherId(), gap.streamId()),
                         gap.toSequence());
+                }
+                else if (record.isSessionStart())
+                {
+                    final SessionStartDecoder session = record.sessionStart();
+                    final long key = IngestAgent.publisherStreamKey(session.publisherId(), session.streamId());
+                    lastSequences.put(key, session.firstSequence() - 1);
+                    if (0 == session.epoch())
+                    {
+                        recovered.epochs.remove(key);
+                    }
+                    else
+                    {
+                        recovered.epochs.put(key, session.epoch());
+                    }
                 }
                 else if (record.isFeedbackConnect())
                 {

@@ -135,13 +135,35 @@ public enum SpindleCounter
     /**
      * Publishers with a feedback channel (publisher and stream pairs), connected or being connected.
      */
-    FEEDBACK_PUBLISHERS(24, "Feedback publishers");
+    FEEDBACK_PUBLISHERS(24, "Feedback publishers"),
+
+    /**
+     * Publisher sessions started: by a publisher's SessionStart, by an operator's reset, or by a sequence restart
+     * taken as a new session.
+     */
+    SESSIONS_STARTED(25, "Publisher sessions started"),
+
+    /**
+     * Publications that sent under a publisher id another live publication held on the stream, each counted once
+     * (their messages are rejected as PUBLISHER_CONFLICT).
+     */
+    PUBLISHER_CONFLICTS(26, "Publisher id conflicts"),
+
+    /**
+     * Operator commands (such as {@code spindle reset}) the engine carried out.
+     */
+    OPERATOR_COMMANDS(27, "Operator commands applied"),
+
+    /**
+     * Correlation id of the last operator command carried out, which the command's tool waits for.
+     */
+    LAST_OPERATOR_COMMAND(28, "Last operator command id");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 25;
+    public static final int FIRST_REJECT_REASON_ID = 29;
 
     private final int id;
     private final String label;

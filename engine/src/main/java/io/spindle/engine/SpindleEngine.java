@@ -86,6 +86,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
         agent.journalSpace(journalSpace);
         agent.accessControl(ctx.sourceAllowList(), ctx.publisherAllowList());
+        agent.sequencing(ctx.sequenceMaxJump(), ctx.sequenceFirst(), ctx.isRestartNewSession());
+        agent.operatorCommands(ctx.operatorCommands());
         if (ctx.feedbackMaxPublishers() > 0)
         {
             feedback = new PublisherFeedback(
@@ -542,6 +544,40 @@ public final class SpindleEngine implements AutoCloseable
          */
         public static final int FEEDBACK_REJECT_NOTICES_DEFAULT = 64;
 
+        /**
+         * Furthest a publisher's sequence may be ahead of its last one (and a new publisher's first sequence ahead of
+         * {@link #SEQUENCE_FIRST_PROP_NAME}): a message beyond it is rejected as SEQUENCE_JUMP instead of becoming the
+         * publisher's new high-water mark, so that one bad sequence cannot lock a publisher out of its id.
+         */
+        public static final String SEQUENCE_MAX_JUMP_PROP_NAME = "spindle.sequence.max.jump";
+
+        /**
+         * Default bound: a billion sequences, more than any real loss (over 15 minutes at a million messages a second).
+         */
+        public static final long SEQUENCE_MAX_JUMP_DEFAULT = 1_000_000_000L;
+
+        /**
+         * The sequence a publisher's numbering starts at when nothing (no SessionStart) says otherwise.
+         */
+        public static final String SEQUENCE_FIRST_PROP_NAME = "spindle.sequence.first";
+
+        /**
+         * Default first sequence, FeedPublisher's.
+         */
+        public static final long SEQUENCE_FIRST_DEFAULT = 1;
+
+        /**
+         * What a publisher that goes back to its first sequence without a SessionStart gets: {@code reject} (its
+         * messages are duplicates until an operator's reset or a SessionStart) or {@code new-session} (a session start
+         * record is journalled and the new numbering taken, for feeds that cannot send a SessionStart).
+         */
+        public static final String SEQUENCE_RESTART_PROP_NAME = "spindle.sequence.restart";
+
+        /**
+         * Default restart policy: reject, since a replayed first message would otherwise wipe a publisher's numbering.
+         */
+        public static final String SEQUENCE_RESTART_DEFAULT = "reject";
+
         private Configuration()
         {
         }
@@ -636,6 +672,13 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, Configuration.FEEDBACK_ACK_MESSAGES_DEFAULT);
         private int feedbackRejectNotices = Configuration.intProperty(
             Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, Configuration.FEEDBACK_REJECT_NOTICES_DEFAULT);
+        private long sequenceMaxJump = Configuration.longProperty(
+            Configuration.SEQUENCE_MAX_JUMP_PROP_NAME, Configuration.SEQUENCE_MAX_JUMP_DEFAULT);
+        private long sequenceFirst = Configuration.longProperty(
+            Configuration.SEQUENCE_FIRST_PROP_NAME, Configuration.SEQUENCE_FIRST_DEFAULT);
+        private String sequenceRestart = Configuration.property(
+            Configuration.SEQUENCE_RESTART_PROP_NAME, Configuration.SEQUENCE_RESTART_DEFAULT);
+        private boolean isRestartNewSession;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private EpochNanoClock epochNanoClock;
@@ -652,6 +695,7 @@ public final class SpindleEngine implements AutoCloseable
         private CountersFile countersFile;
         private AtomicCounter[] counters;
         private ErrorLogFile errorLogFile;
+        private OperatorCommands operatorCommands;
         private DistinctErrorLog errorLog;
         private ErrorHandler errorHandler;
         private SingleWriterRecorder[] latencyRecorders;
@@ -703,6 +747,20 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.FEEDBACK_ACK_INTERVAL_US_PROP_NAME, feedbackAckIntervalUs, 1);
             requirePositive(Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, feedbackAckMessages, 1);
             requirePositive(Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, feedbackRejectNotices, 1);
+            if (sequenceMaxJump < 1)
+            {
+                throw new IllegalArgumentException(
+                    Configuration.SEQUENCE_MAX_JUMP_PROP_NAME + "=" + sequenceMaxJump + " must be at least 1");
+            }
+            if ("reject".equals(sequenceRestart) || "new-session".equals(sequenceRestart))
+            {
+                isRestartNewSession = "new-session".equals(sequenceRestart);
+            }
+            else
+            {
+                throw new IllegalArgumentException(Configuration.SEQUENCE_RESTART_PROP_NAME + "=" + sequenceRestart +
+                    " must be reject or new-session");
+            }
             if (journalMinFreeBytes < 0)
             {
                 throw new IllegalArgumentException(
@@ -809,6 +867,7 @@ public final class SpindleEngine implements AutoCloseable
             syncedIndex.set(-1);
             syncedIndex.updateLabel(SpindleCounter.JOURNAL_SYNCED_INDEX.label() + " (sync " + syncPolicy + ")");
             errorLogFile = ErrorLogFile.create(engineDir);
+            operatorCommands = OperatorCommands.create(engineDir);
             errorLog = errorLogFile.newLog(epochClock);
             final AtomicCounter errors = counters[SpindleCounter.ERRORS.id()];
             errorHandler = (throwable) ->
@@ -917,7 +976,8 @@ public final class SpindleEngine implements AutoCloseable
         public void close()
         {
             CloseHelper.closeAll(
-                aeron, mediaDriver, journal, rejectJournal, errorLogFile, countersFile, lock, lockChannel);
+                aeron, mediaDriver, journal, rejectJournal, operatorCommands, errorLogFile, countersFile, lock,
+                lockChannel);
         }
 
         /**
@@ -1515,6 +1575,87 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * The command file operators' tools write to, such as {@code spindle reset}.
+         *
+         * @return the command file, once concluded.
+         */
+        public OperatorCommands operatorCommands()
+        {
+            return operatorCommands;
+        }
+
+        /**
+         * Furthest a publisher's sequence may be ahead of its last.
+         *
+         * @return the bound, in sequences.
+         */
+        public long sequenceMaxJump()
+        {
+            return sequenceMaxJump;
+        }
+
+        /**
+         * Set how far a publisher's sequence may be ahead of its last before it is rejected as SEQUENCE_JUMP.
+         *
+         * @param sequenceMaxJump the bound, at least 1.
+         * @return this for a fluent API.
+         */
+        public Context sequenceMaxJump(final long sequenceMaxJump)
+        {
+            this.sequenceMaxJump = sequenceMaxJump;
+            return this;
+        }
+
+        /**
+         * The sequence a publisher's numbering starts at when nothing says otherwise.
+         *
+         * @return the first sequence.
+         */
+        public long sequenceFirst()
+        {
+            return sequenceFirst;
+        }
+
+        /**
+         * Set the sequence a publisher's numbering starts at when nothing says otherwise.
+         *
+         * @param sequenceFirst the first sequence.
+         * @return this for a fluent API.
+         */
+        public Context sequenceFirst(final long sequenceFirst)
+        {
+            this.sequenceFirst = sequenceFirst;
+            return this;
+        }
+
+        /**
+         * The policy for a publisher back at its first sequence without a SessionStart.
+         *
+         * @return reject or new-session.
+         */
+        public String sequenceRestart()
+        {
+            return sequenceRestart;
+        }
+
+        /**
+         * Set the policy for a publisher back at its first sequence without a SessionStart.
+         *
+         * @param sequenceRestart reject or new-session.
+         * @return this for a fluent API.
+         */
+        public Context sequenceRestart(final String sequenceRestart)
+        {
+            this.sequenceRestart = sequenceRestart;
+            return this;
+        }
+
+        boolean isRestartNewSession()
+        {
+            return isRestartNewSession;
+        }
+
+        /**
          * The engine's counters, indexed by counter id.
          *
          * @return the counters, once concluded.
@@ -1628,7 +1769,8 @@ public final class SpindleEngine implements AutoCloseable
                 " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
                 " schema=" + schema + " aeronDir=" + aeronDirectoryName +
                 (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
-                " idle=" + idleStrategyName + " sync=" + syncPolicyName;
+                " idle=" + idleStrategyName + " sync=" + syncPolicyName + " sequence.restart=" + sequenceRestart +
+                " sequence.max.jump=" + sequenceMaxJump;
         }
     }
 }

@@ -107,13 +107,15 @@ class HostileInputFuzzIntegrationTest
                 expectedReason = RejectReason.TOO_LONG.value();
             }
             else if (RejectReasons.VALID == frame.validation || (HostileFrames.ANY_OUTCOME == frame.validation &&
-                (isInJournal || (r < rejects.size() && rejects.get(r).rejectReason == RejectReason.DUPLICATE.value()))))
+                (isInJournal || (r < rejects.size() && (rejects.get(r).rejectReason == RejectReason.DUPLICATE.value() ||
+                rejects.get(r).rejectReason == RejectReason.SEQUENCE_JUMP.value())))))
             {
                 final SequenceModel.Outcome outcome = model.accept(
                     frame.intAt(HostileFrames.PUBLISHER_ID_OFFSET), ctx.streamId(),
                     frame.longAt(HostileFrames.SEQUENCE_OFFSET));
-                expectedReason = SequenceModel.Outcome.DUPLICATE == outcome ?
-                    RejectReason.DUPLICATE.value() : RejectReasons.VALID;
+                expectedReason = SequenceModel.Outcome.DUPLICATE == outcome ? RejectReason.DUPLICATE.value() :
+                    SequenceModel.Outcome.SEQUENCE_JUMP == outcome ? RejectReason.SEQUENCE_JUMP.value() :
+                    RejectReasons.VALID;
                 if (SequenceModel.Outcome.GAP_THEN_JOURNALLED == outcome)
                 {
                     final JournalContents.Entry gap = journal.get(j++);

@@ -230,7 +230,8 @@ class IngestAgentFuzzTest
             expectedReason = RejectReason.TOO_LONG.value();
         }
         else if (RejectReasons.VALID == validation || (HostileFrames.ANY_OUTCOME == validation &&
-            (0 == rejected || RejectReason.DUPLICATE.value() == rejected)))
+            (0 == rejected || RejectReason.DUPLICATE.value() == rejected ||
+            RejectReason.SEQUENCE_JUMP.value() == rejected)))
         {
             // The validator took it: the sequence decides.
             final long frameSequence = frame.getLong(FRAME_OFFSET + HostileFrames.SEQUENCE_OFFSET);
@@ -239,6 +240,10 @@ class IngestAgentFuzzTest
             if (SequenceModel.Outcome.DUPLICATE == outcome)
             {
                 expectedReason = RejectReason.DUPLICATE.value();
+            }
+            else if (SequenceModel.Outcome.SEQUENCE_JUMP == outcome)
+            {
+                expectedReason = RejectReason.SEQUENCE_JUMP.value();
             }
             else
             {

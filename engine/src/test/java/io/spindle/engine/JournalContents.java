@@ -28,6 +28,11 @@ public final class JournalContents
         public final long gapFrom;
         public final long gapTo;
         public final int rejectReason;
+        public final boolean isSessionStart;
+        public final long sessionEpoch;
+        public final long sessionFirst;
+        public final long sessionPrevious;
+        public final int sessionOrigin;
 
         Entry(final JournalRecord record)
         {
@@ -46,6 +51,11 @@ public final class JournalContents
             gapFrom = isGap ? record.gap().fromSequence() : 0;
             gapTo = isGap ? record.gap().toSequence() : 0;
             rejectReason = isReject ? record.reject().reasonRaw() : 0;
+            isSessionStart = record.isSessionStart();
+            sessionEpoch = isSessionStart ? record.sessionStart().epoch() : 0;
+            sessionFirst = isSessionStart ? record.sessionStart().firstSequence() : 0;
+            sessionPrevious = isSessionStart ? record.sessionStart().previousSequence() : 0;
+            sessionOrigin = isSessionStart ? record.sessionStart().originRaw() : 0;
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The engine's sequencing rule, as the README states it, kept beside an engine under test: per publisher and
- * stream, a message whose sequence is not above the last one journalled is a duplicate, and one more than a step
+ * stream, a message whose sequence is not above the last one journalled is a duplicate, one more than a billion
+ * above it (above 0 for a publisher never seen) is rejected as a jump and changes nothing, and one more than a step
  * above it reveals a gap, journalled before it. A sequence of {@link Long#MIN_VALUE} means "no sequence".
  */
 public final class SequenceModel
@@ -20,8 +21,12 @@ public final class SequenceModel
         /** A gap record journalled, then the message. */
         GAP_THEN_JOURNALLED,
         /** Rejected as a duplicate. */
-        DUPLICATE
+        DUPLICATE,
+        /** Rejected: too far ahead. */
+        SEQUENCE_JUMP
     }
+
+    private static final long MAX_JUMP = 1_000_000_000L;
 
     private final Map<Long, Long> lastByPublisherStream = new HashMap<>();
     private long gapFrom;
@@ -70,6 +75,11 @@ public final class SequenceModel
         if (Long.MIN_VALUE != last && sequence <= last)
         {
             return Outcome.DUPLICATE;
+        }
+        final long base = Long.MIN_VALUE == last ? 0 : last;
+        if (sequence > base && (sequence - base > MAX_JUMP || sequence - base < 0))
+        {
+            return Outcome.SEQUENCE_JUMP;
         }
         lastByPublisherStream.put(key(publisherId, streamId), sequence);
         if (Long.MIN_VALUE != last && sequence > last + 1)

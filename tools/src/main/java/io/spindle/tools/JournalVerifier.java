@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.spindle.codecs.journal.GapDecoder;
+import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalRecord;
 import io.spindle.engine.RejectReasons;
@@ -83,6 +84,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long gapRecords;
     long rejectRecords;
     long connectRecords;
+    long sessionRecords;
     long damaged;
     long journalledGaps;
     long uncoveredGaps;
@@ -233,6 +235,11 @@ final class JournalVerifier implements JournalReader.RecordHandler
             }
             return;
         }
+        if (record.isSessionStart())
+        {
+            onSessionStart(record, index);
+            return;
+        }
         if (!record.isGap())
         {
             damage(index, "header", "unknown engine record template " + record.templateId());
@@ -255,6 +262,26 @@ final class JournalVerifier implements JournalReader.RecordHandler
         missingSequences += to - from + 1;
         listGap(new Gap(gap.publisherId(), gap.streamId(), from, to, GapKind.JOURNALLED));
         lastSequence.put(key, to);
+    }
+
+    /**
+     * A publisher's numbering starts again: continuity is followed per session. The record names the last sequence
+     * of the numbering it ends; one the journal does not end on means records of that session are gone.
+     */
+    private void onSessionStart(final JournalRecord record, final long index)
+    {
+        sessionRecords++;
+        final SessionStartDecoder session = record.sessionStart();
+        final long key = key(session.publisherId(), session.streamId());
+        final long last = lastSequence.get(key);
+        final long previous = session.previousSequence();
+        if (SessionStartDecoder.previousSequenceNullValue() != previous && Long.MIN_VALUE != last && previous != last)
+        {
+            damage(index, "sequence", "session start for publisher " + session.publisherId() + " stream " +
+                session.streamId() + " says its last numbering ended at " + previous + ", but the journal's ends at " +
+                last);
+        }
+        lastSequence.put(key, session.firstSequence() - 1);
     }
 
     private boolean matchesHeader(final JournalRecord record, final SchemaValidator validator, final long index)

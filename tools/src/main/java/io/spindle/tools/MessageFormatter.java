@@ -57,7 +57,7 @@ final class MessageFormatter extends AbstractTokenListener
         isFirstInScope.clear();
         final boolean isEngineRecord = record.isEngineRecord();
         final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" :
-            record.isFeedbackConnect() ? "connect" : "message";
+            record.isFeedbackConnect() ? "connect" : record.isSessionStart() ? "session" : "message";
 
         if (isJson)
         {

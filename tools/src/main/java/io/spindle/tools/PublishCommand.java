@@ -68,6 +68,14 @@ final class PublishCommand implements Callable<Integer>
     @Option(names = "--first-sequence", description = "Sequence of the first message (default ${DEFAULT-VALUE}).")
     long firstSequence = 1;
 
+    @Option(names = "--new-session", description = "Start a new session first: a SessionStart tells the engine " +
+        "that this publisher's numbering starts again at --first-sequence (journalled; see the README).")
+    boolean isNewSession;
+
+    @Option(names = "--session-epoch", description = "Epoch of the new session, higher than the last one's " +
+        "(default: the wall clock in ns).")
+    long sessionEpoch;
+
     @Option(names = "--large-book-every", description = "Every N-th message a large book update; 0 for none (default " +
         "${DEFAULT-VALUE}).")
     int largeBookEvery = 1000;
@@ -128,6 +136,14 @@ final class PublishCommand implements Callable<Integer>
                     new FeedPublisher.Feedback(responses, resolvedChannel(responses), responseStreamId,
                     retransmitBufferBytes).rejectHandler(onReject)) :
                 new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1);
+            if (isNewSession)
+            {
+                final long epoch = sessionEpoch > 0 ? sessionEpoch :
+                    TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+                startSession(feedPublisher, epoch);
+                out.printf("started session %d of publisher %d, numbering from %d%n", epoch, publisherId,
+                    firstSequence);
+            }
             final FeedMix feed = new FeedMix(feedPublisher, mix, instruments, largeBookEvery, largeBookLevels);
             final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () ->
                 isFeedback ? String.format("  acked %,d  rejected %,d  resent %,d", feedPublisher.lastAckedSequence(),
@@ -178,6 +194,23 @@ final class PublishCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private void startSession(final FeedPublisher feedPublisher, final long epoch)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long result;
+        while ((result = feedPublisher.startSession(epoch, firstSequence)) < 0)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("could not send the SessionStart within 10 s: " +
+                    (result == io.aeron.Publication.NOT_CONNECTED ? "no engine subscribed to " + channel +
+                    " stream " + streamId : "publication result " + result));
+            }
+            feedPublisher.poll();
+            Thread.yield();
+        }
     }
 
     private String responseChannel()

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DumpCommand.class,
         ReplayCommand.class,
         VerifyCommand.class,
+        ResetCommand.class,
         StatCommand.class,
         ErrorsCommand.class,
         ReportCommand.class,

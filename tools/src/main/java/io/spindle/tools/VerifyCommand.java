@@ -72,9 +72,10 @@ final class VerifyCommand implements Callable<Integer>
     private static void printText(
         final PrintWriter out, final Path path, final JournalVerifier verifier, final long elapsedMs)
     {
-        out.printf("journal %s: %,d records (%,d messages, %,d gap records, %,d reject records), " +
-            "%,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
-            verifier.gapRecords, verifier.rejectRecords, verifier.publisherStreams(), elapsedMs);
+        out.printf("journal %s: %,d records (%,d messages, %,d gap records, %,d reject records, %,d session " +
+            "starts), %,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
+            verifier.gapRecords, verifier.rejectRecords, verifier.sessionRecords, verifier.publisherStreams(),
+            elapsedMs);
         out.printf("gaps: %,d journalled (covered by gap records: not damage), %,d uncovered (damage), " +
             "%,d sequences missing%n", verifier.journalledGaps, verifier.uncoveredGaps, verifier.missingSequences);
         for (final JournalVerifier.Gap gap : verifier.gaps())
@@ -106,6 +107,7 @@ final class VerifyCommand implements Callable<Integer>
             .append(",\"messages\":").append(verifier.messages)
             .append(",\"gapRecords\":").append(verifier.gapRecords)
             .append(",\"rejectRecords\":").append(verifier.rejectRecords)
+            .append(",\"sessionRecords\":").append(verifier.sessionRecords)
             .append(",\"publisherStreams\":").append(verifier.publisherStreams())
             .append(",\"journalledGaps\":").append(verifier.journalledGaps)
             .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)

@@ -1,0 +1,322 @@
+package io.spindle.engine;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Each publisher's numbering on each stream: the last sequence journalled, the session it belongs to, and which
+ * publication (Aeron session) speaks for the publisher now.
+ * <p>
+ * A publisher and stream pair is one key ({@link #key}). {@link #check} says what a message's sequence is to the
+ * journal: the next one, one after a gap, a repeat, a jump beyond the bound, a restart of the numbering that the
+ * policy takes as a new session, or a message from a second live publication claiming a publisher id that another
+ * holds. The tracker only answers; the caller journals and then {@link #advance advances} it, so that nothing is
+ * recorded as journalled before it is.
+ * <p>
+ * A publisher never seen before may start anywhere below {@code firstSequence} plus the jump bound, without a gap
+ * record (its numbering starts where it starts), so that one message with a huge sequence cannot lock its id. A
+ * {@link #startSession session start} sets the numbering explicitly.
+ * <p>
+ * Single thread (the ingest agent's); allocates nothing per message but when a new key grows a table.
+ */
+final class SequenceTracker
+{
+    /**
+     * No sequence, for a publisher with nothing journalled.
+     */
+    static final long NO_SEQUENCE = Long.MIN_VALUE;
+
+    /**
+     * The sequence follows the last one.
+     */
+    static final int NEXT = 0;
+
+    /**
+     * The sequence is ahead of the next one, within the bound: sequences are missing.
+     */
+    static final int GAP = 1;
+
+    /**
+     * The sequence is not after the last one.
+     */
+    static final int REPEAT = 2;
+
+    /**
+     * The sequence is further ahead than the bound.
+     */
+    static final int JUMP = 3;
+
+    /**
+     * The publisher went back to its first sequence and the policy takes that as a new session.
+     */
+    static final int RESTART = 4;
+
+    /**
+     * Another live publication holds this publisher id on this stream.
+     */
+    static final int CONFLICT = 5;
+
+    /**
+     * Whether an Aeron session (a publication's image) is still there, connected and not at its end.
+     */
+    @FunctionalInterface
+    interface Liveness
+    {
+        /**
+         * @param sessionId of the image.
+         * @return true while it can still bring messages.
+         */
+        boolean isLive(int sessionId);
+    }
+
+    private static final long NO_OWNER = Long.MIN_VALUE;
+
+    private final Long2LongHashMap lastSequenceByKey;
+    private final Long2LongHashMap epochByKey;
+    private final Long2LongHashMap ownerByKey;
+    private final Long2LongHashMap reportedConflictByKey;
+    private final Liveness liveness;
+    private final long maxJump;
+    private final long firstSequence;
+    private final boolean isRestartNewSession;
+
+    /**
+     * @param maxPublishers       publisher and stream pairs held without growing.
+     * @param liveness            of the publications holding publisher ids.
+     * @param maxJump             furthest a sequence may be ahead of the last, as a count of sequences.
+     * @param firstSequence       where a publisher's numbering starts.
+     * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session.
+     */
+    SequenceTracker(
+        final int maxPublishers,
+        final Liveness liveness,
+        final long maxJump,
+        final long firstSequence,
+        final boolean isRestartNewSession)
+    {
+        if (maxJump < 1)
+        {
+            throw new IllegalArgumentException("max jump must be at least 1: " + maxJump);
+        }
+        final int capacity = Math.max(8, maxPublishers * 2);
+        this.lastSequenceByKey = new Long2LongHashMap(capacity, 0.65f, NO_SEQUENCE);
+        this.epochByKey = new Long2LongHashMap(capacity, 0.65f, 0);
+        this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
+        this.reportedConflictByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
+        this.liveness = liveness;
+        this.maxJump = maxJump;
+        this.firstSequence = firstSequence;
+        this.isRestartNewSession = isRestartNewSession;
+    }
+
+    /**
+     * The key of a publisher on a stream.
+     *
+     * @param publisherId of the publisher.
+     * @param streamId    of the stream.
+     * @return the key.
+     */
+    static long key(final int publisherId, final int streamId)
+    {
+        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * What a message's sequence is to the journal. Takes the publisher id for the publication the message came on when
+     * no other live publication holds it.
+     *
+     * @param key       of the publisher and stream.
+     * @param sessionId Aeron session the message came on.
+     * @param sequence  of the message.
+     * @return {@link #NEXT}, {@link #GAP}, {@link #REPEAT}, {@link #JUMP}, {@link #RESTART} or {@link #CONFLICT}.
+     */
+    int check(final long key, final int sessionId, final long sequence)
+    {
+        if (!claim(key, sessionId))
+        {
+            return CONFLICT;
+        }
+        final long last = lastSequenceByKey.get(key);
+        if (NO_SEQUENCE == last)
+        {
+            return isJump(firstSequence, sequence) ? JUMP : NEXT;
+        }
+        if (sequence == last + 1)
+        {
+            return NEXT;
+        }
+        if (sequence <= last)
+        {
+            return isRestartNewSession && sequence == firstSequence ? RESTART : REPEAT;
+        }
+        return isJump(last + 1, sequence) ? JUMP : GAP;
+    }
+
+    /**
+     * Whether a sequence is further ahead of the expected one than the bound allows (or so far that the distance
+     * overflows).
+     */
+    private boolean isJump(final long expected, final long sequence)
+    {
+        final long distance = sequence - expected;
+        return distance >= maxJump || (sequence > expected && distance < 0);
+    }
+
+    /**
+     * Whether a publication may speak for the publisher: it holds the id, or nobody does, or the holder's image is
+     * gone. Takes the id for it when it may.
+     *
+     * @param key       of the publisher and stream.
+     * @param sessionId Aeron session of the publication.
+     * @return false when another live publication holds the id.
+     */
+    boolean claim(final long key, final int sessionId)
+    {
+        final long owner = ownerByKey.get(key);
+        if (owner == sessionId)
+        {
+            return true;
+        }
+        if (NO_OWNER != owner && liveness.isLive((int)owner))
+        {
+            return false;
+        }
+        ownerByKey.put(key, sessionId);
+        return true;
+    }
+
+    /**
+     * Give the publisher id to a publication whatever holds it now: a publisher that starts a session speaks for it.
+     *
+     * @param key       of the publisher and stream.
+     * @param sessionId Aeron session of the publication.
+     */
+    void takeOver(final long key, final int sessionId)
+    {
+        ownerByKey.put(key, sessionId);
+    }
+
+    /**
+     * Whether a conflict of this publication over this key is new, so that it is reported once; remembers it.
+     *
+     * @param key       of the publisher and stream.
+     * @param sessionId Aeron session of the publication refused.
+     * @return true the first time in a row this publication is refused this key.
+     */
+    boolean isNewConflict(final long key, final int sessionId)
+    {
+        if (reportedConflictByKey.get(key) == sessionId)
+        {
+            return false;
+        }
+        reportedConflictByKey.put(key, sessionId);
+        return true;
+    }
+
+    /**
+     * The Aeron session holding a publisher id, for reports.
+     *
+     * @param key of the publisher and stream.
+     * @return the session id, or 0 when none.
+     */
+    int owner(final long key)
+    {
+        final long owner = ownerByKey.get(key);
+        return NO_OWNER == owner ? 0 : (int)owner;
+    }
+
+    /**
+     * A sequence is journalled, or covered by a gap record.
+     *
+     * @param key      of the publisher and stream.
+     * @param sequence now the last one.
+     */
+    void advance(final long key, final long sequence)
+    {
+        lastSequenceByKey.put(key, sequence);
+    }
+
+    /**
+     * Last sequence journalled, or covered by a gap record, in the publisher's current numbering.
+     *
+     * @param key of the publisher and stream.
+     * @return the sequence, or {@link #NO_SEQUENCE}.
+     */
+    long last(final long key)
+    {
+        return lastSequenceByKey.get(key);
+    }
+
+    /**
+     * The epoch of the publisher's current session; 0 before any session start.
+     *
+     * @param key of the publisher and stream.
+     * @return the epoch.
+     */
+    long epoch(final long key)
+    {
+        return epochByKey.get(key);
+    }
+
+    /**
+     * Start a new numbering: the next sequence expected is {@code firstSequence}, which must be
+     * {@link #isValidFirstSequence valid}.
+     *
+     * @param key           of the publisher and stream.
+     * @param epoch         of the session.
+     * @param firstSequence of the new numbering.
+     */
+    void startSession(final long key, final long epoch, final long firstSequence)
+    {
+        resumeEpoch(key, epoch);
+        lastSequenceByKey.put(key, firstSequence - 1);
+    }
+
+    /**
+     * Take a session's epoch from the journal, at start; its numbering comes with the last sequences.
+     *
+     * @param key   of the publisher and stream.
+     * @param epoch of its current session.
+     */
+    void resumeEpoch(final long key, final long epoch)
+    {
+        if (0 == epoch)
+        {
+            epochByKey.remove(key);
+        }
+        else
+        {
+            epochByKey.put(key, epoch);
+        }
+    }
+
+    /**
+     * Whether a sequence can start a numbering: {@link #NO_SEQUENCE} cannot.
+     *
+     * @param firstSequence of a new numbering.
+     * @return true when it can.
+     */
+    static boolean isValidFirstSequence(final long firstSequence)
+    {
+        return NO_SEQUENCE != firstSequence && NO_SEQUENCE + 1 != firstSequence;
+    }
+
+    /**
+     * The first sequence of a publisher's numbering when nothing says otherwise.
+     *
+     * @return the first sequence.
+     */
+    long firstSequence()
+    {
+        return firstSequence;
+    }
+
+    /**
+     * The table of last sequences, by key, for feedback and recovery.
+     *
+     * @return the live table; not to be changed by the caller.
+     */
+    Long2LongHashMap lastSequences()
+    {
+        return lastSequenceByKey;
+    }
+}

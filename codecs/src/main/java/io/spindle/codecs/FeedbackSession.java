@@ -275,8 +275,8 @@ final class FeedbackSession
     }
 
     /**
-     * The publisher started a new session with this SessionStart: numbering from {@code lastSequence + 1} on, and the
-     * SessionStart goes again before every Connect.
+     * The publisher started a new session with this SessionStart, with nothing unacked: numbering from
+     * {@code lastSequence + 1} on, and the SessionStart goes again before every Connect.
      */
     void onSessionStart(final DirectBuffer sessionStart, final int length, final long lastSequence)
     {
@@ -285,7 +285,6 @@ final class FeedbackSession
         this.lastSequence = lastSequence;
         this.lastAckedSequence = lastSequence;
         this.lastSyncedSequence = lastSequence;
-        isConnectDue = true;
     }
 
     private long sendConnect(final long nowNs)

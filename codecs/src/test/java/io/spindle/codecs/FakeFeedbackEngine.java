@@ -71,6 +71,9 @@ final class FakeFeedbackEngine implements AutoCloseable
     private final ResendRequestEncoder resendEncoder = new ResendRequestEncoder();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onIngest);
     private final List<Received> received = new ArrayList<>();
+    private final List<String> sessionStarts = new ArrayList<>();
+    private final io.spindle.codecs.feedback.SessionStartDecoder sessionDecoder =
+        new io.spindle.codecs.feedback.SessionStartDecoder();
 
     private Subscription ingest;
     private boolean isRecording = true;
@@ -157,6 +160,16 @@ final class FakeFeedbackEngine implements AutoCloseable
     List<Received> received()
     {
         return received;
+    }
+
+    /**
+     * The SessionStarts that arrived, each with how many messages and Connects had arrived before it.
+     *
+     * @return one line per SessionStart.
+     */
+    List<String> sessionStarts()
+    {
+        return sessionStarts;
     }
 
     List<Long> receivedSequences()
@@ -279,6 +292,14 @@ final class FakeFeedbackEngine implements AutoCloseable
                     connectDecoder.responseStreamId(), connectDecoder.oldestSequence(),
                     connectDecoder.responseChannel()));
             }
+            return;
+        }
+        if (MessageHeaderDecoder.SCHEMA_ID == headerDecoder.schemaId() &&
+            io.spindle.codecs.feedback.SessionStartDecoder.TEMPLATE_ID == headerDecoder.templateId())
+        {
+            sessionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            sessionStarts.add("session pub=" + sessionDecoder.publisherId() + " epoch=" + sessionDecoder.epoch() +
+                " first=" + sessionDecoder.firstSequence() + " after " + received.size());
             return;
         }
         if (MessageHeaderDecoder.SCHEMA_ID == headerDecoder.schemaId() &&

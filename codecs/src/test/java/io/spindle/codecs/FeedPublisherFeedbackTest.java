@@ -213,6 +213,55 @@ class FeedPublisherFeedbackTest
     }
 
     @Test
+    void shouldKeepMessagesUntilSyncedWhenAskedTo()
+    {
+        final FeedPublisher publisher = new FeedPublisher(publication, PUBLISHER_ID, MAX_MESSAGE_LENGTH, 0,
+            new FeedPublisher.Feedback(responses, RESPONSE_CHANNEL, RESPONSE_STREAM_ID, 1024 * 1024)
+            .nanoClock(() -> nowNs[0]).keepUntilSynced(true));
+        send(publisher, 5);
+
+        engine.ack(PUBLISHER_ID, INGEST_STREAM_ID, 5, FakeFeedbackEngine.NULL_SEQUENCE);
+        pollUntil(publisher, () -> 5 == publisher.lastAckedSequence(), "acked 5");
+        assertEquals(5, publisher.unackedCount(), "journalled is not enough");
+
+        engine.ack(PUBLISHER_ID, INGEST_STREAM_ID, 5, 3);
+        pollUntil(publisher, () -> 3 == publisher.lastSyncedSequence(), "synced 3");
+        assertEquals(2, publisher.unackedCount(), "4 and 5 kept until synced");
+
+        engine.ack(PUBLISHER_ID, INGEST_STREAM_ID, 5, 5);
+        pollUntil(publisher, () -> 5 == publisher.lastSyncedSequence(), "synced 5");
+        assertEquals(0, publisher.unackedCount());
+    }
+
+    @Test
+    void shouldStartASessionNumberedFromItsFirstSequenceAndSayItAgainBeforeEveryConnect()
+    {
+        final FeedPublisher publisher = publisher(1024 * 1024);
+        send(publisher, 3);
+        assertThrows(IllegalStateException.class, () -> publisher.startSession(77, 1), "3 unacked");
+        engine.ack(PUBLISHER_ID, INGEST_STREAM_ID, 3, FakeFeedbackEngine.NULL_SEQUENCE);
+        pollUntil(publisher, () -> 0 == publisher.unackedCount(), "acked 3");
+        assertThrows(IllegalArgumentException.class, () -> publisher.startSession(0, 1), "epoch 0");
+
+        assertTrue(publisher.startSession(77, 1) > 0);
+        assertEquals(0, publisher.lastSequence());
+        send(publisher, 2);
+        engine.drain();
+        assertEquals(List.of("session pub=9 epoch=77 first=1 after 4"), engine.sessionStarts(),
+            "after the Connect and messages 1 to 3 of the first numbering");
+        assertEquals(List.of(1L, 2L, 3L, 1L, 2L), engine.receivedSequences(), "the new numbering starts at 1");
+
+        nowNs[0] = 500 * MS;
+        publisher.poll();
+        engine.drain();
+        assertEquals(2, publisher.connectsSent());
+        assertEquals(List.of("session pub=9 epoch=77 first=1 after 4", "session pub=9 epoch=77 first=1 after 6"),
+            engine.sessionStarts(), "said again right before the Connect");
+        assertEquals("connect corr=2 pub=9 responseStream=11 oldest=1 channel=" + RESPONSE_CHANNEL,
+            last(engine.received()).toString(), "the oldest kept of the new numbering");
+    }
+
+    @Test
     void shouldGiveRejectNoticesToTheHandlerAndCountThem()
     {
         final List<String> rejects = new ArrayList<>();

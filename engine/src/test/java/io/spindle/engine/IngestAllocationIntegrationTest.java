@@ -107,6 +107,8 @@ class IngestAllocationIntegrationTest
     private static final int BAD_PUBLISHER_ID = 97;
     private static final int NOT_ALLOWED_PUBLISHER_ID = 96;
     private static final int RESEND_PUBLISHER_ID = 94;
+    private static final int SESSION_PUBLISHER_ID = 93;
+    private static final int SESSION_CYCLE = 4;
     private static final int RESPONSE_STREAM_ID = 3;
     private static final String RESPONSE_CHANNEL = "aeron:ipc?term-length=64k";
     private static final int RESEND_CYCLE = 5;
@@ -204,11 +206,15 @@ class IngestAllocationIntegrationTest
     private final Sender notAllowed = this::sendNotAllowed;
     private final Sender timedFeed = this::sendTimed;
     private final Sender resends = this::sendResend;
+    private final Sender sessions = this::sendSession;
     private final Sender[] ingestPaths =
     {
         quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, notAllowed, timedFeed,
-        resends
+        resends, sessions
     };
+    private long sessionEpoch;
+    private final io.spindle.codecs.feedback.SessionStartEncoder sessionEncoder =
+        new io.spindle.codecs.feedback.SessionStartEncoder();
     private Subscription responses;
     private long responsesReceived;
     private final FragmentHandler responseCounter = (buffer, offset, length, header) -> responsesReceived++;
@@ -326,6 +332,7 @@ class IngestAllocationIntegrationTest
         final Measurement notAllowedRun = measure(notAllowed, MEASURED_MESSAGES);
         final Measurement latencyRun = measure(timedFeed, MEASURED_MESSAGES);
         final Measurement resendRun = measure(resends, MEASURED_MESSAGES);
+        final Measurement sessionRun = measure(sessions, MEASURED_MESSAGES);
         final Measurement publishRun = measure(null, MEASURED_MESSAGES);
 
         assertAll(
@@ -341,6 +348,7 @@ class IngestAllocationIntegrationTest
             () -> assertNotAllowed(notAllowedRun),
             () -> assertLatencyRecorded(latencyRun),
             () -> assertResends(resendRun),
+            () -> assertSessions(sessionRun),
             () -> assertPublished(publishRun));
     }
 
@@ -416,6 +424,21 @@ class IngestAllocationIntegrationTest
                 2L * MEASURED_MESSAGES, run.counter(SpindleCounter.JOURNAL_INDEX), "gap and message records"),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.counter(SpindleCounter.JOURNAL_BACK_PRESSURE)),
+            () -> assertEquals(0, run.newErrors, "errors"));
+    }
+
+    private void assertSessions(final Measurement run)
+    {
+        final long sessionStarts = MEASURED_MESSAGES / SESSION_CYCLE;
+        assertAll(
+            "sessions",
+            () -> assertEquals(0, run.bytes, allocatedOver("session starts and their messages", run)),
+            () -> assertEquals(sessionStarts, run.counter(SpindleCounter.SESSIONS_STARTED)),
+            () -> assertEquals(MEASURED_MESSAGES - sessionStarts, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
+            () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.JOURNAL_INDEX),
+                "session start and message records"),
+            () -> assertEquals(0, run.counter(SpindleCounter.DUPLICATES)),
+            () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.newErrors, "errors"));
     }
 
@@ -760,6 +783,34 @@ class IngestAllocationIntegrationTest
         if (result > 0 && RESEND_CYCLE - 1 == step)
         {
             resendSequence += 2;
+        }
+        return result;
+    }
+
+    /**
+     * Message {@code n} of the sessions path, in cycles of four: a SessionStart of a new epoch numbering from 1, then
+     * sequences 1 to 3 of that numbering.
+     */
+    private long sendSession(final long n)
+    {
+        final int step = (int)(n % SESSION_CYCLE);
+        final int length;
+        if (0 == step)
+        {
+            sessionEncoder.wrapAndApplyHeader(raw, 0, controlHeader)
+                .publisherId(SESSION_PUBLISHER_ID)
+                .epoch(sessionEpoch + 1)
+                .firstSequence(1);
+            length = io.spindle.codecs.feedback.MessageHeaderEncoder.ENCODED_LENGTH + sessionEncoder.encodedLength();
+        }
+        else
+        {
+            length = TestMessages.heartbeat(raw, 0, SESSION_PUBLISHER_ID, step);
+        }
+        final long result = ingestPublication.offer(raw, 0, length);
+        if (result > 0 && 0 == step)
+        {
+            sessionEpoch++;
         }
         return result;
     }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.aeron.ExclusivePublication;
+import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.JournalWriter;
 import io.spindle.engine.Journals;
 import io.spindle.engine.SpindleCounter;
@@ -44,7 +45,7 @@ class VerifyCommandIntegrationTest
 
         final Result text = run("verify", journal);
         assertEquals(0, text.exitCode, text.out + text.err);
-        assertTrue(text.out.contains("5 records (4 messages, 1 gap records, 0 reject records), " +
+        assertTrue(text.out.contains("5 records (4 messages, 1 gap records, 0 reject records, 0 session starts), " +
             "1 publisher/stream pairs"), text.out);
         assertTrue(text.out.contains("gaps: 1 journalled (covered by gap records: not damage), 0 uncovered"),
             text.out);
@@ -59,7 +60,8 @@ class VerifyCommandIntegrationTest
 
         final Result rejects = run("verify", "--dir", dir.toString(), "--rejects");
         assertEquals(0, rejects.exitCode, rejects.out + rejects.err);
-        assertTrue(rejects.out.contains("1 records (0 messages, 0 gap records, 1 reject records)"), rejects.out);
+        assertTrue(rejects.out.contains("1 records (0 messages, 0 gap records, 1 reject records, 0 session starts)"),
+            rejects.out);
     }
 
     @Test
@@ -130,6 +132,42 @@ class VerifyCommandIntegrationTest
         assertTrue(result.out.contains("publisher 5 stream 1001: sequences 4..6 (NO gap record)"), result.out);
         assertTrue(result.out.contains("0 journalled (covered by gap records: not damage), 1 uncovered"),
             result.out);
+    }
+
+    @Test
+    void shouldFollowSequencesPerSessionAndReportASessionStartThatDoesNotFollowTheJournal()
+    {
+        final Path journal = dir.resolve("journal");
+        try (JournalWriter writer = new JournalWriter(journal, Journals.rollCycle("FAST_DAILY"), 1 << 20))
+        {
+            for (long sequence = 1; sequence <= 3; sequence++)
+            {
+                final int length = TestMessages.quote(buffer, 0, 5, sequence);
+                writer.appendMessage(0, 1001, 1, 0, 101, 2, 2, buffer, 0, length);
+            }
+            writer.appendSessionStart(0, 1001, 1, 0, 5, 9, 1, 3, SessionOrigin.PUBLISHER);
+            for (long sequence = 1; sequence <= 2; sequence++)
+            {
+                final int length = TestMessages.quote(buffer, 0, 5, sequence);
+                writer.appendMessage(0, 1001, 1, 0, 101, 2, 2, buffer, 0, length);
+            }
+        }
+        final Result clean = run("verify", journal.toString());
+        assertEquals(0, clean.exitCode, clean.out + clean.err);
+        assertTrue(clean.out.contains("6 records (5 messages, 0 gap records, 0 reject records, 1 session starts)"),
+            clean.out);
+
+        try (JournalWriter writer = new JournalWriter(journal, Journals.rollCycle("FAST_DAILY"), 1 << 20))
+        {
+            writer.appendSessionStart(0, 1001, 1, 0, 5, 10, 1, 4, SessionOrigin.PUBLISHER);
+            final int length = TestMessages.quote(buffer, 0, 5, 1);
+            writer.appendMessage(0, 1001, 1, 0, 101, 2, 2, buffer, 0, length);
+        }
+        final Result damaged = run("verify", journal.toString());
+        assertEquals(1, damaged.exitCode, damaged.out + damaged.err);
+        assertTrue(damaged.out.matches("(?s).*  record 6 .*: sequence: session start for publisher 5 stream 1001 " +
+            "says its last numbering ended at 4, but the journal's ends at 2.*"), damaged.out);
+        assertTrue(damaged.out.contains("damaged records: 1"), damaged.out);
     }
 
     @Test

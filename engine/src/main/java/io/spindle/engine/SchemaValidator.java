@@ -20,7 +20,9 @@ import uk.co.real_logic.sbe.ir.Token;
  * version's exact length, or for an older version anything from the fields that version had up to the current
  * length); then every repeating group and variable-length field is walked with bounds checks, so that the declared
  * lengths add up to exactly the message length. Groups, group fields and var data added in a newer version than the
- * message's are absent from it, as the extension rules say.
+ * message's are absent from it, as the extension rules say. A constant field ({@code presence="constant"}, an enum
+ * given its value by {@code valueRef} included) is not on the wire: SBE's IR gives it an offset and a size, but no
+ * block length ever has to hold it.
  * <p>
  * Field values (enum codes, nulls) are not checked: a valid message is one any decoder of the schema can walk.
  * <p>
@@ -502,12 +504,17 @@ public final class SchemaValidator
                 if (token.signal() == Signal.BEGIN_FIELD)
                 {
                     final Token type = tokens.get(i + 1);
-                    final int fieldEnd = token.offset() + Math.max(0, type.encodedLength());
-                    for (int v = token.version(); v <= schemaVersion; v++)
+                    final boolean isConstant = token.isConstantEncoding() || type.isConstantEncoding();
+                    if (!isConstant)
                     {
-                        minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
+                        // A constant has an offset and a size in the IR but no byte on the wire: no block holds it.
+                        final int fieldEnd = token.offset() + Math.max(0, type.encodedLength());
+                        for (int v = token.version(); v <= schemaVersion; v++)
+                        {
+                            minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
+                        }
                     }
-                    if (type.signal() == Signal.ENCODING && !type.isConstantEncoding() &&
+                    if (type.signal() == Signal.ENCODING && !isConstant &&
                         type.arrayLength() == 1 && isWideInteger(type.encoding().primitiveType()) &&
                         (SEQUENCE_FIELD.equals(token.name()) || PUBLISHER_ID_FIELD.equals(token.name()) ||
                         SEND_TIME_FIELD.equals(token.name())))

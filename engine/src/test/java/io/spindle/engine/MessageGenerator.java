@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * schema's version its blocks are anywhere from the end of the fields {@code v} had to the schema's block length (half
  * the time the shortest), and the bytes of a block that belong to no field of {@code v} are random, so that a decoder
  * that reads a newer field reads noise. Optional values are null a third of the time (the type's null or its custom
- * {@code nullValue}), constants are not written, group counts go past 255 now and then where the count is a uint16.
+ * {@code nullValue}), constants are not written, and now and then one group counted in a uint16 goes past 255
+ * entries (everything inside it kept small, so that a message stays within a few KB).
  * Seeded: the same seed gives the same messages.
  */
 public final class MessageGenerator
@@ -72,6 +73,8 @@ public final class MessageGenerator
     private int extraBlockBytes;
     private int position;
     private long largestCount;
+    private boolean hasLargeGroup;
+    private boolean isInLargeGroup;
 
     /**
      * A generator for a schema.
@@ -144,6 +147,8 @@ public final class MessageGenerator
         this.layoutVersion = layoutVersion;
         this.extraBlockBytes = extraBlockBytes;
         this.largestCount = 0;
+        this.hasLargeGroup = false;
+        this.isInLargeGroup = false;
 
         final int blockLength = blockLength(template.block);
         buffer.putShort(0, (short)blockLength, order);
@@ -198,9 +203,13 @@ public final class MessageGenerator
 
     private Decoded group(final SchemaModel.Group group)
     {
-        final long maxCount = "uint8".equals(group.countType) ? 255 : 65535;
-        final long count = maxCount > 255 && random.nextInt(12) == 0 ? 256 + random.nextInt(45) : random.nextInt(4);
+        // One group of a message may go past 255 entries; inside it everything stays small, to keep messages short.
+        final boolean isLarge = !hasLargeGroup && "uint16".equals(group.countType) && random.nextInt(12) == 0;
+        final long count = isLarge ? 256 + random.nextInt(45) : random.nextInt(isInLargeGroup ? 2 : 4);
         largestCount = Math.max(largestCount, count);
+        hasLargeGroup |= isLarge;
+        final boolean wasInLargeGroup = isInLargeGroup;
+        isInLargeGroup |= isLarge;
         final int entryLength = blockLength(group.block);
         buffer.putShort(position, (short)entryLength, order);
         putInteger(position + 2, group.countType, count);
@@ -213,6 +222,7 @@ public final class MessageGenerator
             block(group.block, entryLength, entry);
             decoded.children.add(entry);
         }
+        isInLargeGroup = wasInLargeGroup;
         return decoded;
     }
 
@@ -220,7 +230,7 @@ public final class MessageGenerator
     {
         // A length type's largest value is its null value: SBE's own encoders stop one short of it.
         final long maxLength = Math.min(data.maxLength, "uint8".equals(data.lengthType) ? 254 : 65534);
-        final int limit = (int)Math.min(maxLength,
+        final int limit = (int)Math.min(maxLength, isInLargeGroup ? 8 :
             "uint8".equals(data.lengthType) ? (random.nextInt(10) == 0 ? 254 : 24) :
             "uint16".equals(data.lengthType) ? 300 : 1500);
         final byte[] bytes;

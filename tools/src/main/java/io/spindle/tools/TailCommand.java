@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.Schemas;
-import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,7 +87,7 @@ final class TailCommand implements Callable<Integer>
             else if (null != from)
             {
                 final RecordSelection selection = new RecordSelection(
-                    from, null, new int[0], new int[0], new SchemaValidator(feedIr), ZoneId.systemDefault());
+                    from, null, new int[0], new int[0], JournalValidators.forReading(feedIr), ZoneId.systemDefault());
                 if (!selection.position(reader))
                 {
                     reader.toEnd();

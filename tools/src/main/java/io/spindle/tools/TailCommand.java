@@ -24,7 +24,7 @@ import uk.co.real_logic.sbe.ir.Ir;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-        "Print journal records decoded with the schema (SBE's on-the-fly decoder), as text lines or JSON.",
+        "Print journal records decoded with the schema, as text lines or JSON.",
         "Reads the journal directly: the engine need not be running."
     })
 final class TailCommand implements Callable<Integer>

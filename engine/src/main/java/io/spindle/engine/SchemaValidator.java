@@ -326,8 +326,8 @@ public final class SchemaValidator
 
     /**
      * Read the publisher id and sequence of a message that may be invalid, where its header names a known template
-     * of a version this schema has and the message is long enough to hold both fields: a rejected message can often
-     * still say which message it was. Allocates nothing.
+     * at a version the validator takes (under its {@link VersionPolicy}s) and the message is long enough to hold both
+     * fields: a rejected message can often still say which message it was. Allocates nothing.
      *
      * @param buffer holding the message.
      * @param offset at which the message header starts.

@@ -15,12 +15,23 @@ import uk.co.real_logic.sbe.ir.Token;
 /**
  * Validates SBE messages against one schema, with tables built once from the schema's IR.
  * <p>
- * Checks, in order: the header fits; schema id; version (not newer than the schema, not older than the template);
- * template id; the root block length against the template and version under SBE's extension rules (the current
- * version's exact length, or for an older version anything from the fields that version had up to the current
- * length); then every repeating group and variable-length field is walked with bounds checks, so that the declared
- * lengths add up to exactly the message length. Groups, group fields and var data added in a newer version than the
- * message's are absent from it, as the extension rules say.
+ * Checks, in order: the header fits; schema id; version (not newer than the schema, not older than the template,
+ * unless a {@link VersionPolicy} says to accept such messages); template id; the root block length against the
+ * template and version under SBE's extension rules (the current version's exact length, or for an older version
+ * anything from the fields that version had up to the current length); then every repeating group and
+ * variable-length field is walked with bounds checks, so that the declared lengths add up to exactly the message
+ * length. Groups, group fields and var data added in a newer version than the message's are absent from it, as the
+ * extension rules say. A constant field ({@code presence="constant"}, an enum given its value by {@code valueRef}
+ * included) is not on the wire: SBE's IR gives it an offset and a size, but no block length ever has to hold it.
+ * <p>
+ * Two cases SBE leaves to the decoder, each decided by a {@link VersionPolicy}:
+ * <ul>
+ *     <li>a header version newer than the schema's: rejected as {@code UNSUPPORTED_VERSION}, or accepted and checked
+ *     for what this schema knows: root and group block lengths at least the current ones, the known groups and var
+ *     data walked, and bytes after them allowed, since a newer version may append groups and var data;</li>
+ *     <li>a template used at a header version older than the template's {@code sinceVersion}: rejected as
+ *     {@code UNSUPPORTED_VERSION}, or accepted and checked as the template's first version.</li>
+ * </ul>
  * <p>
  * Field values (enum codes, nulls) are not checked: a valid message is one any decoder of the schema can walk.
  * <p>
@@ -52,9 +63,59 @@ public final class SchemaValidator
 
     private static final int REASON_BITS = 8;
     private static final long REASON_MASK = (1L << REASON_BITS) - 1;
+    private static final int UNSUPPORTED = -1;
+
+    /**
+     * What to do with a message whose header version SBE's schema evolution leaves to the decoder.
+     */
+    public enum VersionPolicy
+    {
+        /**
+         * Reject it as {@code UNSUPPORTED_VERSION}.
+         */
+        REJECT,
+
+        /**
+         * Accept it, checked for what the schema knows of it.
+         */
+        ACCEPT;
+
+        /**
+         * The policy of a setting's value.
+         *
+         * @param value {@code reject} or {@code accept}.
+         * @return the policy.
+         * @throws IllegalArgumentException naming the value when it is neither.
+         */
+        public static VersionPolicy parse(final String value)
+        {
+            final String name = null == value ? "" : value.trim();
+            if ("reject".equals(name))
+            {
+                return REJECT;
+            }
+            if ("accept".equals(name))
+            {
+                return ACCEPT;
+            }
+            throw new IllegalArgumentException("'" + value + "' is neither reject nor accept");
+        }
+
+        /**
+         * The policy's name as a setting takes it.
+         *
+         * @return {@code reject} or {@code accept}.
+         */
+        public String toString()
+        {
+            return this == REJECT ? "reject" : "accept";
+        }
+    }
 
     private final int schemaId;
     private final int schemaVersion;
+    private final boolean isNewerVersionAccepted;
+    private final boolean isOlderTemplateAccepted;
     private final int headerLength;
     private final FieldReader blockLengthReader;
     private final FieldReader templateIdReader;
@@ -65,21 +126,37 @@ public final class SchemaValidator
     private int lastSchemaId;
     private int lastTemplateId;
     private int lastVersion;
+    private int lastActingVersion;
     private int lastBadOffset;
     private long peekedSequence;
     private int peekedPublisherId;
     private MessageSpec lastMessage;
 
     /**
-     * Build the validation tables for a schema.
+     * Build the validation tables for a schema, rejecting header versions newer than the schema and templates used at
+     * versions older than they are.
      *
      * @param ir of the schema.
      */
     public SchemaValidator(final Ir ir)
     {
+        this(ir, VersionPolicy.REJECT, VersionPolicy.REJECT);
+    }
+
+    /**
+     * Build the validation tables for a schema, with a policy for each case of schema evolution SBE leaves open.
+     *
+     * @param ir            of the schema.
+     * @param newerVersion  for a header version newer than the schema's.
+     * @param olderTemplate for a template used at a header version older than the template's {@code sinceVersion}.
+     */
+    public SchemaValidator(final Ir ir, final VersionPolicy newerVersion, final VersionPolicy olderTemplate)
+    {
         final ByteOrder byteOrder = ir.byteOrder();
         schemaId = ir.id();
         schemaVersion = ir.version();
+        isNewerVersionAccepted = VersionPolicy.ACCEPT == newerVersion;
+        isOlderTemplateAccepted = VersionPolicy.ACCEPT == olderTemplate;
 
         final HeaderStructure header = ir.headerStructure();
         headerLength = header.tokens().get(0).encodedLength();
@@ -123,6 +200,26 @@ public final class SchemaValidator
     }
 
     /**
+     * Policy for a header version newer than the schema's.
+     *
+     * @return the policy.
+     */
+    public VersionPolicy newerVersionPolicy()
+    {
+        return isNewerVersionAccepted ? VersionPolicy.ACCEPT : VersionPolicy.REJECT;
+    }
+
+    /**
+     * Policy for a template used at a header version older than the template's {@code sinceVersion}.
+     *
+     * @return the policy.
+     */
+    public VersionPolicy olderTemplatePolicy()
+    {
+        return isOlderTemplateAccepted ? VersionPolicy.ACCEPT : VersionPolicy.REJECT;
+    }
+
+    /**
      * Length of the schema's message header.
      *
      * @return header length in bytes.
@@ -145,6 +242,7 @@ public final class SchemaValidator
         lastSchemaId = 0;
         lastTemplateId = 0;
         lastVersion = 0;
+        lastActingVersion = 0;
         lastMessage = null;
         lastBadOffset = length;
 
@@ -163,7 +261,7 @@ public final class SchemaValidator
             lastBadOffset = schemaIdReader.offset();
             return RejectReason.UNKNOWN_SCHEMA.value();
         }
-        if (lastVersion > schemaVersion || lastVersion < 0)
+        if ((lastVersion > schemaVersion && !isNewerVersionAccepted) || lastVersion < 0)
         {
             lastBadOffset = versionReader.offset();
             return RejectReason.UNSUPPORTED_VERSION.value();
@@ -176,14 +274,16 @@ public final class SchemaValidator
             lastBadOffset = templateIdReader.offset();
             return RejectReason.UNKNOWN_TEMPLATE.value();
         }
-        if (lastVersion < message.sinceVersion)
+        final int actingVersion = actingVersion(message, lastVersion);
+        if (UNSUPPORTED == actingVersion)
         {
             lastBadOffset = versionReader.offset();
             return RejectReason.UNSUPPORTED_VERSION.value();
         }
+        lastActingVersion = actingVersion;
 
         final BlockSpec block = message.block;
-        if (!block.isValidBlockLength(blockLength, lastVersion, schemaVersion))
+        if (!block.isValidBlockLength(blockLength, actingVersion, schemaVersion))
         {
             lastBadOffset = blockLengthReader.offset();
             return RejectReason.BAD_BLOCK_LENGTH.value();
@@ -194,14 +294,14 @@ public final class SchemaValidator
         }
 
         final long end = (long)offset + length;
-        final long position = block.walkRepeating(buffer, offset + headerLength + blockLength, end, lastVersion);
+        final long position = block.walkRepeating(buffer, offset + headerLength + blockLength, end, actingVersion);
         if (position < 0)
         {
             final long failure = -position;
             lastBadOffset = (int)((failure >>> REASON_BITS) - offset);
             return (int)(failure & REASON_MASK);
         }
-        if (position != end)
+        if (position != end && actingVersion <= schemaVersion)
         {
             lastBadOffset = (int)(position - offset);
             return RejectReason.TRAILING_BYTES.value();
@@ -226,8 +326,8 @@ public final class SchemaValidator
 
     /**
      * Read the publisher id and sequence of a message that may be invalid, where its header names a known template
-     * of a version this schema has and the message is long enough to hold both fields: a rejected message can often
-     * still say which message it was. Allocates nothing.
+     * at a version the validator takes (under its {@link VersionPolicy}s) and the message is long enough to hold both
+     * fields: a rejected message can often still say which message it was. Allocates nothing.
      *
      * @param buffer holding the message.
      * @param offset at which the message header starts.
@@ -244,8 +344,12 @@ public final class SchemaValidator
         final long version = versionReader.read(buffer, offset);
         final MessageSpec message = templateId >= 0 && templateId < messageByTemplateId.length ?
             messageByTemplateId[(int)templateId] : null;
-        if (null == message || version > schemaVersion || version < message.sinceVersion ||
-            !message.block.hasSequence((int)version))
+        if (null == message || version < 0 || version > Integer.MAX_VALUE)
+        {
+            return false;
+        }
+        final int actingVersion = actingVersion(message, (int)version);
+        if (UNSUPPORTED == actingVersion || !message.block.hasSequence(actingVersion))
         {
             return false;
         }
@@ -328,13 +432,24 @@ public final class SchemaValidator
     }
 
     /**
+     * Version the last valid message was checked as: its header version, or under
+     * {@link VersionPolicy#ACCEPT} for older templates, the template's first version when the header's is older.
+     *
+     * @return the version its fields were taken from, 0 when it was not valid as far as the version check.
+     */
+    public int lastActingVersion()
+    {
+        return lastActingVersion;
+    }
+
+    /**
      * Whether the last message was valid and carries a sequence number and publisher id.
      *
      * @return true when {@link #sequence} and {@link #publisherId} can be read.
      */
     public boolean hasSequence()
     {
-        return null != lastMessage && lastMessage.block.hasSequence(lastVersion);
+        return null != lastMessage && lastMessage.block.hasSequence(lastActingVersion);
     }
 
     /**
@@ -344,7 +459,7 @@ public final class SchemaValidator
      */
     public boolean hasPublisherId()
     {
-        return null != lastMessage && lastMessage.block.hasPublisherId(lastVersion);
+        return null != lastMessage && lastMessage.block.hasPublisherId(lastActingVersion);
     }
 
     /**
@@ -354,7 +469,7 @@ public final class SchemaValidator
      */
     public boolean hasSendTime()
     {
-        return null != lastMessage && lastMessage.block.hasSendTime(lastVersion);
+        return null != lastMessage && lastMessage.block.hasSendTime(lastActingVersion);
     }
 
     /**
@@ -391,6 +506,24 @@ public final class SchemaValidator
     public long sendTimeNs(final DirectBuffer buffer, final int offset)
     {
         return lastMessage.block.sendTime.read(buffer, offset + headerLength);
+    }
+
+    /**
+     * The version a message of this header version is checked as, under the policies.
+     *
+     * @return the version, or {@link #UNSUPPORTED}.
+     */
+    private int actingVersion(final MessageSpec message, final int version)
+    {
+        if (version > schemaVersion && !isNewerVersionAccepted)
+        {
+            return UNSUPPORTED;
+        }
+        if (version < message.sinceVersion)
+        {
+            return isOlderTemplateAccepted ? message.sinceVersion : UNSUPPORTED;
+        }
+        return version;
     }
 
     private static FieldReader headerField(final HeaderStructure header, final String name, final ByteOrder byteOrder)
@@ -502,12 +635,17 @@ public final class SchemaValidator
                 if (token.signal() == Signal.BEGIN_FIELD)
                 {
                     final Token type = tokens.get(i + 1);
-                    final int fieldEnd = token.offset() + Math.max(0, type.encodedLength());
-                    for (int v = token.version(); v <= schemaVersion; v++)
+                    final boolean isConstant = token.isConstantEncoding() || type.isConstantEncoding();
+                    if (!isConstant)
                     {
-                        minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
+                        // A constant has an offset and a size in the IR but no byte on the wire: no block holds it.
+                        final int fieldEnd = token.offset() + Math.max(0, type.encodedLength());
+                        for (int v = token.version(); v <= schemaVersion; v++)
+                        {
+                            minBlockLength[v] = Math.max(minBlockLength[v], fieldEnd);
+                        }
                     }
-                    if (type.signal() == Signal.ENCODING && !type.isConstantEncoding() &&
+                    if (type.signal() == Signal.ENCODING && !isConstant &&
                         type.arrayLength() == 1 && isWideInteger(type.encoding().primitiveType()) &&
                         (SEQUENCE_FIELD.equals(token.name()) || PUBLISHER_ID_FIELD.equals(token.name()) ||
                         SEND_TIME_FIELD.equals(token.name())))
@@ -633,7 +771,11 @@ public final class SchemaValidator
 
         boolean isValidBlockLength(final long length, final int version, final int schemaVersion)
         {
-            if (version >= schemaVersion)
+            if (version > schemaVersion)
+            {
+                return length >= blockLength;
+            }
+            if (version == schemaVersion)
             {
                 return length == blockLength;
             }

@@ -421,6 +421,31 @@ public final class SpindleEngine implements AutoCloseable
         public static final String SCHEMA_DEFAULT = Schemas.REFERENCE_FEED;
 
         /**
+         * What to do with a message whose header version is newer than the schema's: {@code reject} it as
+         * {@code UNSUPPORTED_VERSION}, or {@code accept} it, checked for what the schema knows (block lengths at
+         * least the current ones, the groups and var data it knows walked, bytes after them allowed) and journalled
+         * as received, header version included.
+         */
+        public static final String NEWER_VERSION_PROP_NAME = "spindle.schema.newer.version";
+
+        /**
+         * Default for a newer header version: reject.
+         */
+        public static final String NEWER_VERSION_DEFAULT = "reject";
+
+        /**
+         * What to do with a template used at a header version older than the template's {@code sinceVersion}:
+         * {@code reject} it as {@code UNSUPPORTED_VERSION}, or {@code accept} it, checked as the template's first
+         * version and journalled as received.
+         */
+        public static final String OLDER_TEMPLATE_PROP_NAME = "spindle.schema.older.template";
+
+        /**
+         * Default for a template older than itself: reject.
+         */
+        public static final String OLDER_TEMPLATE_DEFAULT = "reject";
+
+        /**
          * Longest message accepted, in bytes.
          */
         public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "spindle.max.message.length";
@@ -646,6 +671,10 @@ public final class SpindleEngine implements AutoCloseable
         private int streamId =
             Configuration.intProperty(Configuration.STREAM_ID_PROP_NAME, Configuration.STREAM_ID_DEFAULT);
         private String schema = Configuration.property(Configuration.SCHEMA_PROP_NAME, Configuration.SCHEMA_DEFAULT);
+        private String newerVersion = Configuration.property(
+            Configuration.NEWER_VERSION_PROP_NAME, Configuration.NEWER_VERSION_DEFAULT);
+        private String olderTemplate = Configuration.property(
+            Configuration.OLDER_TEMPLATE_PROP_NAME, Configuration.OLDER_TEMPLATE_DEFAULT);
         private String allowedSources = Configuration.property(Configuration.ALLOWED_SOURCES_PROP_NAME, null);
         private String allowedPublishers = Configuration.property(
             Configuration.ALLOWED_PUBLISHERS_PROP_NAME, Configuration.ALLOWED_PUBLISHERS_DEFAULT);
@@ -820,7 +849,11 @@ public final class SpindleEngine implements AutoCloseable
                 throw new IllegalArgumentException(Configuration.SCHEMA_PROP_NAME + "=" + schema + ": schema id " +
                     ir.id() + " is reserved for the journal's records and publisher feedback");
             }
-            validator = new SchemaValidator(ir);
+            validator = new SchemaValidator(
+                ir,
+                setting(Configuration.NEWER_VERSION_PROP_NAME, () -> SchemaValidator.VersionPolicy.parse(newerVersion)),
+                setting(
+                    Configuration.OLDER_TEMPLATE_PROP_NAME, () -> SchemaValidator.VersionPolicy.parse(olderTemplate)));
 
             if (null == journalDir)
             {
@@ -1281,6 +1314,52 @@ public final class SpindleEngine implements AutoCloseable
         public Context schema(final String schema)
         {
             this.schema = schema;
+            return this;
+        }
+
+        /**
+         * What the engine does with a message whose header version is newer than the schema's.
+         *
+         * @return {@code reject} or {@code accept}.
+         */
+        public String newerVersion()
+        {
+            return newerVersion;
+        }
+
+        /**
+         * Set what the engine does with a message whose header version is newer than the schema's; see
+         * {@link Configuration#NEWER_VERSION_PROP_NAME}.
+         *
+         * @param newerVersion {@code reject} or {@code accept}.
+         * @return this for a fluent API.
+         */
+        public Context newerVersion(final String newerVersion)
+        {
+            this.newerVersion = newerVersion;
+            return this;
+        }
+
+        /**
+         * What the engine does with a template used at a header version older than the template.
+         *
+         * @return {@code reject} or {@code accept}.
+         */
+        public String olderTemplate()
+        {
+            return olderTemplate;
+        }
+
+        /**
+         * Set what the engine does with a template used at a header version older than the template's
+         * {@code sinceVersion}; see {@link Configuration#OLDER_TEMPLATE_PROP_NAME}.
+         *
+         * @param olderTemplate {@code reject} or {@code accept}.
+         * @return this for a fluent API.
+         */
+        public Context olderTemplate(final String olderTemplate)
+        {
+            this.olderTemplate = olderTemplate;
             return this;
         }
 
@@ -1767,7 +1846,8 @@ public final class SpindleEngine implements AutoCloseable
         {
             return "dir=" + dir + " journal=" + journalDir + " rejects=" + rejectJournalDir + " channel=" + channel +
                 " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
-                " schema=" + schema + " aeronDir=" + aeronDirectoryName +
+                " schema=" + schema + " newerVersion=" + newerVersion + " olderTemplate=" + olderTemplate +
+                " aeronDir=" + aeronDirectoryName +
                 (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
                 " idle=" + idleStrategyName + " sync=" + syncPolicyName + " sequence.restart=" + sequenceRestart +
                 " sequence.max.jump=" + sequenceMaxJump;

@@ -165,12 +165,13 @@ final class DumpCommand implements Callable<Integer>
                     {
                         return;
                     }
-                    if (!record.isIntact())
+                    final String row = record.isIntact() ? csv.format(record) : null;
+                    if (null == row)
                     {
                         damaged++;
                         return;
                     }
-                    writer.write(csv.format(record));
+                    writer.write(row);
                 }
                 else
                 {

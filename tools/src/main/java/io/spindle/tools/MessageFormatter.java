@@ -6,42 +6,33 @@ import java.util.List;
 import io.spindle.engine.JournalRecord;
 import io.spindle.engine.JournalSeek;
 import org.agrona.DirectBuffer;
-import uk.co.real_logic.sbe.PrimitiveType;
-import uk.co.real_logic.sbe.ir.Encoding;
 import uk.co.real_logic.sbe.ir.Ir;
-import uk.co.real_logic.sbe.ir.Signal;
 import uk.co.real_logic.sbe.ir.Token;
-import uk.co.real_logic.sbe.otf.AbstractTokenListener;
-import uk.co.real_logic.sbe.otf.OtfHeaderDecoder;
-import uk.co.real_logic.sbe.otf.OtfMessageDecoder;
 import uk.co.real_logic.sbe.otf.Types;
 
 /**
- * Decodes journal records for people, with SBE's on-the-fly decoder driven by the schema's IR: the record header
- * (its ingest time as an ISO-8601 instant, and in JSON also as ns since the epoch), then every field of the message
- * by name, as a text line or as one JSON object.
+ * Decodes journal records for people, walking each message by the schema's IR ({@link MessageWalker}): the record
+ * header (its ingest time as an ISO-8601 instant, and in JSON also as ns since the epoch), then every field of the
+ * message by name, as a text line or as one JSON object.
  * <p>
- * Fields newer than the message's version are left out, constants are shown with their value, enums by name,
- * character data as strings and other var data as hex. Feed messages are decoded with the feed schema, the engine's
- * own gap and reject records with the journal schema. Not for the hot path: it allocates.
+ * Fields, groups and var data newer than the message's version are left out; constants are shown with their schema
+ * value; an optional field or an enum holding its null value is {@code null} (unquoted, in text as in JSON, where
+ * every text value is quoted); enums by name, character data as strings and other var data as hex. Feed messages are
+ * decoded with the feed schema, the engine's own gap and reject records with the journal schema; a message that
+ * cannot be walked inside its own length is shown undecoded, in hex. Not for the hot path: it allocates.
  */
-final class MessageFormatter extends AbstractTokenListener
+final class MessageFormatter implements MessageWalker.Visitor
 {
-    private final Ir feedIr;
-    private final Ir journalIr;
-    private final OtfHeaderDecoder feedHeader;
-    private final OtfHeaderDecoder journalHeader;
+    private final MessageWalker feedWalker;
+    private final MessageWalker journalWalker;
     private final boolean isJson;
     private final StringBuilder out = new StringBuilder();
     private final ArrayDeque<Boolean> isFirstInScope = new ArrayDeque<>();
-    private int actingVersion;
 
     MessageFormatter(final Ir feedIr, final Ir journalIr, final boolean isJson)
     {
-        this.feedIr = feedIr;
-        this.journalIr = journalIr;
-        this.feedHeader = new OtfHeaderDecoder(feedIr.headerStructure());
-        this.journalHeader = new OtfHeaderDecoder(journalIr.headerStructure());
+        this.feedWalker = new MessageWalker(feedIr);
+        this.journalWalker = new MessageWalker(journalIr);
         this.isJson = isJson;
     }
 
@@ -89,161 +80,86 @@ final class MessageFormatter extends AbstractTokenListener
                 .append(' ');
         }
 
-        final Ir ir = isEngineRecord ? journalIr : feedIr;
-        final OtfHeaderDecoder header = isEngineRecord ? journalHeader : feedHeader;
+        final MessageWalker walker = isEngineRecord ? journalWalker : feedWalker;
         final DirectBuffer buffer = record.message();
-        final List<Token> tokens = record.length() >= header.encodedLength() &&
-            header.getSchemaId(buffer, 0) == ir.id() ? ir.getMessage(header.getTemplateId(buffer, 0)) : null;
-        if (null == tokens || !record.isIntact())
+        final List<Token> template = walker.template(buffer, record.length());
+        final int bodyStart = out.length();
+        if (null != template && record.isIntact())
         {
-            if (isJson)
+            try
             {
-                out.append("null,\"undecoded\":\"");
-                appendHex(buffer, 0, Math.min(record.length(), buffer.capacity()));
-                out.append("\"}");
+                walker.walk(buffer, record.length(), template, this);
+                if (isJson)
+                {
+                    out.append('}');
+                }
+                return out.toString();
             }
-            else
+            catch (final MessageWalker.MalformedMessageException ex)
             {
-                out.append("undecoded (schema ").append(record.schemaId()).append(" template ")
-                    .append(record.templateId()).append(") ");
-                appendHex(buffer, 0, Math.min(record.length(), buffer.capacity()));
+                out.setLength(bodyStart);
+                isFirstInScope.clear();
             }
-            return out.toString();
         }
 
-        actingVersion = header.getSchemaVersion(buffer, 0);
-        OtfMessageDecoder.decode(
-            buffer, header.encodedLength(), actingVersion, header.getBlockLength(buffer, 0), tokens, this);
         if (isJson)
         {
-            out.append('}');
+            out.append("null,\"undecoded\":\"");
+            appendHex(buffer, 0, Math.min(record.length(), buffer.capacity()));
+            out.append("\"}");
+        }
+        else
+        {
+            out.append("undecoded (schema ").append(record.schemaId()).append(" template ")
+                .append(record.templateId()).append(") ");
+            appendHex(buffer, 0, Math.min(record.length(), buffer.capacity()));
         }
         return out.toString();
     }
 
-    public void onBeginMessage(final Token token)
+    public void onBeginMessage(final String name)
     {
         if (isJson)
         {
-            out.append("{\"type\":\"").append(token.name()).append('"');
+            out.append("{\"type\":\"").append(name).append('"');
             isFirstInScope.push(false);
         }
         else
         {
-            out.append(token.name()).append(" {");
+            out.append(name).append(" {");
             isFirstInScope.push(true);
         }
     }
 
-    public void onEndMessage(final Token token)
+    public void onEndMessage()
     {
         isFirstInScope.pop();
         out.append('}');
     }
 
-    public void onEncoding(
-        final Token fieldToken,
-        final DirectBuffer buffer,
-        final int bufferIndex,
-        final Token typeToken,
-        final int actingVersion)
+    public void onBeginComposite(final String name)
     {
-        if (fieldToken.version() > actingVersion)
-        {
-            return;
-        }
-        name(fieldToken.signal() == Signal.BEGIN_FIELD ? fieldToken.name() : typeToken.name());
-        appendValue(buffer, bufferIndex, typeToken);
-    }
-
-    public void onEnum(
-        final Token fieldToken,
-        final DirectBuffer buffer,
-        final int bufferIndex,
-        final List<Token> tokens,
-        final int fromIndex,
-        final int toIndex,
-        final int actingVersion)
-    {
-        if (!isPresent(fieldToken, actingVersion))
-        {
-            return;
-        }
-        if (fieldToken.isConstantEncoding())
-        {
-            final String constant = fieldToken.encoding().constValue().toString();
-            quoted(constant.substring(constant.lastIndexOf('.') + 1));
-            return;
-        }
-
-        final long value = enumValue(buffer, bufferIndex, tokens.get(fromIndex).encoding());
-        String label = "UNKNOWN(" + value + ")";
-        for (int i = fromIndex + 1; i < toIndex; i++)
-        {
-            final Token valid = tokens.get(i);
-            if (valid.signal() == Signal.VALID_VALUE && valid.encoding().constValue().longValue() == value)
-            {
-                label = valid.name();
-                break;
-            }
-        }
-        quoted(label);
-    }
-
-    public void onBitSet(
-        final Token fieldToken,
-        final DirectBuffer buffer,
-        final int bufferIndex,
-        final List<Token> tokens,
-        final int fromIndex,
-        final int toIndex,
-        final int actingVersion)
-    {
-        if (!isPresent(fieldToken, actingVersion))
-        {
-            return;
-        }
-        final long bits = enumValue(buffer, bufferIndex, tokens.get(fromIndex).encoding());
-        final StringBuilder choices = new StringBuilder();
-        for (int i = fromIndex + 1; i < toIndex; i++)
-        {
-            final Token choice = tokens.get(i);
-            if (choice.signal() == Signal.CHOICE && (bits & (1L << choice.encoding().constValue().longValue())) != 0)
-            {
-                choices.append(choices.length() == 0 ? "" : "|").append(choice.name());
-            }
-        }
-        quoted(choices.toString());
-    }
-
-    public void onBeginComposite(
-        final Token fieldToken, final List<Token> tokens, final int fromIndex, final int toIndex)
-    {
-        name(fieldToken.signal() == Signal.BEGIN_FIELD ? fieldToken.name() : tokens.get(fromIndex).name());
+        name(name);
         out.append('{');
         isFirstInScope.push(true);
     }
 
-    public void onEndComposite(
-        final Token fieldToken, final List<Token> tokens, final int fromIndex, final int toIndex)
+    public void onEndComposite()
     {
         isFirstInScope.pop();
         out.append('}');
     }
 
-    public void onGroupHeader(final Token token, final int numInGroup)
+    public void onBeginGroup(final String name, final long count)
     {
-        name(token.name());
+        name(name);
         out.append('[');
-        if (0 == numInGroup)
-        {
-            out.append(']');
-        }
+        isFirstInScope.push(true);
     }
 
-    public void onBeginGroup(final Token token, final int groupIndex, final int numInGroup)
+    public void onBeginEntry(final long index)
     {
-        if (groupIndex > 0)
+        if (index > 0)
         {
             out.append(isJson ? "," : ", ");
         }
@@ -251,107 +167,55 @@ final class MessageFormatter extends AbstractTokenListener
         isFirstInScope.push(true);
     }
 
-    public void onEndGroup(final Token token, final int groupIndex, final int numInGroup)
+    public void onEndEntry()
     {
         isFirstInScope.pop();
         out.append('}');
-        if (groupIndex == numInGroup - 1)
-        {
-            out.append(']');
-        }
     }
 
-    public void onVarData(
-        final Token fieldToken,
-        final DirectBuffer buffer,
-        final int bufferIndex,
-        final int length,
-        final Token typeToken)
+    public void onEndGroup()
     {
-        name(fieldToken.name());
-        final String characterEncoding = typeToken.encoding().characterEncoding();
-        if (null != characterEncoding)
+        isFirstInScope.pop();
+        out.append(']');
+    }
+
+    public void onBeginArray(final String name)
+    {
+        name(name);
+        out.append('[');
+        isFirstInScope.push(true);
+    }
+
+    public void onEndArray()
+    {
+        isFirstInScope.pop();
+        out.append(']');
+    }
+
+    public void onValue(final String name, final MessageWalker.Kind kind, final String value)
+    {
+        if (null == name)
         {
-            final byte[] bytes = new byte[length];
-            buffer.getBytes(bufferIndex, bytes);
-            quoted(new String(bytes, java.nio.charset.Charset.forName(characterEncoding)));
+            final boolean isFirst = isFirstInScope.pop();
+            isFirstInScope.push(false);
+            out.append(isFirst ? "" : ",");
         }
         else
         {
-            out.append('"');
-            appendHex(buffer, bufferIndex, length);
-            out.append('"');
+            name(name);
         }
-    }
-
-    private void appendValue(final DirectBuffer buffer, final int index, final Token typeToken)
-    {
-        final Encoding encoding = typeToken.encoding();
-        if (typeToken.isConstantEncoding())
+        switch (kind)
         {
-            if (encoding.primitiveType() == PrimitiveType.CHAR)
-            {
-                quoted(encoding.constValue().toString());
-            }
-            else
-            {
-                out.append(encoding.constValue().toString());
-            }
-            return;
+            case NULL:
+                out.append("null");
+                break;
+            case TEXT:
+                quoted(value);
+                break;
+            default:
+                out.append(value);
+                break;
         }
-
-        final int arrayLength = typeToken.arrayLength();
-        if (encoding.primitiveType() == PrimitiveType.CHAR)
-        {
-            final StringBuilder text = new StringBuilder();
-            for (int i = 0; i < arrayLength; i++)
-            {
-                final byte b = buffer.getByte(index + i);
-                if (0 == b)
-                {
-                    break;
-                }
-                text.append((char)b);
-            }
-            quoted(text.toString());
-        }
-        else if (arrayLength == 1)
-        {
-            Types.appendAsString(out, buffer, index, encoding);
-        }
-        else
-        {
-            out.append('[');
-            final int size = encoding.primitiveType().size();
-            for (int i = 0; i < arrayLength; i++)
-            {
-                out.append(i == 0 ? "" : ",");
-                Types.appendAsString(out, buffer, index + i * size, encoding);
-            }
-            out.append(']');
-        }
-    }
-
-    /**
-     * Whether a field is in a message of this version; if so, its name is written.
-     */
-    private boolean isPresent(final Token fieldToken, final int actingVersion)
-    {
-        if (fieldToken.version() > actingVersion)
-        {
-            return false;
-        }
-        name(fieldToken.name());
-        return true;
-    }
-
-    private static long enumValue(final DirectBuffer buffer, final int index, final Encoding encoding)
-    {
-        if (encoding.primitiveType() == PrimitiveType.CHAR)
-        {
-            return buffer.getByte(index);
-        }
-        return Types.getLong(buffer, index, encoding);
     }
 
     private void name(final String name)

@@ -4,7 +4,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.spindle.engine.SchemaValidator;
 import picocli.CommandLine.Option;
 import uk.co.real_logic.sbe.ir.Ir;
 
@@ -53,6 +52,6 @@ final class SelectionOptions
             publisherIds[i] = publishers.get(i);
         }
         return new RecordSelection(
-            from, to, templateIds, publisherIds, new SchemaValidator(ir), ZoneId.systemDefault());
+            from, to, templateIds, publisherIds, JournalValidators.forReading(ir), ZoneId.systemDefault());
     }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.Schemas;
-import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +24,7 @@ import uk.co.real_logic.sbe.ir.Ir;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-        "Print journal records decoded with the schema (SBE's on-the-fly decoder), as text lines or JSON.",
+        "Print journal records decoded with the schema, as text lines or JSON.",
         "Reads the journal directly: the engine need not be running."
     })
 final class TailCommand implements Callable<Integer>
@@ -88,7 +87,7 @@ final class TailCommand implements Callable<Integer>
             else if (null != from)
             {
                 final RecordSelection selection = new RecordSelection(
-                    from, null, new int[0], new int[0], new SchemaValidator(feedIr), ZoneId.systemDefault());
+                    from, null, new int[0], new int[0], JournalValidators.forReading(feedIr), ZoneId.systemDefault());
                 if (!selection.position(reader))
                 {
                     reader.toEnd();

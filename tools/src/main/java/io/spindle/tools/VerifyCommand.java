@@ -51,7 +51,7 @@ final class VerifyCommand implements Callable<Integer>
     {
         final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
         final JournalVerifier verifier = new JournalVerifier(
-            new SchemaValidator(Schemas.loadIr(schema)), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
+            JournalValidators.forReading(Schemas.loadIr(schema)), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
         final long startNs = System.nanoTime();
         verifier.verify(path);
         final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;

@@ -1,0 +1,30 @@
+package io.spindle.tools;
+
+import io.spindle.engine.SchemaValidator;
+import uk.co.real_logic.sbe.ir.Ir;
+
+/**
+ * Validators for reading a journal rather than guarding one.
+ * <p>
+ * A journal holds what an engine accepted, under whatever version policies it ran with
+ * ({@code spindle.schema.newer.version}, {@code spindle.schema.older.template}): a tool reading it accepts both, so
+ * that a message an engine took under {@code accept} is neither damage to {@code verify} nor invisible to a selection
+ * by publisher. Under the default policies such messages were rejected, and no journal holds them.
+ */
+final class JournalValidators
+{
+    private JournalValidators()
+    {
+    }
+
+    /**
+     * A validator that accepts every message an engine could have journalled with this schema.
+     *
+     * @param ir of the schema.
+     * @return the validator.
+     */
+    static SchemaValidator forReading(final Ir ir)
+    {
+        return new SchemaValidator(ir, SchemaValidator.VersionPolicy.ACCEPT, SchemaValidator.VersionPolicy.ACCEPT);
+    }
+}

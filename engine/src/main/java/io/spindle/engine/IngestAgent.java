@@ -16,16 +16,12 @@ import io.spindle.codecs.feedback.SessionStartDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.SessionOrigin;
 import org.HdrHistogram.SingleWriterRecorder;
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -62,9 +58,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private static final int CONTROL_SCHEMA_ID_OFFSET = 4;
     private static final int CONTROL_HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final long NO_SEQUENCE = Long.MIN_VALUE;
-    private static final int SOURCE_UNDECIDED = 0;
-    private static final int SOURCE_ALLOWED = 1;
-    private static final int SOURCE_REFUSED = 2;
 
     private final Subscription subscription;
     private final SchemaValidator validator;
@@ -73,16 +66,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final NanoClock nanoClock;
     private final EpochNanoClock epochClock;
     private final ErrorHandler errorHandler;
-    private final SingleWriterRecorder sendToReceived;
-    private final SingleWriterRecorder receivedToJournalled;
-    private final SingleWriterRecorder sendToJournalled;
-    private final long highestTrackableLatencyNs;
+    private final IngestLatency latency;
     private final int fragmentLimit;
     private final int maxMessageLength;
     private final int maxPublishers;
-    private final Assembly[] assemblies;
+    private final Reassembler reassembler;
     private SequenceTracker sequences;
-    private final long[] pendingSendTimesNs;
 
     private final AtomicCounter messagesReceived;
     private final AtomicCounter messagesJournalled;
@@ -96,16 +85,14 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter journalIndex;
     private final AtomicCounter journalledPosition;
     private final AtomicCounter connectedImages;
-    private final AtomicCounter latencyOutOfRange;
     private final AtomicCounter[] rejectsByReason;
-    private final AtomicCounter imagesRefused;
-    private final AtomicCounter fragmentsRefused;
     private final AtomicCounter resendDuplicates;
     private final AtomicCounter messagesAwaitingResend;
     private final AtomicCounter sessionsStarted;
     private final AtomicCounter publisherConflicts;
     private final AtomicCounter operatorCommandsApplied;
     private final AtomicCounter lastOperatorCommand;
+    private final AtomicCounter[] counters;
     private final SessionStartDecoder sessionStartDecoder = new SessionStartDecoder();
     private final SequenceTracker.Liveness imageLiveness = this::isImageLive;
     private OperatorCommands operatorCommands;
@@ -113,8 +100,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final ResendDecoder resendDecoder = new ResendDecoder();
     private PublisherFeedback feedback;
-    private final Int2IntHashMap sourceAccessBySession = new Int2IntHashMap(64, 0.65f, SOURCE_UNDECIDED);
-    private SourceAllowList allowedSources;
+    private SourceFilter sources;
     private PublisherAllowList allowedPublishers;
 
     private long nowNs;
@@ -123,8 +109,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private boolean wasJournalSpaceLow;
     private long nextMaintenanceNs;
     private long retryAfterNs;
-    private int pendingCount;
-    private int batchJournalled;
     private long receivedCount;
     private long journalledCount;
     private long journalledBytes;
@@ -171,13 +155,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
         this.errorHandler = errorHandler;
-        this.sendToReceived = latencyRecorders[LatencyStage.SEND_TO_RECEIVED.ordinal()];
-        this.receivedToJournalled = latencyRecorders[LatencyStage.RECEIVED_TO_JOURNALLED.ordinal()];
-        this.sendToJournalled = latencyRecorders[LatencyStage.SEND_TO_JOURNALLED.ordinal()];
-        this.highestTrackableLatencyNs = sendToJournalled.getIntervalHistogram().getHighestTrackableValue();
+        this.latency = new IngestLatency(
+            latencyRecorders, fragmentLimit, counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()]);
         this.fragmentLimit = fragmentLimit;
         this.maxMessageLength = maxMessageLength;
-        this.pendingSendTimesNs = new long[fragmentLimit];
         this.nowNs = nanoClock.nanoTime();
         this.ingestTimeNs = epochClock.nanoTime();
         this.retryAfterNs = nowNs;
@@ -187,11 +168,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             SpindleEngine.Configuration.SEQUENCE_MAX_JUMP_DEFAULT, SpindleEngine.Configuration.SEQUENCE_FIRST_DEFAULT,
             false);
 
-        assemblies = new Assembly[reassemblyBuffers];
-        for (int i = 0; i < reassemblyBuffers; i++)
-        {
-            assemblies[i] = new Assembly(maxMessageLength);
-        }
+        reassembler = new Reassembler(reassemblyBuffers, maxMessageLength, this::rejectFragment);
 
         messagesReceived = counters[SpindleCounter.MESSAGES_RECEIVED.id()];
         messagesJournalled = counters[SpindleCounter.MESSAGES_JOURNALLED.id()];
@@ -205,9 +182,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         journalIndex = counters[SpindleCounter.JOURNAL_INDEX.id()];
         journalledPosition = counters[SpindleCounter.JOURNALLED_POSITION.id()];
         connectedImages = counters[SpindleCounter.CONNECTED_IMAGES.id()];
-        latencyOutOfRange = counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()];
-        imagesRefused = counters[SpindleCounter.IMAGES_REFUSED.id()];
-        fragmentsRefused = counters[SpindleCounter.FRAGMENTS_REFUSED.id()];
+        this.counters = counters;
+        sources = new SourceFilter(subscription, null, null, null, errorHandler);
         resendDuplicates = counters[SpindleCounter.RESEND_DUPLICATES.id()];
         messagesAwaitingResend = counters[SpindleCounter.MESSAGES_AWAITING_RESEND.id()];
         sessionsStarted = counters[SpindleCounter.SESSIONS_STARTED.id()];
@@ -287,8 +263,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         if (nowNs - retryAfterNs >= 0 && !isJournalSpaceLow())
         {
             ingestTimeNs = epochClock.nanoTime();
-            pendingCount = 0;
-            batchJournalled = 0;
+            latency.startBatch();
             workCount += subscription.controlledPoll(this, fragmentLimit);
             if (workCount > 0)
             {
@@ -315,9 +290,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (null != allowedSources && !isSourceAllowed(header.sessionId()))
+        if (!sources.isAllowed(header.sessionId()))
         {
-            fragmentsRefused.incrementRelease();
             return Action.CONTINUE;
         }
 
@@ -327,68 +301,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return onMessage(buffer, offset, length, header);
         }
 
-        final int sessionId = header.sessionId();
-        Assembly assembly = findAssembly(sessionId);
-        if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
-        {
-            if (null != assembly)
-            {
-                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), assembly.buffer, 0, assembly.length, header);
-                assembly.release();
-            }
-            assembly = acquireAssembly(sessionId);
-            if (null == assembly)
-            {
-                rejectFragment(RejectReason.NO_REASSEMBLY_BUFFER.value(), buffer, offset, length, header);
-                return Action.CONTINUE;
-            }
-        }
-        else if (null == assembly)
-        {
-            rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), buffer, offset, length, header);
-            return Action.CONTINUE;
-        }
-
-        final long position = header.position();
-        if (assembly.appendedPosition != position)
-        {
-            final long startPosition = position - BitUtil.align(header.frameLength(), FrameDescriptor.FRAME_ALIGNMENT);
-            if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 && startPosition != assembly.appendedPosition)
-            {
-                // Not the fragment that follows the ones held: the message it belonged to is broken.
-                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), assembly.buffer, 0, assembly.length, header);
-                assembly.release();
-                rejectFragment(RejectReason.ORPHAN_FRAGMENT.value(), buffer, offset, length, header);
-                return Action.CONTINUE;
-            }
-            assembly.append(buffer, offset, length, position);
-        }
-
-        if ((flags & FrameDescriptor.END_FRAG_FLAG) == 0)
+        if (!reassembler.onFragment(buffer, offset, length, header))
         {
             return Action.CONTINUE;
         }
-
-        final Action action;
-        if (assembly.length > maxMessageLength)
-        {
-            rejectFragment(RejectReason.TOO_LONG.value(), assembly.buffer, 0, assembly.length, header);
-            action = Action.CONTINUE;
-        }
-        else
-        {
-            action = onMessage(assembly.buffer, 0, assembly.length, header);
-            if (Action.CONTINUE == action)
-            {
-                messagesReassembled.incrementRelease();
-            }
-        }
-
+        final Action action = onMessage(reassembler.buffer(), 0, reassembler.length(), header);
         if (Action.CONTINUE == action)
         {
-            assembly.release();
+            messagesReassembled.incrementRelease();
+            reassembler.release();
         }
-
         return action;
     }
 
@@ -500,7 +422,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         receivedCount++;
         journalledCount++;
-        batchJournalled++;
         journalledBytes += length;
         lastJournalIndex = index;
         lastJournalledPosition = header.position();
@@ -508,10 +429,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             sequences.advance(key, sequence);
         }
-        if (validator.hasSendTime() && pendingCount < pendingSendTimesNs.length)
-        {
-            pendingSendTimesNs[pendingCount++] = validator.sendTimeNs(buffer, offset);
-        }
+        final boolean hasSendTime = validator.hasSendTime();
+        latency.onJournalled(hasSendTime, hasSendTime ? validator.sendTimeNs(buffer, offset) : 0);
 
         return Action.CONTINUE;
     }
@@ -989,45 +908,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     /**
      * Take images and messages only from these sources and publishers; call before the agent starts.
      * <p>
-     * Sources are checked once per image, on its first fragment: a refused image is counted and logged once, and its
-     * fragments are taken from Aeron and dropped (Aeron has no way for a subscriber to turn a publication away
-     * without the publisher's cooperation), so nothing from it is journalled. Publisher ids are checked per message.
+     * Sources are checked once per image by a {@link SourceFilter}; publisher ids are checked per message.
      *
      * @param sources    allowed sources, or null for any.
      * @param publishers allowed publisher ids, or null for any.
      */
     void accessControl(final SourceAllowList sources, final PublisherAllowList publishers)
     {
-        allowedSources = null == sources || sources.isAny() ? null : sources;
+        this.sources = new SourceFilter(subscription, sources, counters[SpindleCounter.IMAGES_REFUSED.id()],
+            counters[SpindleCounter.FRAGMENTS_REFUSED.id()], errorHandler);
         allowedPublishers = null == publishers || publishers.isAny() ? null : publishers;
-    }
-
-    private boolean isSourceAllowed(final int sessionId)
-    {
-        final int access = sourceAccessBySession.get(sessionId);
-        if (SOURCE_UNDECIDED != access)
-        {
-            return SOURCE_ALLOWED == access;
-        }
-
-        // First fragment of a new image: decided once, here, so that allocation and logging happen once per image.
-        final Image image = subscription.imageBySessionId(sessionId);
-        if (null == image)
-        {
-            return false;
-        }
-        final String source = image.sourceIdentity();
-        if (allowedSources.allows(source))
-        {
-            sourceAccessBySession.put(sessionId, SOURCE_ALLOWED);
-            return true;
-        }
-        sourceAccessBySession.put(sessionId, SOURCE_REFUSED);
-        imagesRefused.incrementRelease();
-        errorHandler.onError(new SecurityException("refused image from " + source + " (session " + sessionId +
-            ", stream " + image.subscription().streamId() + "): source not in spindle.ingest.allowed.sources=" +
-            allowedSources + "; its messages are dropped"));
-        return false;
     }
 
     private boolean isPublisherAllowed(final DirectBuffer buffer, final int offset)
@@ -1171,90 +1061,25 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         journalIndex.setRelease(lastJournalIndex);
         journalledPosition.setRelease(lastJournalledPosition);
 
-        if (batchJournalled > 0)
+        if (latency.hasJournalled())
         {
-            final long journalledNs = nanoClock.nanoTime();
-            receivedToJournalled.recordValueWithCount(clamp(journalledNs - nowNs), batchJournalled);
-            for (int i = 0, count = pendingCount; i < count; i++)
-            {
-                final long sendTimeNs = pendingSendTimesNs[i];
-                sendToReceived.recordValue(clamp(nowNs - sendTimeNs));
-                sendToJournalled.recordValue(clamp(journalledNs - sendTimeNs));
-            }
+            latency.record(nowNs, nanoClock.nanoTime());
         }
-    }
-
-    private long clamp(final long latencyNs)
-    {
-        if (latencyNs < 0)
-        {
-            latencyOutOfRange.incrementRelease();
-            return 0;
-        }
-        if (latencyNs > highestTrackableLatencyNs)
-        {
-            latencyOutOfRange.incrementRelease();
-            return highestTrackableLatencyNs;
-        }
-        return latencyNs;
     }
 
     private int maintain()
     {
         connectedImages.setRelease(subscription.imageCount());
 
-        int released = 0;
+        int released = reassembler.releaseGone(subscription);
         if (null != operatorCommands && OperatorCommands.RESET_SEQUENCE == operatorCommands.poll())
         {
             released += applyOperatorReset();
         }
-        for (final Assembly assembly : assemblies)
-        {
-            if (assembly.isInUse && null == subscription.imageBySessionId(assembly.sessionId))
-            {
-                assembly.release();
-                released++;
-            }
-        }
 
-        if (null != allowedSources)
-        {
-            final Int2IntHashMap.KeyIterator sessions = sourceAccessBySession.keySet().iterator();
-            while (sessions.hasNext())
-            {
-                if (null == subscription.imageBySessionId(sessions.nextValue()))
-                {
-                    sessions.remove();
-                }
-            }
-        }
+        sources.forgetGone();
 
         return released;
-    }
-
-    private Assembly findAssembly(final int sessionId)
-    {
-        for (final Assembly assembly : assemblies)
-        {
-            if (assembly.isInUse && assembly.sessionId == sessionId)
-            {
-                return assembly;
-            }
-        }
-        return null;
-    }
-
-    private Assembly acquireAssembly(final int sessionId)
-    {
-        for (final Assembly assembly : assemblies)
-        {
-            if (!assembly.isInUse)
-            {
-                assembly.acquire(sessionId);
-                return assembly;
-            }
-        }
-        return null;
     }
 
     /**
@@ -1309,49 +1134,5 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     static long publisherStreamKey(final int publisherId, final int streamId)
     {
         return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
-    }
-
-    /**
-     * One message being put back together from its fragments, in a preallocated off-heap buffer. Bytes past the
-     * buffer are counted, not kept, so that an over-long message can be rejected with its true length.
-     */
-    private static final class Assembly
-    {
-        final UnsafeBuffer buffer;
-        int sessionId;
-        int length;
-        long appendedPosition;
-        boolean isInUse;
-
-        Assembly(final int capacity)
-        {
-            buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-                BitUtil.align(capacity, BitUtil.CACHE_LINE_LENGTH), BitUtil.CACHE_LINE_LENGTH));
-        }
-
-        void acquire(final int sessionId)
-        {
-            this.sessionId = sessionId;
-            length = 0;
-            appendedPosition = Long.MIN_VALUE;
-            isInUse = true;
-        }
-
-        void append(final DirectBuffer src, final int offset, final int fragmentLength, final long position)
-        {
-            final int room = buffer.capacity() - length;
-            if (room > 0)
-            {
-                buffer.putBytes(length, src, offset, Math.min(room, fragmentLength));
-            }
-            length = (int)Math.min((long)length + fragmentLength, Integer.MAX_VALUE);
-            appendedPosition = position;
-        }
-
-        void release()
-        {
-            isInUse = false;
-            length = 0;
-        }
     }
 }

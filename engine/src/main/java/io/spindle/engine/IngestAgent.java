@@ -93,6 +93,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter operatorCommandsApplied;
     private final AtomicCounter lastOperatorCommand;
     private final AtomicCounter[] counters;
+    private final Verdict verdict = new Verdict();
     private final SessionStartDecoder sessionStartDecoder = new SessionStartDecoder();
     private final SequenceTracker.Liveness imageLiveness = this::isImageLive;
     private OperatorCommands operatorCommands;
@@ -351,10 +352,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             }
         }
 
-        final int reason = validator.validate(buffer, offset, length);
+        final int reason = validator.validate(buffer, offset, length, verdict);
         if (RejectReasons.VALID != reason)
         {
-            final int badOffset = validator.lastBadOffset();
+            final int badOffset = verdict.badOffset;
             if (isFeedbackPublisherMessage(buffer, offset, length, header))
             {
                 final int publisherId = validator.peekedPublisherId();
@@ -372,11 +373,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        if (null != allowedPublishers && !isPublisherAllowed(buffer, offset))
+        if (null != allowedPublishers && !isPublisherAllowed())
         {
             receivedCount++;
-            final int publisherId = validator.hasPublisherId() ? validator.publisherId(buffer, offset) : 0;
-            final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : NO_SEQUENCE;
+            final int publisherId = verdict.publisherId;
+            final long sequence = verdict.sequence;
             reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, publisherId, sequence,
                 validator.fieldOffset(SchemaValidator.PUBLISHER_ID_FIELD));
             return Action.CONTINUE;
@@ -384,16 +385,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         final int streamId = header.streamId();
         long key = 0;
-        final long sequence = validator.hasSequence() ? validator.sequence(buffer, offset) : NO_SEQUENCE;
+        final long sequence = verdict.sequence;
         int publisherId = 0;
         if (NO_SEQUENCE != sequence)
         {
-            publisherId = validator.publisherId(buffer, offset);
+            publisherId = verdict.publisherId;
             key = publisherStreamKey(publisherId, streamId);
             final long lastSequence = sequences.last(key);
-            final int verdict = sequences.check(key, header.sessionId(), sequence);
-            final Action action = SequenceTracker.NEXT == verdict ? null :
-                onSequenceVerdict(verdict, buffer, offset, length, header, publisherId, key, lastSequence, sequence);
+            final int sequenceCheck = sequences.check(key, header.sessionId(), sequence);
+            final Action action = SequenceTracker.NEXT == sequenceCheck ? null : onSequenceCheck(
+                sequenceCheck, buffer, offset, length, header, publisherId, key, lastSequence, sequence);
             if (null != action)
             {
                 return action;
@@ -407,9 +408,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 streamId,
                 header.sessionId(),
                 header.position(),
-                validator.lastSchemaId(),
-                validator.lastTemplateId(),
-                validator.lastVersion(),
+                verdict.schemaId,
+                verdict.templateId,
+                verdict.version,
                 buffer,
                 offset,
                 length);
@@ -429,8 +430,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             sequences.advance(key, sequence);
         }
-        final boolean hasSendTime = validator.hasSendTime();
-        latency.onJournalled(hasSendTime, hasSendTime ? validator.sendTimeNs(buffer, offset) : 0);
+        latency.onJournalled(verdict.hasSendTime, verdict.sendTimeNs);
 
         return Action.CONTINUE;
     }
@@ -441,8 +441,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      * @return null to journal the message (after the gap or session start record due, now journalled), or the
      * action that ends its handling.
      */
-    private Action onSequenceVerdict(
-        final int verdict,
+    private Action onSequenceCheck(
+        final int sequenceCheck,
         final DirectBuffer buffer,
         final int offset,
         final int length,
@@ -452,7 +452,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long lastSequence,
         final long sequence)
     {
-        switch (verdict)
+        switch (sequenceCheck)
         {
             case SequenceTracker.GAP:
                 if (awaitResend(key, lastSequence))
@@ -524,7 +524,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long epoch = sessionStartDecoder.epoch();
         final long firstSequence = sessionStartDecoder.firstSequence();
         // Read by the validator too, so that a reject record names its schema, template and version.
-        validator.validate(buffer, offset, length);
+        validator.validate(buffer, offset, length, verdict);
 
         if (null != allowedPublishers && !allowedPublishers.allows(publisherId))
         {
@@ -812,7 +812,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final String channel = connectDecoder.responseChannel();
         receivedCount++;
         // Read by the validator too, so that a reject record of a Connect names its schema, template and version.
-        validator.validate(buffer, offset, length);
+        validator.validate(buffer, offset, length, verdict);
 
         if (null != allowedPublishers && !allowedPublishers.allows(publisherId))
         {
@@ -920,9 +920,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         allowedPublishers = null == publishers || publishers.isAny() ? null : publishers;
     }
 
-    private boolean isPublisherAllowed(final DirectBuffer buffer, final int offset)
+    private boolean isPublisherAllowed()
     {
-        return validator.hasPublisherId() && allowedPublishers.allows(validator.publisherId(buffer, offset));
+        return verdict.hasPublisherId && allowedPublishers.allows(verdict.publisherId);
     }
 
     private boolean journalGap(
@@ -962,7 +962,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         rejectsByReason[reason].incrementRelease();
         if (null != feedback)
         {
-            feedback.onReject(header.sessionId(), header.streamId(), publisherId, sequence, validator.lastTemplateId(),
+            feedback.onReject(header.sessionId(), header.streamId(), publisherId, sequence, verdict.templateId,
                 reason, badOffset);
         }
         try
@@ -973,9 +973,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 header.streamId(),
                 header.sessionId(),
                 header.position(),
-                validator.lastSchemaId(),
-                validator.lastTemplateId(),
-                validator.lastVersion(),
+                verdict.schemaId,
+                verdict.templateId,
+                verdict.version,
                 length,
                 Checksums.crc32c(buffer, offset, length),
                 publisherId,

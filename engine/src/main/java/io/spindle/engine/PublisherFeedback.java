@@ -112,7 +112,7 @@ final class PublisherFeedback
     /**
      * The target of a publisher and stream, if it asked for feedback.
      *
-     * @param key {@link IngestAgent#publisherStreamKey}.
+     * @param key {@link SequenceTracker#key}.
      * @return the target, or null.
      */
     Target target(final long key)
@@ -124,7 +124,7 @@ final class PublisherFeedback
      * A publisher's numbering started again: what was acked, synced and asked for of it belongs to the old numbering,
      * and is forgotten; its next ack is of the new one.
      *
-     * @param key {@link IngestAgent#publisherStreamKey}.
+     * @param key {@link SequenceTracker#key}.
      */
     void onSessionStart(final long key)
     {
@@ -139,7 +139,7 @@ final class PublisherFeedback
      * Answer a publisher on a response channel and stream from now on: a new target, or the publisher's target with
      * its route changed (its old publication is let go).
      *
-     * @param key              {@link IngestAgent#publisherStreamKey}.
+     * @param key              {@link SequenceTracker#key}.
      * @param publisherId      of the publisher.
      * @param streamId         of the ingest stream.
      * @param sessionId        of the publication the connect came on, or {@link Aeron#NULL_VALUE} when not known.
@@ -241,7 +241,7 @@ final class PublisherFeedback
         Target target = targetBySession.get(sessionId);
         if (null == target && 0 != publisherId)
         {
-            target = targetByKey.get(IngestAgent.publisherStreamKey(publisherId, streamId));
+            target = targetByKey.get(SequenceTracker.key(publisherId, streamId));
         }
         if (null == target)
         {
@@ -269,7 +269,7 @@ final class PublisherFeedback
      * @param nowNs              the time now.
      * @param journalledCount    messages journalled so far.
      * @param lastJournalIndex   journal index of the last record appended.
-     * @param lastSequences      last sequence journalled per {@link IngestAgent#publisherStreamKey}.
+     * @param lastSequences      last sequence journalled per {@link SequenceTracker#key}.
      * @return work done: messages offered.
      */
     int doWork(

@@ -63,7 +63,7 @@ final class SequenceRecovery
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
      * @param validator  for the schema of the journalled messages.
-     * @return last sequences, session epochs and routes per {@link IngestAgent#publisherStreamKey}, empty for a new
+     * @return last sequences, session epochs and routes per {@link SequenceTracker#key}, empty for a new
      * journal.
      */
     static Recovered recover(final Path journalDir, final SchemaValidator validator)
@@ -86,13 +86,13 @@ final class SequenceRecovery
                 if (record.isGap())
                 {
                     final GapDecoder gap = record.gap();
-                    raise(lastSequences, IngestAgent.publisherStreamKey(gap.publisherId(), gap.streamId()),
+                    raise(lastSequences, SequenceTracker.key(gap.publisherId(), gap.streamId()),
                         gap.toSequence());
                 }
                 else if (record.isSessionStart())
                 {
                     final SessionStartDecoder session = record.sessionStart();
-                    final long key = IngestAgent.publisherStreamKey(session.publisherId(), session.streamId());
+                    final long key = SequenceTracker.key(session.publisherId(), session.streamId());
                     lastSequences.put(key, session.firstSequence() - 1);
                     if (0 == session.epoch())
                     {
@@ -106,7 +106,7 @@ final class SequenceRecovery
                 else if (record.isFeedbackConnect())
                 {
                     final FeedbackConnectDecoder connect = record.feedbackConnect();
-                    final long key = IngestAgent.publisherStreamKey(connect.publisherId(), connect.streamId());
+                    final long key = SequenceTracker.key(connect.publisherId(), connect.streamId());
                     final int publisherId = connect.publisherId();
                     final int streamId = connect.streamId();
                     final int responseStreamId = connect.responseStreamId();
@@ -124,7 +124,7 @@ final class SequenceRecovery
                     RejectReasons.VALID == validator.validate(record.message(), 0, record.length()) &&
                     validator.hasSequence())
                 {
-                    raise(lastSequences, IngestAgent.publisherStreamKey(
+                    raise(lastSequences, SequenceTracker.key(
                         validator.publisherId(record.message(), 0), record.streamId()),
                         validator.sequence(record.message(), 0));
                 }

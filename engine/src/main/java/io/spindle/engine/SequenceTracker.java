@@ -75,9 +75,9 @@ final class SequenceTracker
     private final Long2LongHashMap ownerByKey;
     private final Long2LongHashMap reportedConflictByKey;
     private final Liveness liveness;
-    private final long maxJump;
-    private final long firstSequence;
-    private final boolean isRestartNewSession;
+    private long maxJump;
+    private long firstSequence;
+    private boolean isRestartNewSession;
 
     /**
      * @param maxPublishers       publisher and stream pairs held without growing.
@@ -93,16 +93,28 @@ final class SequenceTracker
         final long firstSequence,
         final boolean isRestartNewSession)
     {
-        if (maxJump < 1)
-        {
-            throw new IllegalArgumentException("max jump must be at least 1: " + maxJump);
-        }
         final int capacity = Math.max(8, maxPublishers * 2);
         this.lastSequenceByKey = new Long2LongHashMap(capacity, 0.65f, NO_SEQUENCE);
         this.epochByKey = new Long2LongHashMap(capacity, 0.65f, 0);
         this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.reportedConflictByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.liveness = liveness;
+        configure(maxJump, firstSequence, isRestartNewSession);
+    }
+
+    /**
+     * Set the rules, before anything is tracked.
+     *
+     * @param maxJump             furthest a sequence may be ahead of the last, as a count of sequences.
+     * @param firstSequence       where a publisher's numbering starts.
+     * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session.
+     */
+    void configure(final long maxJump, final long firstSequence, final boolean isRestartNewSession)
+    {
+        if (maxJump < 1)
+        {
+            throw new IllegalArgumentException("max jump must be at least 1: " + maxJump);
+        }
         this.maxJump = maxJump;
         this.firstSequence = firstSequence;
         this.isRestartNewSession = isRestartNewSession;

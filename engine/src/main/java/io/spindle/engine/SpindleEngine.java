@@ -68,43 +68,23 @@ public final class SpindleEngine implements AutoCloseable
                 " cannot be subscribed: " + ex.getMessage(), ex);
         }
 
-        agent = new IngestAgent(
-            subscription,
-            ctx.validator(),
-            ctx.journal(),
-            ctx.rejectJournal(),
-            ctx.counters(),
-            ctx.nanoClock(),
-            ctx.epochNanoClock(),
-            ctx.errorHandler(),
-            ctx.latencyRecorders(),
-            ctx.maxMessageLength(),
-            ctx.reassemblyBuffers(),
-            ctx.fragmentLimit(),
-            ctx.maxPublishers());
         final JournalSpace journalSpace = new JournalSpace(Path.of(ctx.journalDir()), ctx.journalMinFreeBytes(),
             Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
-        agent.journalSpace(journalSpace);
-        agent.accessControl(ctx.sourceAllowList(), ctx.publisherAllowList());
-        agent.sequencing(ctx.sequenceMaxJump(), ctx.sequenceFirst(), ctx.isRestartNewSession());
-        agent.operatorCommands(ctx.operatorCommands());
-        if (ctx.feedbackMaxPublishers() > 0)
-        {
-            feedback = new PublisherFeedback(
-                ctx.aeron(),
-                ctx.errorHandler(),
-                ctx.counters(),
-                ctx.feedbackMaxPublishers(),
-                ctx.feedbackRejectNotices(),
-                TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()),
-                ctx.feedbackAckMessages(),
-                !JournalSyncAgent.Policy.NONE.equals(ctx.sync()));
-            agent.feedback(feedback);
-        }
-        else
-        {
-            feedback = null;
-        }
+        feedback = ctx.feedbackMaxPublishers() > 0 ? new PublisherFeedback(
+            ctx.aeron(),
+            ctx.errorHandler(),
+            ctx.counters(),
+            ctx.feedbackMaxPublishers(),
+            ctx.feedbackRejectNotices(),
+            TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()),
+            ctx.feedbackAckMessages(),
+            !JournalSyncAgent.Policy.NONE.equals(ctx.sync())) : null;
+        agent = IngestAgent.builder()
+            .context(ctx)
+            .subscription(subscription)
+            .journalSpace(journalSpace)
+            .feedback(feedback)
+            .build();
         resumedPublishers = agent.resume(SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
         journalSync = new JournalSyncAgent(

@@ -95,22 +95,18 @@ class IngestAgentFuzzTest
         rejectJournal = new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), blockSize);
         countersFile = CountersFile.create(dir.toFile(), 0);
         counters = countersFile.allocateCounters();
-        agent = new IngestAgent(
-            null,
-            new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)),
-            journal,
-            rejectJournal,
-            counters,
-            SystemNanoClock.INSTANCE,
-            (ex) -> fail("error handler: " + ex),
-            new SingleWriterRecorder[]{
+        agent = IngestAgent.builder()
+            .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
+            .journals(journal, rejectJournal)
+            .counters(counters)
+            .clocks(SystemNanoClock.INSTANCE, null)
+            .errorHandler((ex) -> fail("error handler: " + ex))
+            .latencyRecorders(new SingleWriterRecorder[]{
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) },
-            MAX_MESSAGE_LENGTH,
-            4,
-            SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT,
-            64);
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
+            .build();
         startNs = System.nanoTime();
     }
 

@@ -258,22 +258,18 @@ class IngestAllocationIntegrationTest
         {
             recorders[i] = new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
         }
-        agent = new IngestAgent(
-            subscription,
-            new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)),
-            journal,
-            rejectJournal,
-            counters,
-            SystemNanoClock.INSTANCE,
-            this::onError,
-            recorders,
-            MAX_MESSAGE_LENGTH,
-            4,
-            16,
-            64);
-        agent.accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS));
-        agent.feedback(new PublisherFeedback(
-            aeron, this::onError, counters, 4, FEEDBACK_NOTICES, 1_000, 64, true));
+        agent = IngestAgent.builder()
+            .subscription(subscription)
+            .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
+            .journals(journal, rejectJournal)
+            .counters(counters)
+            .clocks(SystemNanoClock.INSTANCE, null)
+            .errorHandler(this::onError)
+            .latencyRecorders(recorders)
+            .limits(MAX_MESSAGE_LENGTH, 4, 16, 64)
+            .accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS))
+            .feedback(new PublisherFeedback(aeron, this::onError, counters, 4, FEEDBACK_NOTICES, 1_000, 64, true))
+            .build();
         responses = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
         connectForFeedback(FEED_PUBLISHER_ID);
         connectForFeedback(RESEND_PUBLISHER_ID);

@@ -15,7 +15,6 @@ import net.openhft.chronicle.queue.RollCycle;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
@@ -27,7 +26,6 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
 import uk.co.real_logic.sbe.ir.Ir;
 
@@ -85,6 +83,7 @@ public final class SpindleEngine implements AutoCloseable
             .journalSpace(journalSpace)
             .feedback(feedback)
             .build();
+        warnIfChecksumsAllocate(ctx);
         resumedPublishers = agent.resume(SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
         journalSync = new JournalSyncAgent(
@@ -101,12 +100,28 @@ public final class SpindleEngine implements AutoCloseable
             new CompositeAgent(
                 new HousekeepingAgent(
                     ctx.latencyRecorders(),
-                    new File(ctx.dir(), HousekeepingAgent.LATENCY_LOG_FILENAME),
+                    ctx.engineDirectory().latencyLog(),
                     ctx.epochClock(),
                     ctx.latencyIntervalMs(),
                     ctx.latencyListener()),
                 journalSpace,
                 journalSync));
+    }
+
+    /**
+     * Say, in the error log and on standard output, when the JVM lacks the flag that makes CRC-32C allocation-free:
+     * the engine still works, but every message it journals then allocates, and garbage-free is lost.
+     */
+    private static void warnIfChecksumsAllocate(final Context ctx)
+    {
+        if (!Checksums.isAllocationFree())
+        {
+            final String warning = "CRC-32C is not allocation-free in this JVM: it was started without " +
+                "--add-opens=java.base/java.util.zip=ALL-UNNAMED (scripts/jvm.options), so every message journalled " +
+                "allocates";
+            ctx.errorHandler().onError(new IllegalStateException(warning));
+            System.out.println("spindle engine: WARNING: " + warning);
+        }
     }
 
     /**
@@ -631,7 +646,7 @@ public final class SpindleEngine implements AutoCloseable
          * File in the engine directory that the running engine holds locked, so that a second engine there fails
          * at start instead of replacing the first one's counters and error log.
          */
-        public static final String LOCK_FILENAME = "engine.lock";
+        public static final String LOCK_FILENAME = EngineDirectory.LOCK_FILENAME;
 
         private String dir = Configuration.property(Configuration.DIR_PROP_NAME, Configuration.DIR_DEFAULT);
         private String journalDir = Configuration.property(Configuration.JOURNAL_DIR_PROP_NAME, null);
@@ -701,19 +716,12 @@ public final class SpindleEngine implements AutoCloseable
         private SchemaValidator validator;
         private SourceAllowList sourceAllowList;
         private PublisherAllowList publisherAllowList;
-        private CountersFile countersFile;
-        private AtomicCounter[] counters;
-        private ErrorLogFile errorLogFile;
-        private OperatorCommands operatorCommands;
-        private DistinctErrorLog errorLog;
-        private ErrorHandler errorHandler;
+        private EngineDirectory engineDirectory;
         private SingleWriterRecorder[] latencyRecorders;
         private MediaDriver mediaDriver;
         private Aeron aeron;
         private JournalWriter journal;
         private JournalWriter rejectJournal;
-        private java.nio.channels.FileChannel lockChannel;
-        private java.nio.channels.FileLock lock;
 
         /**
          * Check every setting and allocate what the engine needs. Called by {@link SpindleEngine#launch}.
@@ -852,46 +860,11 @@ public final class SpindleEngine implements AutoCloseable
 
         private void concludeResources()
         {
-            final File engineDir = new File(dir);
-            try
-            {
-                if (!engineDir.exists())
-                {
-                    // Created here, so made the operator's alone; a directory that exists keeps its permissions.
-                    IoUtil.ensureDirectoryExists(engineDir, "engine directory");
-                    OwnerOnly.restrict(engineDir.toPath());
-                }
-                IoUtil.ensureDirectoryExists(engineDir, "engine directory");
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new IllegalArgumentException(
-                    Configuration.DIR_PROP_NAME + "=" + dir + " cannot be created: " + ex.getMessage(), ex);
-            }
-            if (!engineDir.canWrite())
-            {
-                throw new IllegalArgumentException(Configuration.DIR_PROP_NAME + "=" + dir + " is not writable");
-            }
-
-            lockEngineDir(engineDir);
-            countersFile = CountersFile.create(engineDir, epochClock.time());
-            counters = countersFile.allocateCounters();
-            final AtomicCounter syncedIndex = counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()];
+            engineDirectory = EngineDirectory.create(new File(dir), epochClock);
+            final AtomicCounter syncedIndex = counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()];
             syncedIndex.set(-1);
             syncedIndex.updateLabel(SpindleCounter.JOURNAL_SYNCED_INDEX.label() + " (sync " + syncPolicy + ")");
-            errorLogFile = ErrorLogFile.create(engineDir);
-            operatorCommands = OperatorCommands.create(engineDir);
-            errorLog = errorLogFile.newLog(epochClock);
-            final AtomicCounter errors = counters[SpindleCounter.ERRORS.id()];
-            errorHandler = (throwable) ->
-            {
-                errors.increment();
-                if (!errorLog.record(throwable))
-                {
-                    System.err.println("spindle: error log full, error follows");
-                    throwable.printStackTrace(System.err);
-                }
-            };
+            final ErrorHandler errorHandler = errorHandler();
             latencyRecorders = new SingleWriterRecorder[LatencyStage.values().length];
             for (int i = 0; i < latencyRecorders.length; i++)
             {
@@ -924,30 +897,6 @@ public final class SpindleEngine implements AutoCloseable
                 throw new IllegalArgumentException(
                     Configuration.AERON_DIR_PROP_NAME + "=" + aeronDirectoryName + ": no media driver: " +
                     ex.getMessage(), ex);
-            }
-        }
-
-        private void lockEngineDir(final File engineDir)
-        {
-            try
-            {
-                final Path lockFile = new File(engineDir, LOCK_FILENAME).toPath();
-                lockChannel = java.nio.channels.FileChannel.open(lockFile,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                lock = lockChannel.tryLock();
-                if (null != lock)
-                {
-                    OwnerOnly.restrict(lockFile);
-                }
-            }
-            catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException ex)
-            {
-                lock = null;
-            }
-            if (null == lock)
-            {
-                throw new IllegalArgumentException(
-                    Configuration.DIR_PROP_NAME + "=" + dir + " is in use by another running engine");
             }
         }
 
@@ -989,8 +938,7 @@ public final class SpindleEngine implements AutoCloseable
         public void close()
         {
             CloseHelper.closeAll(
-                aeron, mediaDriver, journal, rejectJournal, operatorCommands, errorLogFile, countersFile, lock,
-                lockChannel);
+                aeron, mediaDriver, journal, rejectJournal, engineDirectory);
         }
 
         /**
@@ -1640,7 +1588,17 @@ public final class SpindleEngine implements AutoCloseable
          */
         public OperatorCommands operatorCommands()
         {
-            return operatorCommands;
+            return null == engineDirectory ? null : engineDirectory.operatorCommands();
+        }
+
+        /**
+         * The engine directory: its lock, counters, error log and command file.
+         *
+         * @return the directory, once concluded.
+         */
+        public EngineDirectory engineDirectory()
+        {
+            return engineDirectory;
         }
 
         /**
@@ -1721,17 +1679,18 @@ public final class SpindleEngine implements AutoCloseable
          */
         public AtomicCounter[] counters()
         {
-            return counters;
+            return null == engineDirectory ? null : engineDirectory.counters();
         }
 
         /**
-         * Handler that records errors in the engine's error log.
+         * Handler that counts errors and records them in the engine's distinct error log (Agrona's
+         * {@code CountedErrorHandler} over a {@code LoggingErrorHandler}).
          *
          * @return the handler, once concluded.
          */
         public ErrorHandler errorHandler()
         {
-            return errorHandler;
+            return null == engineDirectory ? null : engineDirectory.errorHandler();
         }
 
         /**

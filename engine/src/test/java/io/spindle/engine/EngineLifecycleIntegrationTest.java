@@ -32,10 +32,13 @@ class EngineLifecycleIntegrationTest
         final String aeronDir = io.aeron.CommonContext.generateRandomDirName();
         final long journalledBeforeClose;
         final long sentBeforeClose;
-        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).embeddedAeronDirectoryName(aeronDir)))
+        // The publisher has an Aeron client of its own, as a publisher in another process would: closing the engine
+        // closes the engine's client, and with it the mappings of every publication made through it.
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).embeddedAeronDirectoryName(aeronDir));
+            Aeron publisherClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
         {
             final ExclusivePublication publication =
-                engine.context().aeron().addExclusivePublication("aeron:ipc", engine.context().streamId());
+                publisherClient.addExclusivePublication("aeron:ipc", engine.context().streamId());
             TestEngines.await(10_000, publication::isConnected, "connected");
             final FeedMix feed = new FeedMix(new FeedPublisher(publication, 5, 16 * 1024), FeedMix.DEFAULT_MIX, 10,
                 100, 400);

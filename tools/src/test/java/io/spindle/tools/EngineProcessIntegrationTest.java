@@ -14,6 +14,7 @@ import io.aeron.ExclusivePublication;
 import io.spindle.codecs.FeedMix;
 import io.spindle.codecs.FeedPublisher;
 import io.spindle.engine.CountersFile;
+import io.spindle.engine.ErrorLogFile;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.TestEngines;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,6 +80,7 @@ class EngineProcessIntegrationTest
             final String output = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(SIGTERM_EXIT_CODE, engine.exitValue(), output);
             assertTrue(output.contains("spindle engine stopped: journalled=" + MESSAGES + " rejected=0"), output);
+            assertFalse(output.contains("WARNING"), output);
         }
         finally
         {
@@ -95,6 +98,52 @@ class EngineProcessIntegrationTest
         assertEquals(MESSAGES, count[0]);
     }
 
+    @Test
+    void shouldSayInTheErrorLogAndOnStdoutWhenChecksumsWouldAllocate() throws Exception
+    {
+        final Path options = dir.resolve("jvm.options");
+        final List<String> flags = new ArrayList<>();
+        for (final String line : Files.readAllLines(Path.of("..", "scripts", "jvm.options")))
+        {
+            if (!line.contains("java.util.zip"))
+            {
+                flags.add(line);
+            }
+        }
+        Files.write(options, flags);
+        final String aeronDir = CommonContext.generateRandomDirName();
+        final Path engineDir = dir.resolve("engine");
+        final Path log = dir.resolve("engine.log");
+        final Process engine = startEngine(log, options, "--dir", engineDir.toString(), "--properties",
+            writeProperties("spindle.embedded.aeron.dir=" + aeronDir).toString());
+        try
+        {
+            final String warning = "CRC-32C is not allocation-free in this JVM: it was started without " +
+                "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
+            TestEngines.await(30_000, () -> read(log).contains("spindle engine: WARNING: " + warning),
+                () -> "the warning on stdout: " + read(log));
+            final List<String> errors = new ArrayList<>();
+            try (ErrorLogFile errorLog = ErrorLogFile.open(engineDir.toFile()))
+            {
+                errorLog.read(errors::add);
+            }
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains(warning), errors.get(0));
+        }
+        finally
+        {
+            engine.destroyForcibly();
+            engine.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Path writeProperties(final String text) throws java.io.IOException
+    {
+        final Path properties = dir.resolve("warning.properties");
+        Files.writeString(properties, text + "\n");
+        return properties;
+    }
+
     private static String read(final Path log)
     {
         try
@@ -109,10 +158,15 @@ class EngineProcessIntegrationTest
 
     private static Process startEngine(final Path log, final String... args) throws Exception
     {
+        return startEngine(log, Path.of("..", "scripts", "jvm.options"), args);
+    }
+
+    private static Process startEngine(final Path log, final Path jvmOptions, final String... args) throws Exception
+    {
         final Path scripts = Path.of("..", "scripts").toAbsolutePath().normalize();
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("@" + scripts.resolve("jvm.options"));
+        command.add("@" + jvmOptions.toAbsolutePath().normalize());
         if (Runtime.version().feature() >= 24)
         {
             command.add("@" + scripts.resolve("jvm-java24.options"));

@@ -33,9 +33,11 @@ class EngineLifecycleIntegrationTest
         final long journalledBeforeClose;
         final long sentBeforeClose;
         // The publisher has an Aeron client of its own, as a publisher in another process would: closing the engine
-        // closes the engine's client, and with it the mappings of every publication made through it.
+        // closes the engine's client, and with it the mappings of every publication made through it. Its error
+        // handler only prints: Aeron's default one exits the JVM when the driver it used has gone away.
         try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).embeddedAeronDirectoryName(aeronDir));
-            Aeron publisherClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+            Aeron publisherClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)
+                .errorHandler((ex) -> System.out.println("publisher's client after the engine closed: " + ex))))
         {
             final ExclusivePublication publication =
                 publisherClient.addExclusivePublication("aeron:ipc", engine.context().streamId());
@@ -60,6 +62,7 @@ class EngineLifecycleIntegrationTest
             engine.close();
             running.set(false);
             publisher.join();
+            publisherClient.close();
             sentBeforeClose = sent.get();
             journalledBeforeClose = JournalContents.read(Path.of(engine.context().journalDir())).size();
         }

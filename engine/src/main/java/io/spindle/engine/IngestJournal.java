@@ -62,6 +62,13 @@ final class IngestJournal
         gaps = counters[SpindleCounter.GAPS.id()];
         messagesMissing = counters[SpindleCounter.MESSAGES_MISSING.id()];
         backPressure = counters[SpindleCounter.JOURNAL_BACK_PRESSURE.id()];
+        // Start where the journal ends, so that a sequence recovered from it counts as synced only once a sync of
+        // this process reaches it.
+        lastIndex = journal.queue().lastIndex();
+        if (lastIndex >= 0)
+        {
+            journalIndex.setRelease(lastIndex);
+        }
     }
 
     /**
@@ -222,7 +229,7 @@ final class IngestJournal
     }
 
     /**
-     * Index of the last message journalled, -1 before the first.
+     * Index of the last message journalled, or of the journal's last record at start; -1 while the journal is empty.
      *
      * @return the journal index.
      */

@@ -148,8 +148,8 @@ final class IngestJournal
     {
         try
         {
-            journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(), header.position(),
-                publisherId, fromSequence, toSequence);
+            lastIndex = journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+                header.position(), publisherId, fromSequence, toSequence);
         }
         catch (final Throwable ex)
         {
@@ -179,8 +179,10 @@ final class IngestJournal
     {
         try
         {
-            journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId, epoch,
-                firstSequence, previousSequence, origin);
+            lastIndex = journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId,
+                epoch, firstSequence, previousSequence, origin);
+            // An operator's reset is journalled between polls: published here, it is synced without waiting for one.
+            journalIndex.setRelease(lastIndex);
         }
         catch (final Throwable ex)
         {
@@ -206,7 +208,7 @@ final class IngestJournal
     {
         try
         {
-            journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+            lastIndex = journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
                 header.position(), publisherId, responseStreamId, oldestSequence, channel, channelOffset,
                 channelLength);
         }
@@ -229,7 +231,8 @@ final class IngestJournal
     }
 
     /**
-     * Index of the last message journalled, or of the journal's last record at start; -1 while the journal is empty.
+     * Index of the last record journalled (a message, gap, session start or feedback connect: whatever carries a
+     * publisher's sequence is synced with it), or of the journal's last record at start; -1 while the journal is empty.
      *
      * @return the journal index.
      */

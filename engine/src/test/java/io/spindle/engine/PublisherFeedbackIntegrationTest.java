@@ -410,6 +410,38 @@ class PublisherFeedbackIntegrationTest
     }
 
     @Test
+    void shouldAckASequenceAGapRecordTookAsSyncedOnlyOnceTheGapRecordIsSynced()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).sync("periodic:1");
+        final TestFileSync fileSync =
+            new TestFileSync(() -> ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].get());
+        try (SpindleEngine engine = SpindleEngine.launch(ctx.journalFileSync(fileSync));
+            FeedbackProbe probe = probe(ctx.aeron(), ctx))
+        {
+            probe.connect(PUBLISHER_ID, 1, 1);
+            probe.quotes(PUBLISHER_ID, 1, 5);
+            probe.await("synced ack of 5", (r) -> r.templateId == AckDecoder.TEMPLATE_ID && r.syncedSequence == 5);
+
+            // Sequence 6 is rejected but readable: a gap record takes it, past the synced index.
+            fileSync.failing(true);
+            final UnsafeBuffer bad = new UnsafeBuffer(new byte[256]);
+            final int length = TestMessages.quote(bad, 0, PUBLISHER_ID, 6);
+            probe.send(bad, length - 10);
+            final FeedbackProbe.Response ack = probe.awaitAck(6);
+            assertEquals(5, ack.syncedSequence, "the gap record is not synced: " + ack);
+            TestEngines.await(10_000, () -> fileSync.failures.get() >= 2, "failed syncs");
+            for (final FeedbackProbe.Response each : probe.of(AckDecoder.TEMPLATE_ID))
+            {
+                assertTrue(each.syncedSequence <= 5, "no sync succeeded since 5: " + each);
+            }
+
+            fileSync.failing(false);
+            probe.await("synced ack of 6", (r) -> r.templateId == AckDecoder.TEMPLATE_ID && r.syncedSequence == 6);
+            assertEquals(1, engine.counter(SpindleCounter.GAPS));
+        }
+    }
+
+    @Test
     void shouldRejectAConnectWithABadResponseChannelAndTakeConnectsAsUnknownWithFeedbackOff()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir);

@@ -62,6 +62,13 @@ final class IngestJournal
         gaps = counters[SpindleCounter.GAPS.id()];
         messagesMissing = counters[SpindleCounter.MESSAGES_MISSING.id()];
         backPressure = counters[SpindleCounter.JOURNAL_BACK_PRESSURE.id()];
+        // Start where the journal ends, so that a sequence recovered from it counts as synced only once a sync of
+        // this process reaches it.
+        lastIndex = journal.queue().lastIndex();
+        if (lastIndex >= 0)
+        {
+            journalIndex.setRelease(lastIndex);
+        }
     }
 
     /**
@@ -141,8 +148,8 @@ final class IngestJournal
     {
         try
         {
-            journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(), header.position(),
-                publisherId, fromSequence, toSequence);
+            lastIndex = journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+                header.position(), publisherId, fromSequence, toSequence);
         }
         catch (final Throwable ex)
         {
@@ -172,8 +179,10 @@ final class IngestJournal
     {
         try
         {
-            journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId, epoch,
-                firstSequence, previousSequence, origin);
+            lastIndex = journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId,
+                epoch, firstSequence, previousSequence, origin);
+            // An operator's reset is journalled between polls: published here, it is synced without waiting for one.
+            journalIndex.setRelease(lastIndex);
         }
         catch (final Throwable ex)
         {
@@ -199,7 +208,7 @@ final class IngestJournal
     {
         try
         {
-            journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+            lastIndex = journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
                 header.position(), publisherId, responseStreamId, oldestSequence, channel, channelOffset,
                 channelLength);
         }
@@ -222,7 +231,8 @@ final class IngestJournal
     }
 
     /**
-     * Index of the last message journalled, -1 before the first.
+     * Index of the last record journalled (a message, gap, session start or feedback connect: whatever carries a
+     * publisher's sequence is synced with it), or of the journal's last record at start; -1 while the journal is empty.
      *
      * @return the journal index.
      */

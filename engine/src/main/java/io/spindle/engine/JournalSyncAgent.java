@@ -2,36 +2,87 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Syncs the journal to disk by its {@link Policy}, on the housekeeping thread, never the ingest thread.
+ * Syncs the journal to disk by its {@link Policy}, on the housekeeping thread, never the ingest thread, and publishes
+ * the synced index: every record at or before it was forced to disk by this process.
  * <p>
- * It reads the journal index the ingest agent has published, then forces the journal's cycle file(s) to disk with
+ * How: it reads the journal index the ingest agent has published, forces the journal's cycle file(s) to disk with
  * {@link FileChannel#force} on a channel of its own, and only after that returns advances the synced-index counter
  * to the index it read. On Linux {@code fsync} writes back every dirty page of the file, including those the ingest
  * thread wrote through Chronicle's memory mapping: it is what {@code msync} does for a file mapping. Chronicle's own
  * {@code ExcerptAppender.sync()} would do the same but belongs to the appending thread, and an appender is confined
- * to its thread, so it is not used here. The first sync of a new cycle file also syncs the journal directory and its
- * metadata file, so that the file itself survives a power loss.
+ * to its thread, so it is not used here. The first sync of each cycle file this process opens also syncs the journal
+ * directory and its metadata file, so that the file itself survives a power loss.
  * <p>
- * Allocates when it opens a new cycle file, not per sync; only the main journal is synced (the reject journal is
- * diagnostic).
+ * The rules the synced index keeps:
+ * <ul>
+ *     <li><b>In order.</b> Cycle files are synced oldest first, from the oldest that may hold records not yet
+ *     forced. A file before the one being written is done once forced after the journal moved on from it; the one
+ *     being written is forced again at each sync.</li>
+ *     <li><b>A failed sync holds the index.</b> Syncing a file fails when opening it, forcing it or (the first time)
+ *     forcing the directory or metadata file fails. A sync stops at the first file that fails: the synced index moves
+ *     at most to the end of the cycles before it, never onto one of its records, and the file stays the first of
+ *     the next sync, so no later success of another file skips it: the synced index passes its records only once a
+ *     later force of that same file succeeds. Each failure goes to the error handler (error log and {@code Errors}
+ *     counter) naming the file, and is tried again after the periodic interval, or {@link #RETRY_INTERVAL_MS}.</li>
+ *     <li><b>A restart syncs what it found.</b> What the previous process synced is not known (it may have died
+ *     before syncing), so under any policy but none the first sync of a restarted engine, at once whatever the
+ *     policy, forces every cycle file the journal holds through the one with its last index at start (where the
+ *     ingest agent starts, and recovered sequences are checkpointed). A file with no dirty pages costs an open and an
+ *     {@code fsync} that writes nothing.</li>
+ * </ul>
+ * How far a success after a failure can be trusted is the kernel's business: Linux may drop pages it failed to write
+ * back and not report that again, so once a sync has failed, believe the error log over the synced index.
+ * <p>
+ * Allocates when it opens a cycle file and when it lists the cycles between two syncs, not per sync of the file
+ * being written; only the main journal is synced (the reject journal is diagnostic).
  */
 final class JournalSyncAgent implements Agent
 {
+    /**
+     * Shortest time between a failed sync and the next try, under {@code roll} and at start; periodic syncs try again
+     * at their interval.
+     */
+    static final long RETRY_INTERVAL_MS = 1_000;
+
     private static final int NO_CYCLE = Integer.MIN_VALUE;
     private static final String METADATA_FILENAME = "metadata.cq4t";
+
+    /**
+     * Forces one file to the storage device: {@link #FORCE} in an engine, replaced by tests to make a sync fail.
+     */
+    @FunctionalInterface
+    interface FileSync
+    {
+        /**
+         * {@link FileChannel#force}.
+         */
+        FileSync FORCE = (file, channel, isMetaData) -> channel.force(isMetaData);
+
+        /**
+         * Force a file, a journal cycle file, its metadata file or its directory, to the storage device.
+         *
+         * @param file       the file's path.
+         * @param channel    open on the file.
+         * @param isMetaData whether its metadata must be written too.
+         * @throws IOException when the file could not be written.
+         */
+        void force(Path file, FileChannel channel, boolean isMetaData) throws IOException;
+    }
 
     private final Policy policy;
     private final SingleChronicleQueue queue;
@@ -40,10 +91,17 @@ final class JournalSyncAgent implements Agent
     private final AtomicCounter syncedIndex;
     private final AtomicCounter syncs;
     private final EpochClock epochClock;
+    private final ErrorHandler errorHandler;
+    private final FileSync fileSync;
+    private final long retryIntervalMs;
+    private final long startIndex;
+    private boolean isStartSynced;
     private long nextSyncMs;
+    private int fromCycle;
     private int channelCycle = NO_CYCLE;
-    private int observedCycle = NO_CYCLE;
+    private Path channelFile;
     private FileChannel channel;
+    private boolean isDirectorySynced;
     private volatile String lastSyncThreadName;
 
     /**
@@ -99,13 +157,27 @@ final class JournalSyncAgent implements Agent
         }
     }
 
+    /**
+     * Sync a journal by a policy, from the journal as it is now: call before anything is appended by this process.
+     *
+     * @param policy       when to sync.
+     * @param queue        the journal; the agent opens no appender on it.
+     * @param journalIndex the ingest agent's journal index of the last record.
+     * @param syncedIndex  to publish the synced index on; -1 until the first sync.
+     * @param syncs        counted up by each sync that succeeds.
+     * @param epochClock   for the periodic interval and the retries.
+     * @param errorHandler told of each sync that fails.
+     * @param fileSync     forces a file: {@link FileSync#FORCE} but in tests.
+     */
     JournalSyncAgent(
         final Policy policy,
         final SingleChronicleQueue queue,
         final AtomicCounter journalIndex,
         final AtomicCounter syncedIndex,
         final AtomicCounter syncs,
-        final EpochClock epochClock)
+        final EpochClock epochClock,
+        final ErrorHandler errorHandler,
+        final FileSync fileSync)
     {
         this.policy = policy;
         this.queue = queue;
@@ -114,7 +186,14 @@ final class JournalSyncAgent implements Agent
         this.syncedIndex = syncedIndex;
         this.syncs = syncs;
         this.epochClock = epochClock;
-        this.nextSyncMs = epochClock.time() + policy.intervalMs;
+        this.errorHandler = errorHandler;
+        this.fileSync = fileSync;
+        this.retryIntervalMs = policy.isPeriodic() ? policy.intervalMs : RETRY_INTERVAL_MS;
+        this.startIndex = policy.isNone() ? -1 : queue.lastIndex();
+        this.isStartSynced = startIndex < 0;
+        this.fromCycle = isStartSynced ? NO_CYCLE : Math.min(queue.firstCycle(), rollCycle.toCycle(startIndex));
+        final long nowMs = epochClock.time();
+        this.nextSyncMs = isStartSynced && policy.isPeriodic() ? nowMs + policy.intervalMs : nowMs;
     }
 
     /**
@@ -134,35 +213,37 @@ final class JournalSyncAgent implements Agent
         {
             return 0;
         }
-        final long index = journalIndex.get();
+        final long index = Math.max(journalIndex.get(), startIndex);
         if (index <= 0 || index <= syncedIndex.get())
+        {
+            return 0;
+        }
+        final long nowMs = epochClock.time();
+        if (nowMs < nextSyncMs)
         {
             return 0;
         }
 
         final int cycle = rollCycle.toCycle(index);
-        if (policy.isPeriodic())
+        if (isStartSynced && !policy.isPeriodic())
         {
-            final long nowMs = epochClock.time();
-            if (nowMs < nextSyncMs)
+            if (cycle <= fromCycle(cycle))
             {
                 return 0;
             }
-            nextSyncMs = nowMs + policy.intervalMs;
-            syncTo(NO_CYCLE == channelCycle ? cycle : channelCycle, cycle);
-            syncedIndex.setRelease(index);
+            // Rolled: nothing more is written to the earlier cycles, so every record before the new one is synced.
+            if (syncBefore(cycle, nowMs))
+            {
+                synced(rollCycle.toIndex(cycle, 0) - 1);
+            }
             return 1;
         }
 
-        if (NO_CYCLE == observedCycle || cycle <= observedCycle)
+        nextSyncMs = nowMs + policy.intervalMs;
+        if (syncThrough(cycle, index, nowMs))
         {
-            observedCycle = Math.max(observedCycle, cycle);
-            return 0;
+            isStartSynced = true;
         }
-        // Rolled: nothing more is written to the earlier cycles, so every record before the new one is synced.
-        syncTo(NO_CYCLE == channelCycle ? observedCycle : channelCycle, cycle - 1);
-        observedCycle = cycle;
-        syncedIndex.setRelease(rollCycle.toIndex(cycle, 0) - 1);
         return 1;
     }
 
@@ -170,17 +251,17 @@ final class JournalSyncAgent implements Agent
      * {@inheritDoc}
      * <p>
      * Any policy but none syncs what is journalled once more as the engine closes, after the ingest agent stopped.
+     * A failure is reported, not thrown.
      */
     public void onClose()
     {
         try
         {
-            final long index = journalIndex.get();
+            final long index = Math.max(journalIndex.get(), startIndex);
             if (!policy.isNone() && index > 0 && index > syncedIndex.get())
             {
-                final int cycle = rollCycle.toCycle(index);
-                syncTo(NO_CYCLE == channelCycle ? cycle : channelCycle, cycle);
-                syncedIndex.setRelease(index);
+                final long nowMs = epochClock.time();
+                syncThrough(rollCycle.toCycle(index), index, nowMs);
             }
         }
         finally
@@ -200,40 +281,102 @@ final class JournalSyncAgent implements Agent
     }
 
     /**
-     * Force every cycle file from {@code fromCycle} (the one synced last) to {@code toCycle}.
+     * Sync every record up to {@code index}, in cycle {@code cycle}: the cycles before it, then its own file.
      */
-    private void syncTo(final int fromCycle, final int toCycle)
+    private boolean syncThrough(final int cycle, final long index, final long nowMs)
+    {
+        fromCycle(cycle);
+        if (syncBefore(cycle, nowMs) && force(cycle, nowMs))
+        {
+            synced(index);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Sync the files of the cycles from the first that may hold records not yet forced up to, not including,
+     * {@code cycle}, oldest first, stopping at the first that fails.
+     */
+    private boolean syncBefore(final int cycle, final long nowMs)
+    {
+        if (fromCycle < cycle)
+        {
+            for (final Long existing : queue.listCyclesBetween(fromCycle, cycle - 1))
+            {
+                final int earlierCycle = existing.intValue();
+                if (!force(earlierCycle, nowMs))
+                {
+                    return false;
+                }
+                fromCycle = earlierCycle + 1;
+                // Complete and forced: a failure further on holds the synced index after it, not before it.
+                publish(rollCycle.toIndex(earlierCycle + 1, 0) - 1);
+            }
+            fromCycle = cycle;
+        }
+        return true;
+    }
+
+    /**
+     * The first cycle that may hold records not yet forced: the journal's first at start, else the first written.
+     */
+    private int fromCycle(final int cycle)
+    {
+        if (NO_CYCLE == fromCycle)
+        {
+            fromCycle = Math.min(cycle, queue.firstCycle());
+        }
+        return fromCycle;
+    }
+
+    private void publish(final long index)
+    {
+        if (index > syncedIndex.get())
+        {
+            syncedIndex.setRelease(index);
+        }
+    }
+
+    private void synced(final long index)
+    {
+        publish(index);
+        lastSyncThreadName = Thread.currentThread().getName();
+        syncs.incrementRelease();
+    }
+
+    private boolean force(final int cycle, final long nowMs)
     {
         try
         {
-            for (final Long existing : queue.listCyclesBetween(fromCycle, toCycle))
+            if (cycle != channelCycle)
             {
-                final int cycle = existing.intValue();
-                if (cycle != channelCycle)
-                {
-                    openCycle(cycle);
-                }
-                channel.force(false);
+                openCycle(cycle);
             }
-            if (channelCycle != toCycle && policy.isPeriodic())
+            fileSync.force(channelFile, channel, false);
+            if (!isDirectorySynced)
             {
-                // The cycle being written may not be in Chronicle's directory listing yet.
-                openCycle(toCycle);
-                channel.force(false);
+                forceMetadataAndDirectory(channelFile.getParent());
+                isDirectorySynced = true;
             }
+            return true;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            throw new UncheckedIOException("journal sync failed: " + ex.getMessage(), ex);
+            nextSyncMs = nowMs + retryIntervalMs;
+            errorHandler.onError(new IOException("journal sync of cycle " + cycle + " (" +
+                (cycle == channelCycle ? channelFile : "not opened") + ") failed, the synced index stays before it " +
+                "until a sync of that file succeeds: " + ex, ex));
+            return false;
         }
-        lastSyncThreadName = Thread.currentThread().getName();
-        syncs.incrementRelease();
     }
 
     private void openCycle(final int cycle) throws IOException
     {
         CloseHelper.close(channel);
         channel = null;
+        channelFile = null;
+        channelCycle = NO_CYCLE;
         final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
         if (null == store)
         {
@@ -249,27 +392,31 @@ final class JournalSyncAgent implements Agent
             queue.closeStore(store);
         }
         channel = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channelFile = file.toPath();
         channelCycle = cycle;
-
-        // A new file: its directory entry and the queue's metadata must reach the disk too.
-        final File dir = file.getParentFile();
-        forceQuietly(new File(dir, METADATA_FILENAME));
-        forceQuietly(dir);
+        isDirectorySynced = false;
     }
 
-    private static void forceQuietly(final File file)
+    /**
+     * A file new to this process: its directory entry and the queue's metadata must reach the disk too.
+     */
+    private void forceMetadataAndDirectory(final Path dir) throws IOException
     {
-        if (!file.exists())
+        final Path metadata = dir.resolve(METADATA_FILENAME);
+        if (metadata.toFile().exists())
         {
-            return;
+            try (FileChannel metadataChannel = FileChannel.open(metadata, StandardOpenOption.READ))
+            {
+                fileSync.force(metadata, metadataChannel, true);
+            }
         }
-        try (FileChannel fileChannel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
+        if (SystemUtil.isWindows())
         {
-            fileChannel.force(true);
+            return; // a directory cannot be opened, nor synced, there
         }
-        catch (final IOException ex)
+        try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ))
         {
-            // Some platforms cannot open or sync a directory; the file's own data was synced.
+            fileSync.force(dir, dirChannel, true);
         }
     }
 }

@@ -28,7 +28,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Synced sequences come from checkpoints: at each round the engine notes, per target, the journal index it had
  * reached and the target's sequence then; once the housekeeping thread's synced index passes a checkpoint, its
- * sequence is on disk.
+ * sequence is on disk. The index is that of the last record of any kind, so a sequence that a gap, connect or
+ * session start record carries is synced with that record. After a restart the index starts at the journal's last
+ * index as found, so a sequence recovered from the journal is synced once a sync by this process reaches that index,
+ * never on the previous process's word.
  * <p>
  * Ingest thread only; allocates nothing after a target is set up (setting one up, on a Connect, allocates).
  */
@@ -268,7 +271,7 @@ final class PublisherFeedback
      *
      * @param nowNs              the time now.
      * @param journalledCount    messages journalled so far.
-     * @param lastJournalIndex   journal index of the last record appended.
+     * @param lastJournalIndex   journal index of the last record appended, or of the journal's last record at start.
      * @param lastSequences      last sequence journalled per {@link SequenceTracker#key}.
      * @return work done: messages offered.
      */

@@ -92,7 +92,9 @@ public final class SpindleEngine implements AutoCloseable
             ctx.counters()[SpindleCounter.JOURNAL_INDEX.id()],
             ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()],
             ctx.counters()[SpindleCounter.JOURNAL_SYNCS.id()],
-            ctx.epochClock());
+            ctx.epochClock(),
+            ctx.errorHandler(),
+            ctx.journalFileSync());
         housekeepingRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
@@ -713,6 +715,7 @@ public final class SpindleEngine implements AutoCloseable
         private IdleStrategy driverIdleStrategy;
         private RollCycle rollCycle;
         private JournalSyncAgent.Policy syncPolicy;
+        private JournalSyncAgent.FileSync journalFileSync = JournalSyncAgent.FileSync.FORCE;
         private SchemaValidator validator;
         private SourceAllowList sourceAllowList;
         private PublisherAllowList publisherAllowList;
@@ -1078,6 +1081,23 @@ public final class SpindleEngine implements AutoCloseable
         JournalSyncAgent.Policy syncPolicy()
         {
             return syncPolicy;
+        }
+
+        /**
+         * How the journal's files are forced to disk: {@link JournalSyncAgent.FileSync#FORCE}, or a test's.
+         *
+         * @param journalFileSync forces one file.
+         * @return this for a fluent API.
+         */
+        Context journalFileSync(final JournalSyncAgent.FileSync journalFileSync)
+        {
+            this.journalFileSync = journalFileSync;
+            return this;
+        }
+
+        JournalSyncAgent.FileSync journalFileSync()
+        {
+            return journalFileSync;
         }
 
         /**

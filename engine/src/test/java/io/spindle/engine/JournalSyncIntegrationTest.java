@@ -2,8 +2,14 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import io.aeron.ExclusivePublication;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,11 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The journal sync policies, seen through the counters an operator watches: the journalled index, the synced one
- * and the number of syncs.
+ * and the number of syncs; a failed sync in the error log; a restart syncing the journal it finds.
  */
 class JournalSyncIntegrationTest
 {
     private static final long CATCH_UP_BOUND_MS = 2_000;
+    private static final long PAST_TIME_MS = 1_704_067_200_000L; // 2024-01-01T00:00:00Z
 
     @TempDir
     Path dir;
@@ -108,6 +115,89 @@ class JournalSyncIntegrationTest
     }
 
     @Test
+    void shouldReportAFailedSyncAndHoldTheSyncedIndexUntilTheFileSyncs()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).sync("periodic:10");
+        final TestFileSync fileSync = new TestFileSync(() -> syncedIndex(ctx)).failing(true);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx.journalFileSync(fileSync)))
+        {
+            send(connect(engine), 1_000);
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 1_000, "journalled");
+            TestEngines.await(10_000, () -> fileSync.failures.get() >= 2, "two failed syncs");
+
+            assertEquals(-1, engine.counter(SpindleCounter.JOURNAL_SYNCED_INDEX), "nothing synced");
+            assertEquals(0, engine.counter(SpindleCounter.JOURNAL_SYNCS));
+            assertTrue(engine.counter(SpindleCounter.ERRORS) >= 1);
+            final String errors = errorLog(engine);
+            assertTrue(errors.contains("journal sync of cycle") && errors.contains(".cq4") &&
+                errors.contains("injected: Input/output error"), errors);
+
+            fileSync.failing(false);
+            final long index = engine.counter(SpindleCounter.JOURNAL_INDEX);
+            TestEngines.await(CATCH_UP_BOUND_MS, () -> engine.counter(SpindleCounter.JOURNAL_SYNCED_INDEX) == index,
+                () -> "synced once the file syncs:" + TestEngines.counters(engine));
+        }
+    }
+
+    @Test
+    void shouldSyncTheFilesARestartFindsBeforeReportingAnyOfThemSynced()
+    {
+        // Three cycles of a journal that its engine never synced (policy none, or it died first).
+        final Path journalDir = dir.resolve("journal");
+        final SetTimeProvider time = new SetTimeProvider(PAST_TIME_MS * 1_000_000L);
+        final long[] firstOfCycle = new long[3];
+        long last = -1;
+        try (JournalWriter writer = new JournalWriter(SingleChronicleQueueBuilder.single(journalDir.toFile())
+            .rollCycle(TestRollCycles.TEST_SECONDLY)
+            .timeProvider(time)
+            .build()))
+        {
+            for (int cycle = 0; cycle < firstOfCycle.length; cycle++)
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    final int length = TestMessages.heartbeat(buffer, 0, 3, ++sequence);
+                    last = writer.appendMessage(time.currentTimeNanos(), 1001, 1, sequence * 64, 101, 5, 2, buffer, 0,
+                        length);
+                    if (0 == i)
+                    {
+                        firstOfCycle[cycle] = last;
+                    }
+                }
+                time.advanceMillis(1_000);
+            }
+        }
+        final String[] names = journalDir.toFile().list((d, name) -> name.endsWith(".cq4"));
+        Arrays.sort(names);
+        final List<String> files = List.of(names);
+        assertEquals(3, files.size());
+
+        final SpindleEngine.Context ctx = TestEngines.context(dir).rollCycle("TEST_SECONDLY").sync("roll");
+        final TestFileSync fileSync = new TestFileSync(() -> syncedIndex(ctx));
+        try (SpindleEngine engine = SpindleEngine.launch(ctx.journalFileSync(fileSync)))
+        {
+            final long lastAtStart = last;
+            assertEquals(1, engine.resumedPublishers());
+            TestEngines.await(CATCH_UP_BOUND_MS,
+                () -> engine.counter(SpindleCounter.JOURNAL_SYNCED_INDEX) == lastAtStart,
+                () -> "the journal found at start synced, with no roll:" + TestEngines.counters(engine));
+
+            final List<String> forcedFiles = new ArrayList<>();
+            for (final TestFileSync.Forced force : fileSync.forced)
+            {
+                final int cycle = files.indexOf(force.name());
+                if (cycle >= 0 && !forcedFiles.contains(force.name()))
+                {
+                    forcedFiles.add(force.name());
+                    assertTrue(force.syncedIndexBefore() < firstOfCycle[cycle],
+                        force + ": reported synced before its file was forced");
+                }
+            }
+            assertEquals(files, forcedFiles, "every file found, oldest first");
+        }
+    }
+
+    @Test
     void shouldNameTheSyncSettingWhenItIsBad()
     {
         for (final String bad : new String[]{ "sometimes", "periodic:", "periodic:0", "periodic:ten", "periodic:-5" })
@@ -134,6 +224,21 @@ class JournalSyncIntegrationTest
             final int length = TestMessages.heartbeat(buffer, 0, 3, ++sequence);
             TestEngines.await(5_000, () -> publication.offer(buffer, 0, length) > 0, "offer");
         }
+    }
+
+    private static long syncedIndex(final SpindleEngine.Context ctx)
+    {
+        return ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].get();
+    }
+
+    private static String errorLog(final SpindleEngine engine)
+    {
+        final StringBuilder text = new StringBuilder();
+        try (ErrorLogFile errors = ErrorLogFile.open(new File(engine.context().dir())))
+        {
+            errors.read(text::append);
+        }
+        return text.toString();
     }
 
     private static String label(final SpindleEngine engine)

@@ -350,6 +350,98 @@ class PublisherFeedbackIntegrationTest
     }
 
     @Test
+    void shouldAckARecoveredSequenceAsSyncedOnlyOnceTheRestartedEngineHasSyncedIt()
+    {
+        final String aeronDir = CommonContext.generateRandomDirName();
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
+        {
+            final SpindleEngine.Context first = TestEngines.context(dir).aeronDirectoryName(aeronDir);
+            try (FeedbackProbe probe = new FeedbackProbe(
+                aeron, first.channel(), first.streamId(), RESPONSE_CHANNEL, RESPONSE_STREAM_ID))
+            {
+                try (SpindleEngine engine = SpindleEngine.launch(first))
+                {
+                    TestEngines.await(10_000, probe.publication::isConnected, "connected");
+                    probe.connect(PUBLISHER_ID, 1, 1);
+                    probe.quotes(PUBLISHER_ID, 1, 20);
+                    probe.awaitAck(20);
+                }
+                final List<JournalContents.Entry> journal = JournalContents.read(dir.resolve("journal"));
+                final long lastIndexAtStart = journal.get(journal.size() - 1).index;
+
+                // Restarted with a sync policy on a disk whose syncs fail: nothing this process wrote, or found, is
+                // on disk by its own doing, so no ack may say synced.
+                probe.received.clear();
+                final SpindleEngine.Context second = TestEngines.context(dir).aeronDirectoryName(aeronDir)
+                    .sync("periodic:1");
+                final TestFileSync fileSync = new TestFileSync(
+                    () -> second.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].get()).failing(true);
+                try (SpindleEngine engine = SpindleEngine.launch(second.journalFileSync(fileSync)))
+                {
+                    probe.awaitResendRequest(21);
+                    final FeedbackProbe.Response recovered = probe.awaitAck(20);
+                    assertEquals(NULL_SEQUENCE, recovered.syncedSequence, "recovered, not synced: " + recovered);
+                    TestEngines.await(10_000, () -> fileSync.failures.get() >= 3, "failed syncs");
+                    probe.quotes(PUBLISHER_ID, 21, 25);
+                    probe.awaitAck(25);
+                    for (final FeedbackProbe.Response ack : probe.of(AckDecoder.TEMPLATE_ID))
+                    {
+                        assertEquals(NULL_SEQUENCE, ack.syncedSequence, "no sync has succeeded: " + ack);
+                    }
+
+                    fileSync.failing(false);
+                    probe.await("synced ack of 25",
+                        (r) -> r.templateId == AckDecoder.TEMPLATE_ID && r.syncedSequence == 25);
+                    assertTrue(engine.counter(SpindleCounter.JOURNAL_SYNCED_INDEX) > lastIndexAtStart);
+                    for (final FeedbackProbe.Response ack : probe.of(AckDecoder.TEMPLATE_ID))
+                    {
+                        assertTrue(NULL_SEQUENCE == ack.syncedSequence || ack.syncedSequence >= 20,
+                            "a sync that succeeds covers the journal found at start: " + ack);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAckASequenceAGapRecordTookAsSyncedOnlyOnceTheGapRecordIsSynced()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).sync("periodic:1");
+        final TestFileSync fileSync =
+            new TestFileSync(() -> ctx.counters()[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].get());
+        try (SpindleEngine engine = SpindleEngine.launch(ctx.journalFileSync(fileSync));
+            FeedbackProbe probe = probe(ctx.aeron(), ctx))
+        {
+            probe.connect(PUBLISHER_ID, 1, 1);
+            probe.quotes(PUBLISHER_ID, 1, 5);
+            probe.await("synced ack of 5", (r) -> r.templateId == AckDecoder.TEMPLATE_ID && r.syncedSequence == 5);
+
+            // Sequence 6 is rejected but readable: a gap record takes it, past the synced index.
+            fileSync.failing(true);
+            final UnsafeBuffer bad = new UnsafeBuffer(new byte[256]);
+            final int length = TestMessages.quote(bad, 0, PUBLISHER_ID, 6);
+            probe.send(bad, length - 10);
+            final FeedbackProbe.Response ack = probe.awaitAck(6);
+            assertEquals(5, ack.syncedSequence, "the gap record is not synced: " + ack);
+            TestEngines.await(10_000, () -> fileSync.failures.get() >= 2, "failed syncs");
+            for (final FeedbackProbe.Response each : probe.of(AckDecoder.TEMPLATE_ID))
+            {
+                assertTrue(each.syncedSequence <= 5, "no sync succeeded since 5: " + each);
+            }
+
+            fileSync.failing(false);
+            probe.await("synced ack of 6", (r) -> r.templateId == AckDecoder.TEMPLATE_ID && r.syncedSequence == 6);
+            assertEquals(1, engine.counter(SpindleCounter.GAPS));
+        }
+    }
+
+    @Test
     void shouldRejectAConnectWithABadResponseChannelAndTakeConnectsAsUnknownWithFeedbackOff()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir);

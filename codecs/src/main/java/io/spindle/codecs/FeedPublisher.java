@@ -38,36 +38,15 @@ import java.util.concurrent.TimeUnit;
  * on the same machine): a paced publisher passes its schedule, so a stall shows up as latency of every message
  * held up behind it rather than being hidden (no coordinated omission).
  * <p>
+ * Built with a {@link Feedback}, it is the publisher's side of Spindle's feedback protocol: it keeps every message
+ * until the engine acks it, answers the engine's resend requests before sending anything new, and hands reject
+ * notices to a {@link RejectHandler}; a send method returns {@link Publication#BACK_PRESSURED}, without sending,
+ * while the retransmit buffer has no room or a resend is unfinished. Call {@link #poll()} in the send loop, sending or
+ * not. The protocol (session start, Connect, Ack, RejectNotice, ResendRequest, Resend) is described in
+ * {@code docs/FEEDBACK-PROTOCOL.md}. Without feedback, {@link #poll()} does nothing.
+ * <p>
  * One thread; allocates nothing per message. If encoding throws (a null enum, a bad symbol range), the claim is
  * aborted so that the stream is not held up, and the exception goes to the caller.
- *
- * <h2>Feedback</h2>
- * Built with a {@link Feedback}, the publisher also hears back from the engine, on a response channel it names in a
- * {@code Connect} message (the feedback schema) sent on the same publication, ahead of its first message:
- * <ul>
- *     <li>Every message that went is kept, a copy of its bytes, in a preallocated retransmit buffer until the engine
- *     acks it. When the buffer has no room for the next message, the send method reads feedback once and, still
- *     without room, returns {@link Publication#BACK_PRESSURED} without sending: nothing unkept ever goes, nothing is
- *     dropped.</li>
- *     <li>An {@code Ack} raises {@link #lastAckedSequence()} (and {@link #lastSyncedSequence()}) and lets go of what
- *     it covers; a {@code RejectNotice} is counted and given to the {@link RejectHandler}.</li>
- *     <li>A {@code ResendRequest} from a sequence sends the kept messages from there again, in order, after a
- *     {@code Resend} naming the range and before anything new; in answer to the latest {@code Connect}, only what
- *     went before that Connect (what followed it is on its way). A repeat of the request being served is ignored,
- *     any other starts the resend again from where it asks. While the resend is unfinished every send method goes
- *     on with it first and returns
- *     {@link Publication#BACK_PRESSURED} ({@link Publication#CLOSED} or {@link Publication#MAX_POSITION_EXCEEDED}
- *     when that is what stopped it). A request for messages no longer kept is answered with a new {@code Connect},
- *     whose oldest sequence tells the engine what is gone, and a resend from the oldest kept.</li>
- *     <li>A {@code Connect} is sent again before the next message once the publication has been seen not connected,
- *     and when messages are kept but nothing has come back for {@link Feedback#connectIntervalNs()} (counted from the
- *     last {@code Connect}, the last feedback or the last {@link #poll()} that found nothing kept, whichever is
- *     latest): an engine that restarted without knowing this publisher learns of it.</li>
- * </ul>
- * The user calls {@link #poll()} in the send loop, sending or not: it reads feedback, goes on with a resend and sends
- * a due {@code Connect}. Responses are told apart by publisher id and stream id, so several publishers may share a
- * response stream, each with a {@link Subscription} of its own. Without feedback, {@link #poll()} does nothing and
- * the publisher behaves as it always has.
  */
 public final class FeedPublisher
 {

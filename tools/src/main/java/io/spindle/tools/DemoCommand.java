@@ -21,6 +21,7 @@ import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,22 +49,8 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--dir", description = "Engine directory, emptied first (default ${DEFAULT-VALUE}).")
     String dir = new File(SystemUtil.tmpDirName(), "spindle-demo").getPath();
 
-    @Option(names = "--rate", description = "Messages per second, 0 for as fast as possible " +
-        "(default ${DEFAULT-VALUE}).")
-    long rate = 100_000;
-
-    @Option(names = "--duration", description = "Seconds to publish for (default ${DEFAULT-VALUE}).")
-    double durationSeconds = 10;
-
-    @Option(names = "--count", description = "Stop after this many messages, if before --duration.")
-    long count = Long.MAX_VALUE;
-
-    @Option(names = "--mix", description = "Weights per message type (default ${DEFAULT-VALUE}).")
-    String mix = FeedMix.DEFAULT_MIX;
-
-    @Option(names = "--large-book-every", description = "Every N-th message a large book update; 0 for none " +
-        "(default ${DEFAULT-VALUE}).")
-    int largeBookEvery = 1000;
+    @Mixin
+    LoadOptions load;
 
     @Option(names = "--idle", description = "Ingest idle strategy (default ${DEFAULT-VALUE}).")
     String idleStrategy = SpindleEngine.Configuration.IDLE_STRATEGY_DEFAULT;
@@ -111,10 +98,7 @@ final class DemoCommand implements Callable<Integer>
 
     public Integer call() throws InterruptedException
     {
-        if (rate < 0 || durationSeconds <= 0 || count <= 0)
-        {
-            throw new IllegalArgumentException("--rate must be >= 0, --duration and --count > 0");
-        }
+        load.validate();
         final PrintWriter out = spec.commandLine().getOut();
         IoUtil.delete(new File(dir), true);
 
@@ -137,9 +121,10 @@ final class DemoCommand implements Callable<Integer>
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             out.printf("Spindle demo: engine in %s, embedded media driver in %s%n", dir, ctx.aeronDirectoryName());
-            out.printf("Publishing the reference feed (%s) over %s at %s msg/s for %.0f s%s...%n", mix,
-                ctx.channel(), rate == 0 ? "max" : String.format("%,d", rate), durationSeconds,
-                largeBookEvery > 0 ? ", a multi-frame book update every " + largeBookEvery + "th message" : "");
+            out.printf("Publishing the reference feed (%s) over %s at %s msg/s for %.0f s%s...%n", load.mix,
+                ctx.channel(), load.rate == 0 ? "max" : String.format("%,d", load.rate), load.durationSeconds,
+                load.largeBookEvery > 0 ?
+                ", a multi-frame book update every " + load.largeBookEvery + "th message" : "");
             out.flush();
 
             try (ExclusivePublication publication = ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId()))
@@ -155,15 +140,14 @@ final class DemoCommand implements Callable<Integer>
                 }
                 demoLatency.start(System.currentTimeMillis() + WARM_UP_SECONDS * 1000L);
 
-                final FeedMix feed = new FeedMix(
-                    new FeedPublisher(publication, 1, 16 * 1024), mix, 100, largeBookEvery, 400);
+                final FeedMix feed = load.feed(new FeedPublisher(publication, 1, load.maxMessageLength()));
                 final PacedPublisher publisher =
                     new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, demoLatency::latest);
                 out.printf("publishing from JVM uptime %d ms, warm-up until %d ms%n",
                     ManagementFactory.getRuntimeMXBean().getUptime(),
                     ManagementFactory.getRuntimeMXBean().getUptime() + WARM_UP_SECONDS * 1000L);
                 out.flush();
-                published = publisher.run(rate, count, PublishCommand.secondsToNanos(durationSeconds), () -> true);
+                published = publisher.run(load.rate, load.count, load.durationNs(), () -> true);
                 out.printf("publishing ended at JVM uptime %d ms%n", ManagementFactory.getRuntimeMXBean().getUptime());
                 publishSeconds = publisher.elapsedNs() / 1e9;
                 backPressured = publisher.backPressured();

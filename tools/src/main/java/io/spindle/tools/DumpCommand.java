@@ -13,13 +13,11 @@ import java.util.concurrent.Callable;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalRecord;
 import io.spindle.engine.Schemas;
-import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.co.real_logic.sbe.ir.Ir;
 
@@ -47,17 +45,11 @@ final class DumpCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
-    String journal;
+    @Mixin
+    JournalOrRejectsOption journal;
 
-    @Option(names = "--dir", description = "Engine directory whose journal to dump.")
-    String dir = EngineDirs.defaultDir();
-
-    @Option(names = "--rejects", description = "Dump the reject journal instead.")
-    boolean isRejects;
-
-    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+    @Mixin
+    SchemaOption schema;
 
     @Option(names = "--format", description = "jsonl or csv (default ${DEFAULT-VALUE}); csv needs one --template.")
     Format format = Format.jsonl;
@@ -70,8 +62,8 @@ final class DumpCommand implements Callable<Integer>
 
     public Integer call() throws IOException
     {
-        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
-        final Ir feedIr = Schemas.loadIr(schema);
+        final Path path = journal.path();
+        final Ir feedIr = schema.ir();
         final RecordSelection selection = selectionOptions.selection(feedIr);
         final CsvFormatter csv;
         if (Format.csv == format)

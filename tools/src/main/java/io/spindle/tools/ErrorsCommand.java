@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
 
 import io.spindle.engine.ErrorLogFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,13 +22,14 @@ final class ErrorsCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", description = "Engine directory (default ${DEFAULT-VALUE}).")
-    String dir = EngineDirs.defaultDir();
+    @Mixin
+    EngineDirOption engineDir;
 
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
-        try (ErrorLogFile errors = ErrorLogFile.open(new File(dir)))
+        final File dir = new File(engineDir.dir);
+        try (ErrorLogFile errors = ErrorLogFile.open(dir))
         {
             final int count = errors.read((error) -> out.println(error));
             out.println(count + " distinct error(s) in " + new File(dir, ErrorLogFile.FILENAME));

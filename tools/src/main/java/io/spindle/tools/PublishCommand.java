@@ -12,9 +12,9 @@ import io.spindle.codecs.FeedMix;
 import io.spindle.codecs.FeedPublisher;
 import io.spindle.codecs.RejectHandler;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.SpindleEngine;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,32 +34,11 @@ final class PublishCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--aeron-dir", description = "Media driver directory (default: the engine's embedded driver).")
-    String aeronDir = System.getProperty(
-        SpindleEngine.Configuration.EMBEDDED_AERON_DIR_PROP_NAME,
-        SpindleEngine.Configuration.EMBEDDED_AERON_DIR_DEFAULT);
+    @Mixin
+    PublicationOptions publication;
 
-    @Option(names = "--channel", description = "Aeron channel (default ${DEFAULT-VALUE}).")
-    String channel = SpindleEngine.Configuration.CHANNEL_DEFAULT;
-
-    @Option(names = "--stream", description = "Aeron stream id (default ${DEFAULT-VALUE}).")
-    int streamId = SpindleEngine.Configuration.STREAM_ID_DEFAULT;
-
-    @Option(names = "--rate", description = "Messages per second, 0 for as fast as possible " +
-        "(default ${DEFAULT-VALUE}).")
-    long rate = 100_000;
-
-    @Option(names = "--duration", description = "Seconds to publish for (default ${DEFAULT-VALUE}).")
-    double durationSeconds = 10;
-
-    @Option(names = "--count", description = "Messages to publish; stops at whichever of count and duration is first.")
-    long count = Long.MAX_VALUE;
-
-    @Option(names = "--mix", description = "Weights per message type (default ${DEFAULT-VALUE}).")
-    String mix = FeedMix.DEFAULT_MIX;
-
-    @Option(names = "--instruments", description = "Number of instruments (default ${DEFAULT-VALUE}).")
-    int instruments = 100;
+    @Mixin
+    LoadOptions load;
 
     @Option(names = "--publisher-id", description = "Publisher id carried by every message " +
         "(default ${DEFAULT-VALUE}).")
@@ -75,13 +54,6 @@ final class PublishCommand implements Callable<Integer>
     @Option(names = "--session-epoch", description = "Epoch of the new session, higher than the last one's " +
         "(default: the wall clock in ns).")
     long sessionEpoch;
-
-    @Option(names = "--large-book-every", description = "Every N-th message a large book update; 0 for none (default " +
-        "${DEFAULT-VALUE}).")
-    int largeBookEvery = 1000;
-
-    @Option(names = "--large-book-levels", description = "Levels in a large book update (default ${DEFAULT-VALUE}).")
-    int largeBookLevels = 400;
 
     @Option(names = "--feedback", description = "Ask the engine for feedback: acks, reject notices and resend " +
         "requests on a response channel. Every message is kept until acked and sent again after an engine restart.")
@@ -108,13 +80,14 @@ final class PublishCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        if (rate < 0 || durationSeconds <= 0 || count <= 0 || firstSequence < 1 || largeBookLevels < 0)
+        load.validate();
+        if (firstSequence < 1)
         {
-            throw new IllegalArgumentException("--rate must be >= 0; --duration, --count, --first-sequence > 0");
+            throw new IllegalArgumentException("--first-sequence must be > 0");
         }
-        if (!new java.io.File(aeronDir, "cnc.dat").exists())
+        if (!publication.hasDriver())
         {
-            throw new IllegalArgumentException("no media driver at " + aeronDir +
+            throw new IllegalArgumentException("no media driver at " + publication.aeronDir +
                 " (start an engine with 'scripts/spindle engine', or name its driver with --aeron-dir)");
         }
 
@@ -123,19 +96,20 @@ final class PublishCommand implements Callable<Integer>
         final Thread shutdownHook = new Thread(() -> running.set(false));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(publication.aeronDir));
+            ExclusivePublication exclusivePublication =
+                aeron.addExclusivePublication(publication.channel, publication.streamId);
             Subscription responses = isFeedback ? aeron.addSubscription(responseChannel(), responseStreamId) : null)
         {
-            final int maxMessageLength = Math.max(16 * 1024, FeedPublisher.bookUpdateLength(largeBookLevels));
+            final int maxMessageLength = load.maxMessageLength();
             final long[] rejectsByReason = new long[256];
             final RejectHandler onReject =
                 (sequence, templateId, reason, badOffset, dropped) -> rejectsByReason[reason]++;
             final FeedPublisher feedPublisher = isFeedback ?
-                new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1,
+                new FeedPublisher(exclusivePublication, publisherId, maxMessageLength, firstSequence - 1,
                     new FeedPublisher.Feedback(responses, resolvedChannel(responses), responseStreamId,
                     retransmitBufferBytes).rejectHandler(onReject)) :
-                new FeedPublisher(publication, publisherId, maxMessageLength, firstSequence - 1);
+                new FeedPublisher(exclusivePublication, publisherId, maxMessageLength, firstSequence - 1);
             if (isNewSession)
             {
                 final long epoch = sessionEpoch > 0 ? sessionEpoch :
@@ -144,7 +118,7 @@ final class PublishCommand implements Callable<Integer>
                 out.printf("started session %d of publisher %d, numbering from %d%n", epoch, publisherId,
                     firstSequence);
             }
-            final FeedMix feed = new FeedMix(feedPublisher, mix, instruments, largeBookEvery, largeBookLevels);
+            final FeedMix feed = load.feed(feedPublisher);
             final PacedPublisher publisher = new PacedPublisher(feed, SystemNanoClock.INSTANCE, out, () ->
                 isFeedback ? String.format("  acked %,d  rejected %,d  resent %,d", feedPublisher.lastAckedSequence(),
                 feedPublisher.rejectCount(), feedPublisher.resentCount()) : "");
@@ -155,8 +129,9 @@ final class PublishCommand implements Callable<Integer>
 
             final long startMs = System.currentTimeMillis();
             out.printf("publishing to %s stream %d via %s: %s msg/s for %.1f s%n",
-                channel, streamId, aeronDir, rate == 0 ? "max" : String.format("%,d", rate), durationSeconds);
-            final long sent = publisher.run(rate, count, secondsToNanos(durationSeconds), running::get);
+                publication.channel, publication.streamId, publication.aeronDir,
+                load.rate == 0 ? "max" : String.format("%,d", load.rate), load.durationSeconds);
+            final long sent = publisher.run(load.rate, load.count, load.durationNs(), running::get);
             final double seconds = publisher.elapsedNs() / 1e9;
             out.printf("published %,d messages in %.2f s (%,.0f msg/s), sequences %d..%d, back-pressured %,d, " +
                 "not connected %,d%n", sent, seconds, sent / seconds, firstSequence, firstSequence + sent - 1,
@@ -205,8 +180,8 @@ final class PublishCommand implements Callable<Integer>
             if (System.nanoTime() - deadlineNs > 0)
             {
                 throw new IllegalStateException("could not send the SessionStart within 10 s: " +
-                    (result == io.aeron.Publication.NOT_CONNECTED ? "no engine subscribed to " + channel +
-                    " stream " + streamId : "publication result " + result));
+                    (result == io.aeron.Publication.NOT_CONNECTED ? "no engine subscribed to " +
+                    publication.channel + " stream " + publication.streamId : "publication result " + result));
             }
             feedPublisher.poll();
             Thread.yield();
@@ -219,7 +194,7 @@ final class PublishCommand implements Callable<Integer>
         {
             return responseChannel;
         }
-        return channel.startsWith("aeron:ipc") ? "aeron:ipc" : "aeron:udp?endpoint=localhost:0";
+        return publication.channel.startsWith("aeron:ipc") ? "aeron:ipc" : "aeron:udp?endpoint=localhost:0";
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.spindle.tools;
 
-import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,7 +13,6 @@ import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.spindle.engine.JournalReader;
-import io.spindle.engine.Schemas;
 import io.spindle.engine.SpindleEngine;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -25,7 +23,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.co.real_logic.sbe.ir.Ir;
 
@@ -50,27 +47,14 @@ final class ReplayCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
-    String journal;
+    @Mixin
+    JournalOption journal;
 
-    @Option(names = "--dir", description = "Engine directory whose journal to replay.")
-    String dir = EngineDirs.defaultDir();
+    @Mixin
+    SchemaOption schema;
 
-    @Option(names = "--schema", description = "SBE XML schema of the feed, for --publisher and seq: positions " +
-        "(default: the reference feed schema).")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
-
-    @Option(names = "--channel", description = "Aeron channel to publish on (default ${DEFAULT-VALUE}).")
-    String channel = SpindleEngine.Configuration.CHANNEL_DEFAULT;
-
-    @Option(names = "--stream", description = "Aeron stream id (default ${DEFAULT-VALUE}).")
-    int streamId = SpindleEngine.Configuration.STREAM_ID_DEFAULT;
-
-    @Option(names = "--aeron-dir", description = "Media driver directory (default: the engine's embedded driver, " +
-        "${DEFAULT-VALUE}).")
-    String aeronDir = System.getProperty(
-        SpindleEngine.Configuration.EMBEDDED_AERON_DIR_PROP_NAME,
-        SpindleEngine.Configuration.EMBEDDED_AERON_DIR_DEFAULT);
+    @Mixin
+    PublicationOptions publication;
 
     @Option(names = "--embedded-driver", description = "Start a media driver of its own (for a UDP channel to an " +
         "engine elsewhere) instead of using the one at --aeron-dir.")
@@ -87,8 +71,8 @@ final class ReplayCommand implements Callable<Integer>
     public Integer call()
     {
         final double speed = speed(pace);
-        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, false);
-        final Ir ir = Schemas.loadIr(schema);
+        final Path path = journal.path();
+        final Ir ir = schema.ir();
         final RecordSelection selection = selectionOptions.selection(ir);
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -125,22 +109,24 @@ final class ReplayCommand implements Callable<Integer>
             }
             else
             {
-                if (!new File(aeronDir, "cnc.dat").exists())
+                if (!publication.hasDriver())
                 {
-                    throw new IllegalArgumentException("no media driver at " + aeronDir + " (start an engine with " +
-                        "'scripts/spindle engine', name its driver with --aeron-dir, or use --embedded-driver)");
+                    throw new IllegalArgumentException("no media driver at " + publication.aeronDir + " (start an " +
+                        "engine with 'scripts/spindle engine', name its driver with --aeron-dir, or use " +
+                        "--embedded-driver)");
                 }
-                driverDir = aeronDir;
+                driverDir = publication.aeronDir;
             }
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir));
-            final ExclusivePublication publication = aeron.addExclusivePublication(channel, streamId);
-            awaitConnected(publication, running);
+            final ExclusivePublication exclusivePublication =
+                aeron.addExclusivePublication(publication.channel, publication.streamId);
+            awaitConnected(exclusivePublication, running);
 
             out.printf("replaying %s %s to %s stream %d at %s%n",
-                path, selection.describe(), channel, streamId, describePace(speed));
+                path, selection.describe(), publication.channel, publication.streamId, describePace(speed));
             out.flush();
             final Replayer replayer = new Replayer(
-                publication,
+                exclusivePublication,
                 selection,
                 speed,
                 SystemNanoClock.INSTANCE,
@@ -208,15 +194,15 @@ final class ReplayCommand implements Callable<Integer>
         return value == Math.rint(value) ? Long.toString((long)value) : Double.toString(value);
     }
 
-    private void awaitConnected(final ExclusivePublication publication, final AtomicBoolean running)
+    private void awaitConnected(final ExclusivePublication exclusivePublication, final AtomicBoolean running)
     {
         final long deadlineMs = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
-        while (!publication.isConnected())
+        while (!exclusivePublication.isConnected())
         {
             if (System.currentTimeMillis() > deadlineMs || !running.get())
             {
-                throw new IllegalStateException("nothing subscribed to " + channel + " stream " + streamId +
-                    " after 10 s: is the engine running on this channel and stream?");
+                throw new IllegalStateException("nothing subscribed to " + publication.channel + " stream " +
+                    publication.streamId + " after 10 s: is the engine running on this channel and stream?");
             }
             sleep();
         }

@@ -13,6 +13,7 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,8 +46,8 @@ final class ReportCommand implements Callable<Integer>
         "distributions (.hgrm), by extension (default <dir>/latency.hlog).")
     List<File> files = new ArrayList<>();
 
-    @Option(names = "--dir", description = "Engine directory whose latency log to read (default ${DEFAULT-VALUE}).")
-    String dir = EngineDirs.defaultDir();
+    @Mixin
+    EngineDirOption engineDir;
 
     @Option(names = "--json", description = "The table as JSON.")
     boolean isJson;
@@ -68,7 +69,7 @@ final class ReportCommand implements Callable<Integer>
         }
         if (files.isEmpty())
         {
-            files.add(new File(dir, HousekeepingAgent.LATENCY_LOG_FILENAME));
+            files.add(new File(engineDir.dir, HousekeepingAgent.LATENCY_LOG_FILENAME));
         }
 
         final Map<File, Map<String, Histogram>> report = new LinkedHashMap<>();

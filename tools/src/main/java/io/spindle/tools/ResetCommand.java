@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.spindle.engine.SessionReset;
 import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +35,8 @@ final class ResetCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", description = "Engine directory (default ${DEFAULT-VALUE}).")
-    String dir = EngineDirs.defaultDir();
+    @Mixin
+    EngineDirOption engineDir;
 
     @Option(names = "--journal", description = "The engine's journal, when not <dir>/journal (a stopped engine).")
     String journal;
@@ -49,18 +50,17 @@ final class ResetCommand implements Callable<Integer>
     @Option(names = "--first-sequence", description = "The sequence to expect next (default ${DEFAULT-VALUE}).")
     long firstSequence = 1;
 
-    @Option(names = "--schema", description = "SBE XML schema of the feed, to read a stopped engine's journal " +
-        "(default: the reference feed schema).")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+    @Mixin
+    SchemaOption schema;
 
     @Option(names = "--timeout-ms", description = "How long to wait for a running engine (default ${DEFAULT-VALUE}).")
     long timeoutMs = 5000;
 
     public Integer call()
     {
-        final Path journalDir = null != journal ? Path.of(journal) : EngineDirs.journal(dir, false);
-        final SessionReset.Result result = SessionReset.reset(new File(dir), journalDir, schema, publisherId,
-            streamId, firstSequence, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        final Path journalDir = null != journal ? Path.of(journal) : EngineDirs.journal(engineDir.dir, false);
+        final SessionReset.Result result = SessionReset.reset(new File(engineDir.dir), journalDir, schema.schema,
+            publisherId, streamId, firstSequence, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
 
         final PrintWriter out = spec.commandLine().getOut();
         if (result.isEngineRunning())

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.spindle.engine.CountersFile;
 import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,8 @@ final class StatCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", description = "Engine directory (default ${DEFAULT-VALUE}).")
-    String dir = EngineDirs.defaultDir();
+    @Mixin
+    EngineDirOption engineDir;
 
     @Option(names = {"-w", "--watch"}, description = "Print again every second, until Ctrl-C.")
     boolean isWatch;
@@ -40,6 +41,7 @@ final class StatCommand implements Callable<Integer>
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
         }
 
+        final String dir = engineDir.dir;
         try (CountersFile counters = CountersFile.open(new File(dir)))
         {
             final CountersReader reader = counters.reader();

@@ -8,12 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.Schemas;
-import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.co.real_logic.sbe.ir.Ir;
 
@@ -32,17 +31,11 @@ final class TailCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
-    String journal;
+    @Mixin
+    JournalOrRejectsOption journal;
 
-    @Option(names = "--dir", description = "Engine directory whose journal to read.")
-    String dir = EngineDirs.defaultDir();
-
-    @Option(names = "--rejects", description = "Read the reject journal instead.")
-    boolean isRejects;
-
-    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+    @Mixin
+    SchemaOption schema;
 
     @Option(names = "--json", description = "One JSON object per record.")
     boolean isJson;
@@ -63,8 +56,8 @@ final class TailCommand implements Callable<Integer>
 
     public Integer call()
     {
-        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
-        final Ir feedIr = Schemas.loadIr(schema);
+        final Path path = journal.path();
+        final Ir feedIr = schema.ir();
         final MessageFormatter formatter = new MessageFormatter(feedIr, Schemas.loadIr(Schemas.JOURNAL), isJson);
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean running = new AtomicBoolean(true);

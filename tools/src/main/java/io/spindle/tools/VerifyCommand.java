@@ -6,11 +6,10 @@ import java.util.concurrent.Callable;
 
 import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.Schemas;
-import io.spindle.engine.SpindleEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,26 +31,20 @@ final class VerifyCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "JOURNAL", description = "Journal directory (default <dir>/journal).")
-    String journal;
+    @Mixin
+    JournalOrRejectsOption journal;
 
-    @Option(names = "--dir", description = "Engine directory whose journal to verify.")
-    String dir = EngineDirs.defaultDir();
-
-    @Option(names = "--rejects", description = "Verify the reject journal instead.")
-    boolean isRejects;
-
-    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema).")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+    @Mixin
+    SchemaOption schema;
 
     @Option(names = "--json", description = "The summary as one JSON object.")
     boolean isJson;
 
     public Integer call()
     {
-        final Path path = null != journal ? Path.of(journal) : EngineDirs.journal(dir, isRejects);
+        final Path path = journal.path();
         final JournalVerifier verifier = new JournalVerifier(
-            JournalValidators.forReading(Schemas.loadIr(schema)), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
+            JournalValidators.forReading(schema.ir()), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
         final long startNs = System.nanoTime();
         verifier.verify(path);
         final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;

@@ -1,4 +1,4 @@
-package io.spindle.tools;
+package io.spindle.testkit;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,7 +1,9 @@
-package io.spindle.tools;
+package io.spindle.testkit;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
@@ -24,9 +28,8 @@ import io.spindle.codecs.FeedPublisher;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalRecord;
-import io.spindle.engine.Schemas;
-import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleCounter;
+import io.spindle.tools.SpindleTool;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
@@ -51,6 +54,7 @@ final class CrashLoop
     private static final int STREAM_ID = 3003;
     private static final int RESPONSE_STREAM_ID = 3004;
     private static final int RETRANSMIT_BUFFER_BYTES = 64 * 1024 * 1024;
+    private static final Pattern VERIFIED_RECORDS = Pattern.compile("\"records\":(\\d+)");
 
     private final Path dir;
     private final int kills;
@@ -294,13 +298,19 @@ final class CrashLoop
         return channel;
     }
 
+    /**
+     * Run {@code spindle verify} on the journal, as a user would.
+     *
+     * @return null when it finds the journal clean, else what it says.
+     */
     private String readThrough(final Path journal)
     {
-        final JournalVerifier verifier = new JournalVerifier(
-            new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)),
-            new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL))).verify(journal);
-        journalled = verifier.records;
-        return verifier.isClean() ? null : "spindle verify finds " + verifier.damages() + ", gaps " + verifier.gaps();
+        final StringWriter output = new StringWriter();
+        final int exitCode = SpindleTool.execute(
+            new PrintWriter(output), new PrintWriter(output), "verify", "--json", journal.toString());
+        final Matcher records = VERIFIED_RECORDS.matcher(output.toString());
+        journalled = records.find() ? Long.parseLong(records.group(1)) : -1;
+        return 0 == exitCode ? null : "spindle verify exits " + exitCode + ": " + output.toString().strip();
     }
 
     private String account(final Path journal)

@@ -9,7 +9,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedPublisher;
 import io.spindle.codecs.feed.BookUpdateEncoder;
 import io.spindle.codecs.feed.MessageHeaderEncoder;
 import io.spindle.codecs.feed.QuoteCondition;

@@ -1,6 +1,6 @@
 package io.spindle.benchmarks;
 
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedPublisher;
 import io.spindle.codecs.feed.BookUpdateEncoder;
 import io.spindle.codecs.feed.MessageHeaderEncoder;
 import io.spindle.codecs.feed.QuoteCondition;

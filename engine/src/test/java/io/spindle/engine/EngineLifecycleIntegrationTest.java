@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

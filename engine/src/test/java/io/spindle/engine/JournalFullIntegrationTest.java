@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.ExclusivePublication;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.aeron.ExclusivePublication;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

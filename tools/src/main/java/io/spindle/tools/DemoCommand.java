@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.ExclusivePublication;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import io.spindle.engine.HousekeepingAgent;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.LatencyStage;

@@ -1,7 +1,7 @@
 package io.spindle.tools;
 
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import picocli.CommandLine.Option;
 
 /**

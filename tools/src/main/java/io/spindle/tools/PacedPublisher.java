@@ -6,8 +6,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.aeron.Publication;
-import io.spindle.codecs.FeedMix;
-import io.spindle.codecs.FeedPublisher;
+import io.spindle.client.FeedMix;
+import io.spindle.client.FeedPublisher;
 import org.agrona.concurrent.NanoClock;
 
 /**

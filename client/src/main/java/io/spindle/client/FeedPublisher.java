@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 import io.aeron.Publication;
 import io.aeron.Subscription;

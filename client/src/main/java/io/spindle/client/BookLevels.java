@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;

@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;

@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 /**
  * Told by a {@link FeedPublisher} with feedback of each message the engine rejected, as the engine's reject notice

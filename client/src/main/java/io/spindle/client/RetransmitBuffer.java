@@ -1,4 +1,4 @@
-package io.spindle.codecs;
+package io.spindle.client;
 
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;

@@ -233,23 +233,41 @@ class SchemaValidatorTest
         assertFalse(ticks.hasSequence(), "a sequence without a publisherId is not sequenced");
     }
 
+    /**
+     * Every cut and every single bit flip of a book update, each in a buffer that ends where the message ends: the
+     * reason is the one {@link ValidationOracle} gives, which reads the schema without the validator.
+     */
     @Test
-    void shouldSurviveEveryTruncationAndBitFlipWithoutThrowing()
+    void shouldRejectEveryTruncationAndBitFlipForTheReasonTheSchemaGives()
     {
+        final ValidationOracle oracle = new ValidationOracle(SchemaModel.load(Schemas.REFERENCE_FEED));
         final UnsafeBuffer original = new UnsafeBuffer(new byte[16 * 1024]);
         final int length = TestMessages.book(original, 0, 1, 1, 20);
+        final long[] byReason = new long[RejectReasons.MAX_REASON + 1];
         for (int cut = 0; cut <= length; cut++)
         {
-            final int reason = validator.validate(original, 0, cut);
+            final UnsafeBuffer exact = new UnsafeBuffer(new byte[cut]);
+            exact.putBytes(0, original, 0, cut);
+            final int reason = validator.validate(exact, 0, cut);
             assertEquals(cut == length, RejectReasons.VALID == reason, "cut at " + cut);
+            assertEquals(oracle.reason(exact, 0, cut), reason, "cut at " + cut);
         }
+        final UnsafeBuffer flipped = new UnsafeBuffer(new byte[length]);
         for (int bit = 0; bit < length * 8; bit++)
         {
-            buffer.putBytes(0, original, 0, length);
+            flipped.putBytes(0, original, 0, length);
             final int index = bit / 8;
-            buffer.putByte(index, (byte)(buffer.getByte(index) ^ (1 << (bit % 8))));
-            final int reason = validator.validate(buffer, 0, length);
-            assertTrue(reason >= 0 && reason <= RejectReasons.MAX_REASON, "bit " + bit);
+            flipped.putByte(index, (byte)(flipped.getByte(index) ^ (1 << (bit % 8))));
+            final int reason = validator.validate(flipped, 0, length);
+            assertEquals(oracle.reason(flipped, 0, length), reason, "bit " + bit);
+            byReason[reason]++;
+        }
+        assertTrue(byReason[RejectReasons.VALID] > length * 4, "a flip in a value leaves the message valid");
+        for (final RejectReason reason : new RejectReason[]{ RejectReason.UNKNOWN_SCHEMA,
+            RejectReason.UNSUPPORTED_VERSION, RejectReason.UNKNOWN_TEMPLATE, RejectReason.BAD_BLOCK_LENGTH,
+            RejectReason.GROUP_OVERRUN, RejectReason.TRAILING_BYTES })
+        {
+            assertTrue(byReason[reason.value()] > 0, reason + " among the flips");
         }
     }
 

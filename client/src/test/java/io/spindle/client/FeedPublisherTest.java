@@ -24,9 +24,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class FeedPublisherTest
 {
+    private static final long TIMEOUT_NS = 10_000_000_000L;
+
     private MediaDriver driver;
     private Aeron aeron;
     private ExclusivePublication publication;
@@ -45,9 +48,13 @@ class FeedPublisherTest
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
         subscription = aeron.addSubscription("aeron:ipc", 7);
         publication = aeron.addExclusivePublication("aeron:ipc", 7);
-        final long deadline = System.currentTimeMillis() + 10_000;
-        while (!publication.isConnected() && System.currentTimeMillis() < deadline)
+        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        while (!publication.isConnected())
         {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("publication not connected to the subscription after 10 s");
+            }
             Thread.yield();
         }
     }
@@ -108,9 +115,13 @@ class FeedPublisherTest
                     book.publisherId() + " levels=" + book.levels().count());
             }
         });
-        final long deadline = System.currentTimeMillis() + 10_000;
-        while (received.size() < count && System.currentTimeMillis() < deadline)
+        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        while (received.size() < count)
         {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("received " + received.size() + " of " + count + " messages in 10 s: " + received);
+            }
             subscription.poll(assembler, 10);
         }
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,11 @@ class FeedPublisherFeedbackTest
     private static final int PUBLISHER_ID = 9;
     private static final int MAX_MESSAGE_LENGTH = 16 * 1024;
     private static final long MS = 1_000_000L;
+    /**
+     * The smallest Java object (a header and no field, with compressed class pointers).
+     */
+    private static final long MIN_OBJECT_BYTES = 16;
+    private static final int MAX_WINDOWS = 3;
 
     private MediaDriver driver;
     private Aeron aeron;
@@ -525,9 +531,16 @@ class FeedPublisherFeedbackTest
      * {@code ReservedValueSupplier} interface, which nothing here uses, was loaded in the middle of a resend after
      * more than a million messages (6,256 bytes; the class loading log has it at that moment), so it is loaded up
      * front; a String constant of an exception message never thrown (72 bytes, such as the one in
-     * {@code InstrumentDefinitionEncoder.putSymbol}) is resolved the same way, by the JIT's deoptimisation. So a
-     * window that allocated is measured again, up to four times: an allocation per message, per ack or per resend
-     * shows in every window, a one-off in one.
+     * {@code InstrumentDefinitionEncoder.putSymbol}) is resolved the same way, by the JIT's deoptimisation.
+     * <p>
+     * So the rule, exactly: windows of 1,000,000 messages are measured until one allocates nothing, at most
+     * {@value #MAX_WINDOWS}, and each window that allocated must be explained by the JVM: a class was loaded during
+     * it, or it allocated fewer bytes than one smallest object ({@value #MIN_OBJECT_BYTES} bytes) per resend request
+     * it answered, which no allocation per message, per ack or per resend can do (a window holds 1,000,000 messages,
+     * 1,000 acks and 100 resends; the String above is 72 bytes, and a one-off of 368 to 440 bytes with no class
+     * loaded was seen in the first or second window of some runs). It fails at the first window that allocated
+     * without such an explanation, and when the last window still allocated: an allocation per message, per ack or
+     * per resend fails in the first window, and a one-off does not happen in every window.
      */
     @Test
     void shouldNotAllocateToSendPollTakeAcksAndResend()
@@ -554,27 +567,28 @@ class FeedPublisherFeedbackTest
                 quietRounds = 0 == allocatedToSend(publisher, feed, engine, 100_000) ? quietRounds + 1 : 0;
                 warmUpRounds++;
             }
+            final int rounds = warmUpRounds;
 
-            final List<Long> windows = new ArrayList<>();
-            long resent = 0;
-            long resendRequests = 0;
+            final List<Window> windows = new ArrayList<>();
             do
             {
-                final long resentBefore = publisher.resentCount();
-                final long requestsBefore = publisher.resendRequests();
-                windows.add(allocatedToSend(publisher, feed, engine, 1_000_000));
-                resent = publisher.resentCount() - resentBefore;
-                resendRequests = publisher.resendRequests() - requestsBefore;
+                final Window window = Window.measure(publisher, feed, engine);
+                windows.add(window);
+                assertTrue(window.isClean() || window.isExplainedByTheJvm(), () -> "bytes allocated over " +
+                    "1,000,000 messages sent and kept, polls, acks and resends, after " + rounds +
+                    " warm-up rounds, windows " + windows + ": neither a class loaded nor less than one object " +
+                    "per resend in the last, so not the JVM's own one-off");
             }
-            while (0 != last(windows) && windows.size() < 4);
+            while (!last(windows).isClean() && windows.size() < MAX_WINDOWS);
+            System.out.println("allocation windows " + windows);
+            assertTrue(last(windows).isClean(), () -> "bytes allocated in every window " + windows);
+            final Window lastWindow = last(windows);
 
             engine.drain();
             final long sent = publisher.lastSequence();
             pollUntil(publisher, () -> publisher.lastAckedSequence() == sent, "all acked");
-            assertEquals(0L, last(windows), "bytes allocated over 1,000,000 messages sent and kept, polls, acks and" +
-                " resends, windows " + windows + " after " + warmUpRounds + " warm-up rounds");
-            assertEquals(100, resendRequests);
-            assertTrue(resent >= 100 * 300, "resent " + resent);
+            assertEquals(100, lastWindow.resendRequests);
+            assertTrue(lastWindow.resent >= 100 * 300, "resent " + lastWindow.resent);
             assertEquals(sent, engine.messageCount());
             assertEquals(0, engine.outOfOrderCount());
             assertEquals(publisher.resentCount(), engine.duplicateCount());
@@ -607,6 +621,56 @@ class FeedPublisherFeedbackTest
             "a message of the publication's maximum payload goes by tryClaim, so it must fit too");
         assertThrows(IllegalArgumentException.class,
             () -> new FeedPublisher.Feedback(responses, "aeron:udp?endpoint=h\u00e9te:1", RESPONSE_STREAM_ID, 8192));
+    }
+
+    /**
+     * One measured window of 1,000,000 messages: what it allocated on this thread, the classes the JVM loaded
+     * meanwhile, and the resends it made.
+     */
+    private static final class Window
+    {
+        final long allocatedBytes;
+        final long classesLoaded;
+        final long resendRequests;
+        final long resent;
+
+        private Window(
+            final long allocatedBytes, final long classesLoaded, final long resendRequests, final long resent)
+        {
+            this.allocatedBytes = allocatedBytes;
+            this.classesLoaded = classesLoaded;
+            this.resendRequests = resendRequests;
+            this.resent = resent;
+        }
+
+        static Window measure(final FeedPublisher publisher, final FeedMix feed, final FakeFeedbackEngine engine)
+        {
+            final ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+            final long resentBefore = publisher.resentCount();
+            final long requestsBefore = publisher.resendRequests();
+            final long loadedBefore = classes.getTotalLoadedClassCount();
+            final long allocated = allocatedToSend(publisher, feed, engine, 1_000_000);
+            return new Window(
+                allocated,
+                classes.getTotalLoadedClassCount() - loadedBefore,
+                publisher.resendRequests() - requestsBefore,
+                publisher.resentCount() - resentBefore);
+        }
+
+        boolean isClean()
+        {
+            return 0 == allocatedBytes;
+        }
+
+        boolean isExplainedByTheJvm()
+        {
+            return classesLoaded > 0 || allocatedBytes < MIN_OBJECT_BYTES * resendRequests;
+        }
+
+        public String toString()
+        {
+            return allocatedBytes + " B (" + classesLoaded + " classes loaded, " + resendRequests + " resend requests)";
+        }
     }
 
     private static long allocatedToSend(

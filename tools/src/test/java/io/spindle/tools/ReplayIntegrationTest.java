@@ -26,22 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code spindle replay} from a journal an engine wrote into a second engine: the same messages in the same order,
  * at the recorded pace or faster, from a time, of some publishers.
+ * <p>
+ * How closely a paced replay keeps to its schedule here is a measurement of the machine as much as of the replayer
+ * (on a 2-core machine shared with other builds the median schedule error went from 64 to 560 us with the load, the
+ * tail from 0.6 to 100 ms): it is printed, not asserted. What is asserted is that no message goes before it is due,
+ * so that the replayed span is at least the recorded span divided by k; {@code ReplayScheduleIntegrationTest} holds
+ * the schedule itself to an injected clock.
  */
 class ReplayIntegrationTest
 {
     /**
-     * How far the replayed span of a paced replay may be from the recorded span divided by k. The difference is the
-     * last message's schedule error less the first's; every run on this shared 2-core machine, loaded or not, held
-     * the span to the millisecond.
+     * The replayed span is printed in ms: it may read up to half of one below the true span.
      */
-    private static final long PACE_TOLERANCE_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    /**
-     * The median schedule error (sent minus due) allowed at the recorded pace. Its tail is reported, not asserted:
-     * a message due while the machine has the thread descheduled goes when it runs again, and on a 2-core machine
-     * shared with other builds the tail measured here went from 0.6 ms to 100 ms with the load, the median from 64
-     * to 560 us.
-     */
-    private static final long P50_SCHEDULE_ERROR_LIMIT_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long PRINTED_SPAN_ROUNDING_NS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final Pattern STALLS = Pattern.compile("replaying thread was stalled [0-9,]+ times .*");
     private static final Pattern REPLAYED_SPAN = Pattern.compile("replayed span ([0-9.]+) s");
     private static final Pattern SCHEDULE_ERROR = Pattern.compile(
@@ -137,10 +134,12 @@ class ReplayIntegrationTest
         System.out.println("recorded pace: recorded span " + recordedSpanNs + " ns\n" + output);
         assertTrue(output.matches("(?s).*\\n +[0-9.]+ s +sent +[0-9,]+ +rate.*"), "progress each second: " + output);
         final long replayedSpanNs = replayedSpanNs(output);
-        assertTrue(Math.abs(replayedSpanNs - recordedSpanNs) <= PACE_TOLERANCE_NS,
-            "replayed over " + replayedSpanNs + " ns, recorded over " + recordedSpanNs + " ns");
+        assertTrue(replayedSpanNs >= recordedSpanNs - PRINTED_SPAN_ROUNDING_NS,
+            "replayed over " + replayedSpanNs + " ns, recorded over " + recordedSpanNs + " ns: sent before due");
         final long[] errors = scheduleErrors(output);
-        assertTrue(errors[0] <= P50_SCHEDULE_ERROR_LIMIT_NS, "p50 schedule error " + errors[0] + " ns");
+        System.out.printf(
+            "recorded pace: replayed span - recorded span %,d ns, schedule error p50 %,d ns, max %,d ns%n",
+            replayedSpanNs - recordedSpanNs, errors[0], errors[4]);
         assertTrue(STALLS.matcher(output).find(), "the machine's jitter in the same run: " + output);
         // The second engine's own timing is reported, not asserted: when the machine deschedules its agent it takes
         // the messages that arrived meanwhile in one duty cycle, under one ingest time.
@@ -159,10 +158,11 @@ class ReplayIntegrationTest
         }
         System.out.println("10x: \n" + fasterOutput);
         final long fasterSpanNs = replayedSpanNs(fasterOutput);
-        assertTrue(Math.abs(fasterSpanNs - recordedSpanNs / 10) <= PACE_TOLERANCE_NS,
-            "10x replayed over " + fasterSpanNs + " ns, recorded over " + recordedSpanNs + " ns");
-        final long fasterMedianErrorNs = scheduleErrors(fasterOutput)[0];
-        assertTrue(fasterMedianErrorNs <= P50_SCHEDULE_ERROR_LIMIT_NS, "10x p50 schedule error " + fasterMedianErrorNs);
+        assertTrue(fasterSpanNs >= recordedSpanNs / 10 - PRINTED_SPAN_ROUNDING_NS,
+            "10x replayed over " + fasterSpanNs + " ns, recorded over " + recordedSpanNs + " ns: sent before due");
+        final long[] fasterErrors = scheduleErrors(fasterOutput);
+        System.out.printf("10x: replayed span - recorded span / 10 %,d ns, schedule error p50 %,d ns, max %,d ns%n",
+            fasterSpanNs - recordedSpanNs / 10, fasterErrors[0], fasterErrors[4]);
     }
 
     @Test

@@ -82,7 +82,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IngestAllocationIntegrationTest
 {
-    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_ATTEMPTS = 4;
+    private static final int UNEXPLAINED_MESSAGES_PER_BYTE = 1000;
     private static final int MEASURED_MESSAGES = 1_000_000;
     private static final int WARM_UP_ROUND_MESSAGES = 20_000;
     private static final int MIN_WARM_UP_ROUNDS = 10;
@@ -560,6 +561,13 @@ class IngestAllocationIntegrationTest
      * rounds run through here too, so that the JIT has compiled that branch. Should the JVM still collect inside a
      * window (the test JVM's other threads, such as the forked runner's, allocate a little), the path is measured
      * again, up to {@value #MAX_ATTEMPTS} times: a run counts only from a window without a collection.
+     * <p>
+     * The JVM itself allocates on the measured thread now and then: a class loaded, or a method deoptimised and
+     * compiled again, a few hundred bytes once (seen: 296 B in one window of a million reassembled messages, none in
+     * the next). A window is measured again for that too, but only when the JVM can explain it: a class was loaded
+     * during it, or it allocated less than one byte per {@value #UNEXPLAINED_MESSAGES_PER_BYTE} messages, which no
+     * allocation per message, per batch ({@value #BATCH_MESSAGES} messages) or per journal index entry can stay
+     * under. Any other allocation fails at once, and the window that counts must allocate nothing.
      */
     private Measurement measure(final Sender sender, final int messages)
     {
@@ -577,16 +585,25 @@ class IngestAllocationIntegrationTest
             }
 
             final long collectionsBefore = collections();
+            final long classesBefore = classesLoaded();
             run = new Measurement();
             run.end(null == sender ? publish(messages) : ingest(sender, messages));
             run.attempts = attempt;
             run.collections = collections() - collectionsBefore;
-            if (0 == run.collections)
+            run.classesLoaded = classesLoaded() - classesBefore;
+            final boolean isJvmOwn = run.bytes > 0 &&
+                (run.classesLoaded > 0 || run.bytes < messages / UNEXPLAINED_MESSAGES_PER_BYTE);
+            if (0 == run.collections && !isJvmOwn)
             {
                 break;
             }
         }
         return run;
+    }
+
+    private static long classesLoaded()
+    {
+        return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
     }
 
     private static long collections()
@@ -921,7 +938,8 @@ class IngestAllocationIntegrationTest
     {
         return "bytes allocated over " + MEASURED_MESSAGES + " " + what + ", after " + warmUpRounds +
             " warm-up rounds (the last allocated " + lastWarmUpBytes + " bytes), measured " + run.attempts +
-            " time(s), the JVM collecting " + run.collections + " time(s) in the last window";
+            " time(s), the JVM collecting " + run.collections + " time(s) and loading " + run.classesLoaded +
+            " class(es) in the last window";
     }
 
     /**
@@ -945,6 +963,7 @@ class IngestAllocationIntegrationTest
         long fragmented;
         int attempts;
         long collections;
+        long classesLoaded;
 
         Measurement()
         {

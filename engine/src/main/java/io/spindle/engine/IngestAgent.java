@@ -246,11 +246,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long key = SequenceTracker.key(verdict.publisherId, header.streamId());
         if (NO_SEQUENCE != sequence)
         {
-            final long lastSequence = sequences.last(key);
             final int check = sequences.check(key, header.sessionId(), sequence);
             if (SequenceTracker.NEXT != check)
             {
-                final Action action = onOutOfSequence(check, buffer, offset, length, header, key, lastSequence);
+                final Action action =
+                    onOutOfSequence(check, buffer, offset, length, header, key, sequences.lastChecked());
                 if (null != action)
                 {
                     return action;

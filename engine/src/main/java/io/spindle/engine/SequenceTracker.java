@@ -75,6 +75,9 @@ final class SequenceTracker
     private final Long2LongHashMap ownerByKey;
     private final Long2LongHashMap reportedConflictByKey;
     private final Liveness liveness;
+    private long lastChecked;
+    private long cachedOwnerKey;
+    private long cachedOwner = NO_OWNER;
     private long maxJump;
     private long firstSequence;
     private boolean isRestartNewSession;
@@ -148,6 +151,7 @@ final class SequenceTracker
             return CONFLICT;
         }
         final long last = lastSequenceByKey.get(key);
+        lastChecked = last;
         if (NO_SEQUENCE == last)
         {
             return isJump(firstSequence, sequence) ? JUMP : NEXT;
@@ -174,6 +178,16 @@ final class SequenceTracker
     }
 
     /**
+     * The last sequence of the publisher the last {@link #check} was of, as it found it (before the message).
+     *
+     * @return the sequence, or {@link #NO_SEQUENCE}.
+     */
+    long lastChecked()
+    {
+        return lastChecked;
+    }
+
+    /**
      * Whether a publication may speak for the publisher: it holds the id, or nobody does, or the holder's image is
      * gone. Takes the id for it when it may.
      *
@@ -183,16 +197,21 @@ final class SequenceTracker
      */
     boolean claim(final long key, final int sessionId)
     {
-        final long owner = ownerByKey.get(key);
-        if (owner == sessionId)
+        if (key == cachedOwnerKey && sessionId == cachedOwner)
         {
             return true;
         }
-        if (NO_OWNER != owner && liveness.isLive((int)owner))
+        final long owner = ownerByKey.get(key);
+        if (owner != sessionId)
         {
-            return false;
+            if (NO_OWNER != owner && liveness.isLive((int)owner))
+            {
+                return false;
+            }
+            ownerByKey.put(key, sessionId);
         }
-        ownerByKey.put(key, sessionId);
+        cachedOwnerKey = key;
+        cachedOwner = sessionId;
         return true;
     }
 
@@ -205,6 +224,8 @@ final class SequenceTracker
     void takeOver(final long key, final int sessionId)
     {
         ownerByKey.put(key, sessionId);
+        cachedOwnerKey = key;
+        cachedOwner = sessionId;
     }
 
     /**

@@ -3,17 +3,9 @@ package io.spindle.tools;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalWriter;
 import io.spindle.engine.Journals;
@@ -23,8 +15,6 @@ import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
 import org.HdrHistogram.Histogram;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -51,51 +41,20 @@ class ReplayAllocationIntegrationTest
     @TempDir
     Path dir;
 
-    private MediaDriver driver;
-    private Aeron aeron;
+    private DrainedIpcStream stream;
     private ExclusivePublication publication;
-    private Thread drainer;
-    private final AtomicBoolean isDraining = new AtomicBoolean(true);
-    private final AtomicLong received = new AtomicLong();
 
     @BeforeEach
     void setUp()
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .asyncExecutorEnabled(false)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-        final Subscription subscription = aeron.addSubscription("aeron:ipc", 1);
-        publication = aeron.addExclusivePublication("aeron:ipc", 1);
-        TestEngines.await(10_000, publication::isConnected, "connected");
-
-        // Drained on a thread of its own: only the replaying thread is measured.
-        final FragmentAssembler assembler =
-            new FragmentAssembler((buffer, offset, length, header) -> received.incrementAndGet());
-        drainer = new Thread(() ->
-        {
-            while (isDraining.get())
-            {
-                if (subscription.poll(assembler, 256) == 0)
-                {
-                    Thread.yield();
-                }
-            }
-        });
-        drainer.start();
+        stream = new DrainedIpcStream();
+        publication = stream.publication();
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException
+    void tearDown()
     {
-        isDraining.set(false);
-        drainer.join();
-        CloseHelper.closeAll(aeron, driver);
+        stream.close();
     }
 
     @Test
@@ -153,7 +112,7 @@ class ReplayAllocationIntegrationTest
             assertEquals(expectedPerRound, replayer.scheduleErrors().getTotalCount(), "schedule errors recorded");
             assertEquals(0, after - before, "bytes allocated replaying " + MESSAGES + " records");
         }
-        TestEngines.await(10_000, () -> received.get() == totalSent[0], () -> "received " + received.get());
+        TestEngines.await(10_000, () -> stream.received() == totalSent[0], () -> "received " + stream.received());
     }
 
     /**

@@ -3,16 +3,8 @@ package io.spindle.tools;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.spindle.engine.JournalReader;
 import io.spindle.engine.JournalWriter;
 import io.spindle.engine.Journals;
@@ -22,8 +14,6 @@ import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
 import org.HdrHistogram.Histogram;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -57,50 +47,20 @@ class ReplayScheduleIntegrationTest
     @TempDir
     Path dir;
 
-    private MediaDriver driver;
-    private Aeron aeron;
+    private DrainedIpcStream stream;
     private ExclusivePublication publication;
-    private Thread drainer;
-    private final AtomicBoolean isDraining = new AtomicBoolean(true);
-    private final AtomicLong received = new AtomicLong();
 
     @BeforeEach
     void setUp()
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .asyncExecutorEnabled(false)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-        final Subscription subscription = aeron.addSubscription("aeron:ipc", 1);
-        publication = aeron.addExclusivePublication("aeron:ipc", 1);
-        TestEngines.await(10_000, publication::isConnected, "connected");
-
-        final FragmentAssembler assembler =
-            new FragmentAssembler((buffer, offset, length, header) -> received.incrementAndGet());
-        drainer = new Thread(() ->
-        {
-            while (isDraining.get())
-            {
-                if (subscription.poll(assembler, 256) == 0)
-                {
-                    Thread.yield();
-                }
-            }
-        });
-        drainer.start();
+        stream = new DrainedIpcStream();
+        publication = stream.publication();
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException
+    void tearDown()
     {
-        isDraining.set(false);
-        drainer.join();
-        CloseHelper.closeAll(aeron, driver);
+        stream.close();
     }
 
     @Test
@@ -138,7 +98,8 @@ class ReplayScheduleIntegrationTest
                 what + ": replayed over " + replayedSpanNs + " ns of the clock, due over " + dueSpanNs + " ns");
         }
         final long sent = totalSent;
-        TestEngines.await(10_000, () -> received.get() == sent, () -> "received " + received.get() + " of " + sent);
+        TestEngines.await(10_000, () -> stream.received() == sent,
+            () -> "received " + stream.received() + " of " + sent);
     }
 
     /**

@@ -9,7 +9,8 @@ import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
-import io.spindle.client.FeedPublisher;
+import io.spindle.client.BookLevels;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.BookUpdateEncoder;
 import io.spindle.codecs.feed.MessageHeaderEncoder;
 import io.spindle.codecs.feed.QuoteCondition;
@@ -193,50 +194,38 @@ public class IngestHandlerBenchmark
 
     private int encodeMessage(final String type)
     {
-        final MessageHeaderEncoder messageHeader = new MessageHeaderEncoder();
+        final ReferenceMessages messages = new ReferenceMessages();
         switch (type)
         {
             case "quote":
             case "unknownTemplate":
             {
-                final QuoteEncoder quote = new QuoteEncoder().wrapAndApplyHeader(termBuffer, MESSAGE_OFFSET,
-                    messageHeader)
-                    .publisherId(PUBLISHER_ID)
-                    .instrumentId(42)
-                    .bidQuantity(100)
-                    .askQuantity(200)
-                    .quoteCondition(QuoteCondition.FIRM);
-                quote.bidPrice().mantissa(99_00000000L);
-                quote.askPrice().mantissa(101_00000000L);
+                final int length = messages.quote(
+                    termBuffer, MESSAGE_OFFSET, 0, PUBLISHER_ID, 0, 42, 99_00000000L, 100, 101_00000000L, 200,
+                    QuoteCondition.FIRM);
                 if ("unknownTemplate".equals(type))
                 {
-                    messageHeader.templateId(UNKNOWN_TEMPLATE_ID);
+                    // An unknown template on purpose: the rest of the message is a valid quote.
+                    termBuffer.putShort(
+                        MESSAGE_OFFSET + MessageHeaderEncoder.templateIdEncodingOffset(), (short)UNKNOWN_TEMPLATE_ID,
+                        MessageHeaderEncoder.BYTE_ORDER);
                 }
-                return MessageHeaderEncoder.ENCODED_LENGTH + quote.encodedLength();
+                return length;
             }
 
             case "book10":
             {
-                final BookUpdateEncoder book = new BookUpdateEncoder().wrapAndApplyHeader(termBuffer, MESSAGE_OFFSET,
-                    messageHeader)
-                    .publisherId(PUBLISHER_ID)
-                    .instrumentId(42);
-                final BookUpdateEncoder.LevelsEncoder levels = book.levelsCount(BOOK_LEVELS);
+                final BookLevels levels = new BookLevels(BOOK_LEVELS);
                 for (int i = 0; i < BOOK_LEVELS; i++)
                 {
-                    levels.next()
-                        .side((i & 1) == 0 ? Side.BID : Side.ASK)
-                        .action(UpdateAction.CHANGE)
-                        .quantity(100 + i)
-                        .orderCount(1 + i)
-                        .price().mantissa(100_00000000L + ((i & 1) == 0 ? -i : i) * 1_000_000L);
+                    levels.add(
+                        (i & 1) == 0 ? Side.BID : Side.ASK,
+                        UpdateAction.CHANGE,
+                        100_00000000L + ((i & 1) == 0 ? -i : i) * 1_000_000L,
+                        100 + i,
+                        1 + i);
                 }
-                final int length = MessageHeaderEncoder.ENCODED_LENGTH + book.encodedLength();
-                if (length != FeedPublisher.bookUpdateLength(BOOK_LEVELS))
-                {
-                    throw new IllegalStateException("book update of " + length + " bytes");
-                }
-                return length;
+                return messages.bookUpdate(termBuffer, MESSAGE_OFFSET, 0, PUBLISHER_ID, 0, 42, levels);
             }
 
             default:

@@ -1,10 +1,8 @@
 package io.spindle.benchmarks;
 
-import io.spindle.client.FeedPublisher;
-import io.spindle.codecs.feed.BookUpdateEncoder;
-import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.client.BookLevels;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
-import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
 import org.agrona.BufferUtil;
@@ -26,7 +24,7 @@ enum LoadMessage
      */
     BOOK_256("256-byte book update");
 
-    private static final int SEQUENCE_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int SEQUENCE_OFFSET = ReferenceMessages.HEADER_LENGTH;
     private static final int SEND_TIME_OFFSET = SEQUENCE_OFFSET + Long.BYTES;
     private static final int BOOK_LEVELS = 10;
 
@@ -54,8 +52,7 @@ enum LoadMessage
      */
     int length()
     {
-        return this == QUOTE_65 ? MessageHeaderEncoder.ENCODED_LENGTH + QuoteEncoder.BLOCK_LENGTH :
-            FeedPublisher.bookUpdateLength(BOOK_LEVELS);
+        return this == QUOTE_65 ? ReferenceMessages.QUOTE_LENGTH : ReferenceMessages.bookUpdateLength(BOOK_LEVELS);
     }
 
     /**
@@ -65,35 +62,22 @@ enum LoadMessage
      */
     UnsafeBuffer encode()
     {
-        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final ReferenceMessages messages = new ReferenceMessages();
+        final UnsafeBuffer buffer = allocate(length());
         if (this == QUOTE_65)
         {
-            final UnsafeBuffer buffer = allocate(length());
-            final QuoteEncoder quote = new QuoteEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .publisherId(1)
-                .instrumentId(42)
-                .bidQuantity(100)
-                .askQuantity(200)
-                .quoteCondition(QuoteCondition.FIRM);
-            quote.bidPrice().mantissa(10_000_000_000L);
-            quote.askPrice().mantissa(10_000_100_000L);
+            messages.quote(buffer, 0, 0, 1, 0, 42, 10_000_000_000L, 100, 10_000_100_000L, 200, QuoteCondition.FIRM);
             return buffer;
         }
 
-        final UnsafeBuffer buffer = allocate(length());
-        final BookUpdateEncoder.LevelsEncoder levels = new BookUpdateEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .publisherId(1)
-            .instrumentId(42)
-            .levelsCount(BOOK_LEVELS);
+        final BookLevels levels = new BookLevels(BOOK_LEVELS);
         for (int i = 0; i < BOOK_LEVELS; i++)
         {
-            levels.next()
-                .side(i % 2 == 0 ? Side.BID : Side.ASK)
-                .action(UpdateAction.CHANGE)
-                .quantity(100L * (i + 1))
-                .orderCount(i + 1)
-                .price().mantissa(10_000_000_000L + i * 100_000L);
+            levels.add(
+                i % 2 == 0 ? Side.BID : Side.ASK, UpdateAction.CHANGE, 10_000_000_000L + i * 100_000L, 100L * (i + 1),
+                i + 1);
         }
+        messages.bookUpdate(buffer, 0, 0, 1, 0, 42, levels);
         return buffer;
     }
 

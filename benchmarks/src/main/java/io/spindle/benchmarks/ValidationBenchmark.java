@@ -2,10 +2,9 @@ package io.spindle.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
-import io.spindle.codecs.feed.BookUpdateEncoder;
-import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.client.BookLevels;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
-import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.engine.SchemaValidator;
@@ -46,20 +45,15 @@ public class ValidationBenchmark
     @Setup
     public void setUp()
     {
-        final MessageHeaderEncoder header = new MessageHeaderEncoder();
-        final QuoteEncoder quoteEncoder = new QuoteEncoder().wrapAndApplyHeader(quote, 0, header)
-            .sequence(1).sendTimeNs(2).publisherId(3).instrumentId(4).bidQuantity(5).askQuantity(6)
-            .quoteCondition(QuoteCondition.FIRM);
-        quoteLength = MessageHeaderEncoder.ENCODED_LENGTH + quoteEncoder.encodedLength();
+        final ReferenceMessages messages = new ReferenceMessages();
+        quoteLength = messages.quote(quote, 0, 1, 3, 2, 4, 0, 5, 0, 6, QuoteCondition.FIRM);
 
-        final BookUpdateEncoder bookEncoder = new BookUpdateEncoder().wrapAndApplyHeader(book, 0, header)
-            .sequence(1).sendTimeNs(2).publisherId(3).instrumentId(4);
-        final BookUpdateEncoder.LevelsEncoder levels = bookEncoder.levelsCount(400);
+        final BookLevels levels = new BookLevels(400);
         for (int i = 0; i < 400; i++)
         {
-            levels.next().side(Side.BID).action(UpdateAction.NEW).quantity(i).orderCount(1).price().mantissa(i);
+            levels.add(Side.BID, UpdateAction.NEW, i, i, 1);
         }
-        bookLength = MessageHeaderEncoder.ENCODED_LENGTH + bookEncoder.encodedLength();
+        bookLength = messages.bookUpdate(book, 0, 1, 3, 2, 4, levels);
 
         unknown.putBytes(0, quote, 0, quoteLength);
         unknown.putShort(2, (short)99);

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.engine.JournalWriter;
@@ -79,8 +79,7 @@ public final class VerifySpeed
     {
         final UnsafeBuffer buffer =
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, BitUtil.CACHE_LINE_LENGTH));
-        final MessageHeaderEncoder header = new MessageHeaderEncoder();
-        final QuoteEncoder quote = new QuoteEncoder();
+        final ReferenceMessages messages = new ReferenceMessages();
         final long[] sequences = new long[PUBLISHERS];
         try (JournalWriter writer = new JournalWriter(journalDir, Journals.rollCycle("LARGE_DAILY"),
             SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT))
@@ -101,19 +100,11 @@ public final class VerifySpeed
                         break;
                     }
                 }
-                quote.wrapAndApplyHeader(buffer, 0, header)
-                    .sequence(sequence)
-                    .sendTimeNs(written)
-                    .publisherId(publisher + 1)
-                    .instrumentId(42)
-                    .bidQuantity(100)
-                    .askQuantity(200)
-                    .quoteCondition(QuoteCondition.FIRM);
-                quote.bidPrice().mantissa(99_00000000L);
-                quote.askPrice().mantissa(101_00000000L);
+                final int length = messages.quote(
+                    buffer, 0, sequence, publisher + 1, written, 42, 99_00000000L, 100, 101_00000000L, 200,
+                    QuoteCondition.FIRM);
                 writer.appendMessage(written, STREAM_ID, 1, written * 96, QuoteEncoder.SCHEMA_ID,
-                    QuoteEncoder.TEMPLATE_ID, QuoteEncoder.SCHEMA_VERSION, buffer, 0,
-                    MessageHeaderEncoder.ENCODED_LENGTH + quote.encodedLength());
+                    QuoteEncoder.TEMPLATE_ID, QuoteEncoder.SCHEMA_VERSION, buffer, 0, length);
                 written++;
             }
         }

@@ -4,7 +4,8 @@ import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
 
 /**
- * Price levels of one book update, filled by the caller and encoded by {@link FeedPublisher#bookUpdate}.
+ * Price levels of one book update, filled by the caller and encoded by {@link FeedPublisher#bookUpdate} or
+ * {@link ReferenceMessages#bookUpdate}.
  * <p>
  * Preallocated to a fixed capacity and reused: call {@link #clear()}, then {@link #add} once per level. Prices are
  * mantissas of the feed's fixed-point price (10^-8). Not thread safe; allocates nothing after construction.

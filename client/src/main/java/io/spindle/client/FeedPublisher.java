@@ -4,14 +4,8 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.BufferClaim;
 import io.spindle.codecs.feed.AggressorSide;
-import io.spindle.codecs.feed.BookUpdateEncoder;
-import io.spindle.codecs.feed.HeartbeatEncoder;
-import io.spindle.codecs.feed.InstrumentDefinitionEncoder;
-import io.spindle.codecs.feed.MessageHeaderEncoder;
 import io.spindle.codecs.feed.QuoteCondition;
-import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.SecurityType;
-import io.spindle.codecs.feed.TradeEncoder;
 import io.spindle.codecs.feedback.SessionStartEncoder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -53,9 +47,8 @@ public final class FeedPublisher
     /**
      * Longest symbol an instrument definition may carry, in bytes (the schema's {@code varStringEncoding}).
      */
-    public static final int MAX_SYMBOL_LENGTH = 64;
+    public static final int MAX_SYMBOL_LENGTH = ReferenceMessages.MAX_SYMBOL_LENGTH;
 
-    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int SESSION_START_LENGTH =
         io.spindle.codecs.feedback.MessageHeaderEncoder.ENCODED_LENGTH + SessionStartEncoder.BLOCK_LENGTH;
 
@@ -64,12 +57,7 @@ public final class FeedPublisher
     private final FeedbackSession session;
     private final BufferClaim bufferClaim = new BufferClaim();
     private final UnsafeBuffer offerBuffer;
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final QuoteEncoder quoteEncoder = new QuoteEncoder();
-    private final TradeEncoder tradeEncoder = new TradeEncoder();
-    private final BookUpdateEncoder bookUpdateEncoder = new BookUpdateEncoder();
-    private final InstrumentDefinitionEncoder instrumentEncoder = new InstrumentDefinitionEncoder();
-    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final ReferenceMessages messages = new ReferenceMessages();
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final io.spindle.codecs.feedback.MessageHeaderEncoder controlHeaderEncoder =
         new io.spindle.codecs.feedback.MessageHeaderEncoder();
@@ -354,8 +342,7 @@ public final class FeedPublisher
      */
     public static int bookUpdateLength(final int levelCount)
     {
-        return HEADER_LENGTH + BookUpdateEncoder.BLOCK_LENGTH + BookUpdateEncoder.LevelsEncoder.HEADER_SIZE +
-            levelCount * BookUpdateEncoder.LevelsEncoder.sbeBlockLength();
+        return ReferenceMessages.bookUpdateLength(levelCount);
     }
 
     /**
@@ -379,7 +366,7 @@ public final class FeedPublisher
         final long askQuantity,
         final QuoteCondition condition)
     {
-        final long result = begin(HEADER_LENGTH + QuoteEncoder.BLOCK_LENGTH);
+        final long result = begin(ReferenceMessages.QUOTE_LENGTH);
         if (result < 0)
         {
             return result;
@@ -387,16 +374,9 @@ public final class FeedPublisher
 
         try
         {
-            quoteEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                .sequence(lastSequence + 1)
-                .sendTimeNs(sendTimeNs)
-                .publisherId(publisherId)
-                .instrumentId(instrumentId)
-                .bidQuantity(bidQuantity)
-                .askQuantity(askQuantity)
-                .quoteCondition(condition);
-            quoteEncoder.bidPrice().mantissa(bidPrice);
-            quoteEncoder.askPrice().mantissa(askPrice);
+            messages.quote(
+                buffer, offset, lastSequence + 1, publisherId, sendTimeNs,
+                instrumentId, bidPrice, bidQuantity, askPrice, askQuantity, condition);
         }
         catch (final Throwable ex)
         {
@@ -426,7 +406,7 @@ public final class FeedPublisher
         final long quantity,
         final AggressorSide aggressorSide)
     {
-        final long result = begin(HEADER_LENGTH + TradeEncoder.BLOCK_LENGTH);
+        final long result = begin(ReferenceMessages.TRADE_LENGTH);
         if (result < 0)
         {
             return result;
@@ -434,15 +414,9 @@ public final class FeedPublisher
 
         try
         {
-            tradeEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                .sequence(lastSequence + 1)
-                .sendTimeNs(sendTimeNs)
-                .publisherId(publisherId)
-                .instrumentId(instrumentId)
-                .tradeId(tradeId)
-                .quantity(quantity)
-                .aggressorSide(aggressorSide);
-            tradeEncoder.price().mantissa(price);
+            messages.trade(
+                buffer, offset, lastSequence + 1, publisherId, sendTimeNs,
+                instrumentId, tradeId, price, quantity, aggressorSide);
         }
         catch (final Throwable ex)
         {
@@ -463,8 +437,7 @@ public final class FeedPublisher
      */
     public long bookUpdate(final long sendTimeNs, final int instrumentId, final BookLevels levels)
     {
-        final int levelCount = levels.count();
-        final long result = begin(bookUpdateLength(levelCount));
+        final long result = begin(bookUpdateLength(levels.count()));
         if (result < 0)
         {
             return result;
@@ -472,23 +445,7 @@ public final class FeedPublisher
 
         try
         {
-            bookUpdateEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                .sequence(lastSequence + 1)
-                .sendTimeNs(sendTimeNs)
-                .publisherId(publisherId)
-                .instrumentId(instrumentId);
-
-            final BookUpdateEncoder.LevelsEncoder levelsEncoder = bookUpdateEncoder.levelsCount(levelCount);
-            for (int i = 0; i < levelCount; i++)
-            {
-                levelsEncoder.next()
-                    .side(levels.side(i))
-                    .action(levels.action(i))
-                    .quantity(levels.quantity(i))
-                    .orderCount(levels.orderCount(i))
-                    .price().mantissa(levels.price(i));
-            }
-
+            messages.bookUpdate(buffer, offset, lastSequence + 1, publisherId, sendTimeNs, instrumentId, levels);
         }
         catch (final Throwable ex)
         {
@@ -527,8 +484,7 @@ public final class FeedPublisher
             throw new IllegalArgumentException(
                 "symbol length must be in 0.." + MAX_SYMBOL_LENGTH + ": " + symbolLength);
         }
-        final long result = begin(HEADER_LENGTH + InstrumentDefinitionEncoder.BLOCK_LENGTH +
-            InstrumentDefinitionEncoder.symbolHeaderLength() + symbolLength);
+        final long result = begin(ReferenceMessages.instrumentDefinitionLength(symbolLength));
         if (result < 0)
         {
             return result;
@@ -536,15 +492,9 @@ public final class FeedPublisher
 
         try
         {
-            instrumentEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                .sequence(lastSequence + 1)
-                .sendTimeNs(sendTimeNs)
-                .publisherId(publisherId)
-                .instrumentId(instrumentId)
-                .securityType(securityType)
-                .lotSize(lotSize)
-                .tickSize().mantissa(tickSize);
-            instrumentEncoder.putSymbol(symbol, symbolOffset, symbolLength);
+            messages.instrumentDefinition(
+                buffer, offset, lastSequence + 1, publisherId, sendTimeNs,
+                instrumentId, securityType, tickSize, lotSize, symbol, symbolOffset, symbolLength);
         }
         catch (final Throwable ex)
         {
@@ -563,7 +513,7 @@ public final class FeedPublisher
      */
     public long heartbeat(final long sendTimeNs)
     {
-        final long result = begin(HEADER_LENGTH + HeartbeatEncoder.BLOCK_LENGTH);
+        final long result = begin(ReferenceMessages.HEARTBEAT_LENGTH);
         if (result < 0)
         {
             return result;
@@ -571,10 +521,7 @@ public final class FeedPublisher
 
         try
         {
-            heartbeatEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
-                .sequence(lastSequence + 1)
-                .sendTimeNs(sendTimeNs)
-                .publisherId(publisherId);
+            messages.heartbeat(buffer, offset, lastSequence + 1, publisherId, sendTimeNs);
         }
         catch (final Throwable ex)
         {

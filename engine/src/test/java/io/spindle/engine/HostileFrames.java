@@ -3,6 +3,8 @@ package io.spindle.engine;
 import java.util.Arrays;
 import java.util.Random;
 
+import io.spindle.client.BookLevels;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.AggressorSide;
 import io.spindle.codecs.feed.BookUpdateEncoder;
 import io.spindle.codecs.feed.HeartbeatEncoder;
@@ -16,6 +18,7 @@ import io.spindle.codecs.feed.TradeEncoder;
 import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.journal.RejectReason;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reference-feed frames for the hostile-input tests: valid messages of every template and schema version, and
@@ -50,7 +53,7 @@ public final class HostileFrames
     private static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + BookUpdateEncoder.BLOCK_LENGTH;
     private static final int LEVEL_LENGTH = BookUpdateEncoder.LevelsEncoder.sbeBlockLength();
     private static final int SYMBOL_LENGTH_OFFSET = HEADER_LENGTH + InstrumentDefinitionEncoder.BLOCK_LENGTH;
-    private static final int MAX_SYMBOL_LENGTH = 64;
+    private static final int MAX_SYMBOL_LENGTH = ReferenceMessages.MAX_SYMBOL_LENGTH;
     private static final int MAX_LEVELS = 20;
 
     /**
@@ -156,13 +159,9 @@ public final class HostileFrames
     {
     }
 
-    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final InstrumentDefinitionEncoder instrument = new InstrumentDefinitionEncoder();
-    private final QuoteEncoder quote = new QuoteEncoder();
-    private final TradeEncoder trade = new TradeEncoder();
-    private final BookUpdateEncoder book = new BookUpdateEncoder();
-    private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
-    private final byte[] symbol = new byte[MAX_SYMBOL_LENGTH];
+    private final ReferenceMessages messages = new ReferenceMessages();
+    private final UnsafeBuffer symbol = new UnsafeBuffer(new byte[MAX_SYMBOL_LENGTH]);
+    private final BookLevels bookLevels;
     private final int maxMessageLength;
     private int expectedValidation;
     private Template lastTemplate;
@@ -175,6 +174,7 @@ public final class HostileFrames
     public HostileFrames(final int maxMessageLength)
     {
         this.maxMessageLength = maxMessageLength;
+        this.bookLevels = new BookLevels(Math.max(MAX_LEVELS, maxMessageLength / LEVEL_LENGTH + 8));
     }
 
     /**
@@ -417,76 +417,68 @@ public final class HostileFrames
         final int symbolLength,
         final Random random)
     {
+        // Fields are drawn in the order of the schema, so that a seed stands for the same frame as before.
         final long sendTimeNs = random.nextLong();
         switch (template)
         {
             case INSTRUMENT:
-                instrument.wrapAndApplyHeader(buffer, offset, header)
-                    .sequence(sequence)
-                    .sendTimeNs(sendTimeNs)
-                    .publisherId(publisherId)
-                    .instrumentId(random.nextInt())
-                    .securityType(SecurityType.get((short)random.nextInt(5)))
-                    .lotSize(random.nextInt())
-                    .tickSize().mantissa(random.nextLong());
+            {
+                final int instrumentId = random.nextInt();
+                final SecurityType securityType = SecurityType.get((short)random.nextInt(5));
+                final int lotSize = random.nextInt();
+                final long tickSize = random.nextLong();
                 for (int i = 0; i < symbolLength; i++)
                 {
-                    symbol[i] = (byte)('A' + random.nextInt(26));
+                    symbol.putByte(i, (byte)('A' + random.nextInt(26)));
                 }
-                instrument.putSymbol(symbol, 0, symbolLength);
-                return HEADER_LENGTH + instrument.encodedLength();
+                return messages.instrumentDefinition(
+                    buffer, offset, sequence, publisherId, sendTimeNs,
+                    instrumentId, securityType, tickSize, lotSize, symbol, 0, symbolLength);
+            }
 
             case QUOTE:
-                quote.wrapAndApplyHeader(buffer, offset, header)
-                    .sequence(sequence)
-                    .sendTimeNs(sendTimeNs)
-                    .publisherId(publisherId)
-                    .instrumentId(random.nextInt())
-                    .bidQuantity(random.nextLong())
-                    .askQuantity(random.nextLong())
-                    .quoteCondition(random.nextBoolean() ? QuoteCondition.FIRM : QuoteCondition.INDICATIVE);
-                quote.bidPrice().mantissa(random.nextLong());
-                quote.askPrice().mantissa(random.nextLong());
-                return HEADER_LENGTH + quote.encodedLength();
+            {
+                final int instrumentId = random.nextInt();
+                final long bidQuantity = random.nextLong();
+                final long askQuantity = random.nextLong();
+                final QuoteCondition condition = random.nextBoolean() ? QuoteCondition.FIRM : QuoteCondition.INDICATIVE;
+                final long bidPrice = random.nextLong();
+                final long askPrice = random.nextLong();
+                return messages.quote(
+                    buffer, offset, sequence, publisherId, sendTimeNs,
+                    instrumentId, bidPrice, bidQuantity, askPrice, askQuantity, condition);
+            }
 
             case TRADE:
-                trade.wrapAndApplyHeader(buffer, offset, header)
-                    .sequence(sequence)
-                    .sendTimeNs(sendTimeNs)
-                    .publisherId(publisherId)
-                    .instrumentId(random.nextInt())
-                    .tradeId(random.nextLong())
-                    .quantity(random.nextLong())
-                    .aggressorSide(random.nextBoolean() ? AggressorSide.BUY : AggressorSide.SELL)
-                    .price().mantissa(random.nextLong());
-                return HEADER_LENGTH + trade.encodedLength();
+            {
+                final int instrumentId = random.nextInt();
+                final long tradeId = random.nextLong();
+                final long quantity = random.nextLong();
+                final AggressorSide aggressorSide = random.nextBoolean() ? AggressorSide.BUY : AggressorSide.SELL;
+                final long price = random.nextLong();
+                return messages.trade(
+                    buffer, offset, sequence, publisherId, sendTimeNs,
+                    instrumentId, tradeId, price, quantity, aggressorSide);
+            }
 
             case BOOK:
             {
-                book.wrapAndApplyHeader(buffer, offset, header)
-                    .sequence(sequence)
-                    .sendTimeNs(sendTimeNs)
-                    .publisherId(publisherId)
-                    .instrumentId(random.nextInt());
-                final BookUpdateEncoder.LevelsEncoder group = book.levelsCount(levels);
+                final int instrumentId = random.nextInt();
+                bookLevels.clear();
                 for (int i = 0; i < levels; i++)
                 {
-                    group.next()
-                        .side(random.nextBoolean() ? Side.BID : Side.ASK)
-                        .action(UpdateAction.get((short)random.nextInt(3)))
-                        .quantity(random.nextLong())
-                        .orderCount(random.nextInt())
-                        .price().mantissa(random.nextLong());
+                    final Side side = random.nextBoolean() ? Side.BID : Side.ASK;
+                    final UpdateAction action = UpdateAction.get((short)random.nextInt(3));
+                    final long quantity = random.nextLong();
+                    final int orderCount = random.nextInt();
+                    final long price = random.nextLong();
+                    bookLevels.add(side, action, price, quantity, orderCount);
                 }
-                return HEADER_LENGTH + book.encodedLength();
+                return messages.bookUpdate(buffer, offset, sequence, publisherId, sendTimeNs, instrumentId, bookLevels);
             }
 
             case HEARTBEAT:
-                heartbeat.wrapAndApplyHeader(buffer, offset, header)
-                    .sequence(sequence)
-                    .sendTimeNs(sendTimeNs)
-                    .publisherId(publisherId);
-                return HEADER_LENGTH + heartbeat.encodedLength();
+                return messages.heartbeat(buffer, offset, sequence, publisherId, sendTimeNs);
 
             default:
                 throw new IllegalArgumentException(template.name());

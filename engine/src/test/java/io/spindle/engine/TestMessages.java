@@ -1,31 +1,30 @@
 package io.spindle.engine;
 
-import io.spindle.codecs.feed.BookUpdateEncoder;
-import io.spindle.codecs.feed.HeartbeatEncoder;
-import io.spindle.codecs.feed.InstrumentDefinitionEncoder;
-import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.client.BookLevels;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
-import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.SecurityType;
 import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Reference-feed messages encoded straight into a buffer, for tests that need exact bytes, including bad ones.
+ * The engine tests' usual reference-feed messages, encoded by {@link ReferenceMessages} with fixed field values and
+ * the time now as their send time: a quote of instrument 7, a book update whose level {@code i} is a new bid of
+ * quantity and price {@code i}, an instrument definition of a future.
+ * <p>
+ * Tests that need bad bytes encode one of these and then change what they test. One thread at a time.
  */
 public final class TestMessages
 {
     /**
      * Length of the SBE message header.
      */
-    public static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    public static final int HEADER_LENGTH = ReferenceMessages.HEADER_LENGTH;
 
-    private static final MessageHeaderEncoder HEADER = new MessageHeaderEncoder();
-    private static final HeartbeatEncoder HEARTBEAT = new HeartbeatEncoder();
-    private static final QuoteEncoder QUOTE = new QuoteEncoder();
-    private static final BookUpdateEncoder BOOK = new BookUpdateEncoder();
-    private static final InstrumentDefinitionEncoder INSTRUMENT = new InstrumentDefinitionEncoder();
+    private static final int MAX_BOOK_LEVELS = 1024;
+    private static final ReferenceMessages MESSAGES = new ReferenceMessages();
+    private static final BookLevels LEVELS = new BookLevels(MAX_BOOK_LEVELS);
 
     private TestMessages()
     {
@@ -43,11 +42,7 @@ public final class TestMessages
     public static int heartbeat(
         final MutableDirectBuffer buffer, final int offset, final int publisherId, final long sequence)
     {
-        HEARTBEAT.wrapAndApplyHeader(buffer, offset, HEADER)
-            .sequence(sequence)
-            .sendTimeNs(System.nanoTime())
-            .publisherId(publisherId);
-        return HEADER_LENGTH + HEARTBEAT.encodedLength();
+        return MESSAGES.heartbeat(buffer, offset, sequence, publisherId, System.nanoTime());
     }
 
     /**
@@ -62,17 +57,9 @@ public final class TestMessages
     public static int quote(
         final MutableDirectBuffer buffer, final int offset, final int publisherId, final long sequence)
     {
-        QUOTE.wrapAndApplyHeader(buffer, offset, HEADER)
-            .sequence(sequence)
-            .sendTimeNs(System.nanoTime())
-            .publisherId(publisherId)
-            .instrumentId(7)
-            .bidQuantity(100)
-            .askQuantity(200)
-            .quoteCondition(QuoteCondition.FIRM);
-        QUOTE.bidPrice().mantissa(99_00000000L);
-        QUOTE.askPrice().mantissa(101_00000000L);
-        return HEADER_LENGTH + QUOTE.encodedLength();
+        return MESSAGES.quote(
+            buffer, offset, sequence, publisherId, System.nanoTime(), 7, 99_00000000L, 100, 101_00000000L, 200,
+            QuoteCondition.FIRM);
     }
 
     /**
@@ -82,7 +69,7 @@ public final class TestMessages
      * @param offset      of the message header.
      * @param publisherId of the sender.
      * @param sequence    of the message.
-     * @param levels      number of price levels.
+     * @param levels      number of price levels, at most 1024.
      * @return the message length.
      */
     public static int book(
@@ -92,17 +79,12 @@ public final class TestMessages
         final long sequence,
         final int levels)
     {
-        BOOK.wrapAndApplyHeader(buffer, offset, HEADER)
-            .sequence(sequence)
-            .sendTimeNs(System.nanoTime())
-            .publisherId(publisherId)
-            .instrumentId(7);
-        final BookUpdateEncoder.LevelsEncoder group = BOOK.levelsCount(levels);
+        LEVELS.clear();
         for (int i = 0; i < levels; i++)
         {
-            group.next().side(Side.BID).action(UpdateAction.NEW).quantity(i).orderCount(1).price().mantissa(i);
+            LEVELS.add(Side.BID, UpdateAction.NEW, i, i, 1);
         }
-        return HEADER_LENGTH + BOOK.encodedLength();
+        return MESSAGES.bookUpdate(buffer, offset, sequence, publisherId, System.nanoTime(), 7, LEVELS);
     }
 
     /**
@@ -119,15 +101,7 @@ public final class TestMessages
         final MutableDirectBuffer buffer, final int offset, final int publisherId, final long sequence,
         final String symbol)
     {
-        INSTRUMENT.wrapAndApplyHeader(buffer, offset, HEADER)
-            .sequence(sequence)
-            .sendTimeNs(System.nanoTime())
-            .publisherId(publisherId)
-            .instrumentId(7)
-            .securityType(SecurityType.FUTURE)
-            .lotSize(1)
-            .tickSize().mantissa(25_000_000L);
-        INSTRUMENT.symbol(symbol);
-        return HEADER_LENGTH + INSTRUMENT.encodedLength();
+        return MESSAGES.instrumentDefinition(
+            buffer, offset, sequence, publisherId, System.nanoTime(), 7, SecurityType.FUTURE, 25_000_000L, 1, symbol);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.spindle.codecs.feed.MessageHeaderEncoder;
+import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.engine.JournalReader;
@@ -67,25 +67,15 @@ public final class SeekCheck
     private static void write(final Path dir, final long records)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
-        final MessageHeaderEncoder header = new MessageHeaderEncoder();
-        final QuoteEncoder quote = new QuoteEncoder();
+        final ReferenceMessages messages = new ReferenceMessages();
         final long startNs = System.nanoTime();
         try (JournalWriter writer = new JournalWriter(
             dir, Journals.rollCycle("LARGE_DAILY"), SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT))
         {
             for (long i = 0; i < records; i++)
             {
-                quote.wrapAndApplyHeader(buffer, 0, header)
-                    .sequence(i + 1)
-                    .sendTimeNs(i)
-                    .publisherId(1)
-                    .instrumentId((int)(i % 100))
-                    .bidQuantity(100)
-                    .askQuantity(200)
-                    .quoteCondition(QuoteCondition.FIRM);
-                quote.bidPrice().mantissa(99_00000000L);
-                quote.askPrice().mantissa(101_00000000L);
-                final int length = MessageHeaderEncoder.ENCODED_LENGTH + quote.encodedLength();
+                final int length = messages.quote(
+                    buffer, 0, i + 1, 1, i, (int)(i % 100), 99_00000000L, 100, 101_00000000L, 200, QuoteCondition.FIRM);
                 writer.appendMessage(
                     START_NS + i * SPACING_NS, 1001, 1, i * 96, QuoteEncoder.SCHEMA_ID, QuoteEncoder.TEMPLATE_ID,
                     QuoteEncoder.SCHEMA_VERSION, buffer, 0, length);

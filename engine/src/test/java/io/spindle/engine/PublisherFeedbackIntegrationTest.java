@@ -291,12 +291,7 @@ class PublisherFeedbackIntegrationTest
     void shouldAnswerItsFeedbackPublishersAgainAfterARestartFromWhatTheJournalSays()
     {
         final String aeronDir = CommonContext.generateRandomDirName();
-        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        try (MediaDriver driver = externalDriver(aeronDir);
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
         {
             final SpindleEngine.Context first = TestEngines.context(dir).aeronDirectoryName(aeronDir);
@@ -353,12 +348,7 @@ class PublisherFeedbackIntegrationTest
     void shouldAckARecoveredSequenceAsSyncedOnlyOnceTheRestartedEngineHasSyncedIt()
     {
         final String aeronDir = CommonContext.generateRandomDirName();
-        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        try (MediaDriver driver = externalDriver(aeronDir);
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)))
         {
             final SpindleEngine.Context first = TestEngines.context(dir).aeronDirectoryName(aeronDir);
@@ -496,5 +486,18 @@ class PublisherFeedbackIntegrationTest
             sequences.add(s);
         }
         return sequences;
+    }
+
+    /**
+     * A media driver outside the engine, as in production with an external driver: it outlives an engine restart.
+     */
+    private static MediaDriver externalDriver(final String aeronDir)
+    {
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
     }
 }

@@ -326,7 +326,7 @@ public final class JournalWriter implements AutoCloseable
      *
      * @return the Chronicle queue.
      */
-    SingleChronicleQueue queue()
+    public SingleChronicleQueue queue()
     {
         return queue;
     }

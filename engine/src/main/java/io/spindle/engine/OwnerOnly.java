@@ -16,7 +16,7 @@ import java.util.Set;
  * Counters, the error log and the lock file say what the engine is taking and from where; the journals hold the
  * data itself. Only the operator should read them. Called at start, off the hot path.
  */
-final class OwnerOnly
+public final class OwnerOnly
 {
     /**
      * Permissions of a file only its owner may read and write.
@@ -38,7 +38,7 @@ final class OwnerOnly
      * @param path an existing file or directory.
      * @return true when permissions can be set.
      */
-    static boolean isSupported(final Path path)
+    public static boolean isSupported(final Path path)
     {
         return null != Files.getFileAttributeView(path, PosixFileAttributeView.class);
     }
@@ -49,7 +49,7 @@ final class OwnerOnly
      * @param path an existing file or directory.
      * @throws UncheckedIOException when the permissions cannot be set.
      */
-    static void restrict(final Path path)
+    public static void restrict(final Path path)
     {
         if (isSupported(path))
         {

@@ -8,7 +8,7 @@ package io.spindle.engine;
  * <p>
  * Built at start; {@link #allows(int)} is called on the ingest thread for every message and allocates nothing.
  */
-final class PublisherAllowList
+public final class PublisherAllowList
 {
     private final String spec;
     private final boolean isAny;
@@ -30,7 +30,7 @@ final class PublisherAllowList
      * @return the list.
      * @throws IllegalArgumentException naming the entry that is not an id or range.
      */
-    static PublisherAllowList parse(final String spec)
+    public static PublisherAllowList parse(final String spec)
     {
         final String[] entries = spec.split(",");
         final long[] from = new long[entries.length];
@@ -65,7 +65,7 @@ final class PublisherAllowList
      *
      * @return true for {@code *}.
      */
-    boolean isAny()
+    public boolean isAny()
     {
         return isAny;
     }
@@ -76,7 +76,7 @@ final class PublisherAllowList
      * @param publisherId from the message.
      * @return true when allowed.
      */
-    boolean allows(final int publisherId)
+    public boolean allows(final int publisherId)
     {
         if (isAny)
         {

@@ -313,34 +313,6 @@ public final class SchemaValidator
     }
 
     /**
-     * Validate one complete message and fill a verdict with everything the ingest path needs of it: the reason, the
-     * bad byte, the header's ids and, for a valid message, its sequence, publisher id and send time. Allocates
-     * nothing.
-     *
-     * @param buffer  holding the message.
-     * @param offset  at which the message header starts.
-     * @param length  of the whole message in bytes.
-     * @param verdict to fill.
-     * @return {@link RejectReasons#VALID} or the code of a {@link RejectReason}, as in the verdict.
-     */
-    int validate(final DirectBuffer buffer, final int offset, final int length, final Verdict verdict)
-    {
-        final int reason = validate(buffer, offset, length);
-        verdict.reason = reason;
-        verdict.badOffset = lastBadOffset;
-        verdict.schemaId = lastSchemaId;
-        verdict.templateId = lastTemplateId;
-        verdict.version = lastVersion;
-        final boolean isValid = RejectReasons.VALID == reason;
-        verdict.sequence = isValid && hasSequence() ? sequence(buffer, offset) : SequenceTracker.NO_SEQUENCE;
-        verdict.hasPublisherId = isValid && hasPublisherId();
-        verdict.publisherId = verdict.hasPublisherId ? publisherId(buffer, offset) : 0;
-        verdict.hasSendTime = isValid && hasSendTime();
-        verdict.sendTimeNs = verdict.hasSendTime ? sendTimeNs(buffer, offset) : 0;
-        return reason;
-    }
-
-    /**
      * Offset, from the start of the last message, of the first byte found bad: the header field that named an unknown
      * schema, version or template or a bad block length, a group's header, a variable-length field's length, the first
      * trailing byte, or the message's length when it ended too soon. {@link #NO_OFFSET} after a valid message.

@@ -21,7 +21,7 @@ import io.aeron.CommonContext;
  * Built at start; {@link #allows(String)} is called on the ingest thread once per new image, and parses the source
  * identity with {@link InetAddress} (a few small objects per image, none per message).
  */
-final class SourceAllowList
+public final class SourceAllowList
 {
     /**
      * Any source.
@@ -59,7 +59,7 @@ final class SourceAllowList
      * @return the list.
      * @throws IllegalArgumentException naming the entry that is not an address, network or port.
      */
-    static SourceAllowList parse(final String spec)
+    public static SourceAllowList parse(final String spec)
     {
         final List<byte[]> networks = new ArrayList<>();
         final List<Integer> prefixBits = new ArrayList<>();
@@ -146,7 +146,7 @@ final class SourceAllowList
      *
      * @return true for {@code *}.
      */
-    boolean isAny()
+    public boolean isAny()
     {
         return isAny;
     }
@@ -157,7 +157,7 @@ final class SourceAllowList
      * @param sourceIdentity of the image: {@code ip:port}, or {@code aeron:ipc}.
      * @return true when allowed.
      */
-    boolean allows(final String sourceIdentity)
+    public boolean allows(final String sourceIdentity)
     {
         if (isAny || IPC_SOURCE.equals(sourceIdentity))
         {

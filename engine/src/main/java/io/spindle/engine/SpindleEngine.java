@@ -2,7 +2,6 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -11,6 +10,8 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
+import io.spindle.engine.ingest.IngestAgent;
+import io.spindle.engine.ingest.OperatorCommands;
 import net.openhft.chronicle.queue.RollCycle;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
@@ -49,7 +50,6 @@ public final class SpindleEngine implements AutoCloseable
     private final AgentRunner runner;
     private final AgentRunner housekeepingRunner;
     private final JournalSyncAgent journalSync;
-    private final PublisherFeedback feedback;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -68,23 +68,13 @@ public final class SpindleEngine implements AutoCloseable
 
         final JournalSpace journalSpace = new JournalSpace(Path.of(ctx.journalDir()), ctx.journalMinFreeBytes(),
             Configuration.JOURNAL_SPACE_CHECK_INTERVAL_MS, ctx.epochClock(), ctx.errorHandler());
-        feedback = ctx.feedbackMaxPublishers() > 0 ? new PublisherFeedback(
-            ctx.aeron(),
-            ctx.errorHandler(),
-            ctx.counters(),
-            ctx.feedbackMaxPublishers(),
-            ctx.feedbackRejectNotices(),
-            TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()),
-            ctx.feedbackAckMessages(),
-            !JournalSyncAgent.Policy.NONE.equals(ctx.sync())) : null;
         agent = IngestAgent.builder()
             .context(ctx)
             .subscription(subscription)
             .journalSpace(journalSpace)
-            .feedback(feedback)
             .build();
         warnIfChecksumsAllocate(ctx);
-        resumedPublishers = agent.resume(SequenceRecovery.recover(Path.of(ctx.journalDir()), ctx.validator()));
+        resumedPublishers = agent.resume(Path.of(ctx.journalDir()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
         journalSync = new JournalSyncAgent(
             ctx.syncPolicy(),
@@ -179,10 +169,6 @@ public final class SpindleEngine implements AutoCloseable
         return journalSync;
     }
 
-    PublisherFeedback feedback()
-    {
-        return feedback;
-    }
 
     /**
      * The ingest subscription.
@@ -1233,12 +1219,12 @@ public final class SpindleEngine implements AutoCloseable
             return this;
         }
 
-        SourceAllowList sourceAllowList()
+        public SourceAllowList sourceAllowList()
         {
             return sourceAllowList;
         }
 
-        PublisherAllowList publisherAllowList()
+        public PublisherAllowList publisherAllowList()
         {
             return publisherAllowList;
         }
@@ -1687,7 +1673,22 @@ public final class SpindleEngine implements AutoCloseable
             return this;
         }
 
-        boolean isRestartNewSession()
+        /**
+         * Whether the journal is synced under a policy, so that acks can say what is synced.
+         *
+         * @return true for any sync policy but none, once concluded.
+         */
+        public boolean hasSyncPolicy()
+        {
+            return null != syncPolicy && !JournalSyncAgent.Policy.NONE.equals(syncPolicy);
+        }
+
+        /**
+         * Whether a publisher back at its first sequence starts a new session ({@code new-session}).
+         *
+         * @return true under {@code spindle.sequence.restart=new-session}, once concluded.
+         */
+        public boolean isRestartNewSession()
         {
             return isRestartNewSession;
         }

@@ -15,6 +15,7 @@ import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
 import io.spindle.codecs.journal.RejectDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.ingest.IngestAgent;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;

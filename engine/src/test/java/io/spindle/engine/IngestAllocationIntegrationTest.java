@@ -30,6 +30,7 @@ import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.TradeEncoder;
 import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.ingest.IngestAgent;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -269,7 +270,7 @@ class IngestAllocationIntegrationTest
             .latencyRecorders(recorders)
             .limits(MAX_MESSAGE_LENGTH, 4, 16, 64)
             .accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS))
-            .feedback(new PublisherFeedback(aeron, this::onError, counters, 4, FEEDBACK_NOTICES, 1_000, 64, true))
+            .feedback(aeron, 4, FEEDBACK_NOTICES, 1_000, 64, true)
             .build();
         responses = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
         connectForFeedback(FEED_PUBLISHER_ID);

@@ -14,6 +14,7 @@ import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.SessionStartEncoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.SessionOrigin;
+import io.spindle.engine.ingest.SessionReset;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

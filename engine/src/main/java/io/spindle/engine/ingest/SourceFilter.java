@@ -1,7 +1,8 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.spindle.engine.SourceAllowList;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;

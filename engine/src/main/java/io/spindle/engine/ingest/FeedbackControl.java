@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -6,6 +6,7 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 

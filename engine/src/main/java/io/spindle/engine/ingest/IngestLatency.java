@@ -1,5 +1,6 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
+import io.spindle.engine.LatencyStage;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.status.AtomicCounter;
 

@@ -1,7 +1,10 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.journal.SessionOrigin;
+import io.spindle.engine.JournalSpace;
+import io.spindle.engine.JournalWriter;
+import io.spindle.engine.SpindleCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;

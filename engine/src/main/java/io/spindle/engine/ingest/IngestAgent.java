@@ -1,7 +1,10 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
+import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
@@ -10,6 +13,17 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.feedback.SessionStartDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.CountersFile;
+import io.spindle.engine.JournalSpace;
+import io.spindle.engine.JournalWriter;
+import io.spindle.engine.LatencyStage;
+import io.spindle.engine.MonotonicEpochNanoClock;
+import io.spindle.engine.PublisherAllowList;
+import io.spindle.engine.RejectReasons;
+import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.SourceAllowList;
+import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.SpindleEngine;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -88,7 +102,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
         journal.journalSpace(builder.journalSpace);
         rejects = new IngestRejects(builder.rejectJournal, clock, counters, errorHandler, maxMessageLength);
-        feedback = new FeedbackControl(builder.feedback, sequences, journal, rejects, clock, errorHandler);
+        final PublisherFeedback publisherFeedback = null == builder.feedbackAeron || builder.feedbackMaxPublishers < 1 ?
+            null : new PublisherFeedback(builder.feedbackAeron, errorHandler, counters, builder.feedbackMaxPublishers,
+            builder.feedbackRejectNotices, builder.feedbackAckIntervalNs, builder.feedbackAckMessages,
+            builder.isFeedbackSyncOn);
+        feedback = new FeedbackControl(publisherFeedback, sequences, journal, rejects, clock, errorHandler);
         rejects.feedback(feedback);
         sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);
         reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, this::onBrokenFragment);
@@ -192,6 +210,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
+     * Start from what a journal says, before the agent runs: read it once ({@link SequenceRecovery}) and resume.
+     *
+     * @param journalDir of the journal the agent appends to.
+     * @return the number of publisher and stream pairs taken.
+     */
+    public int resume(final Path journalDir)
+    {
+        return resume(SequenceRecovery.recover(journalDir, validator));
+    }
+
+    /**
      * Start from what the journal says, before the agent runs: the last sequence and session of each publisher, and
      * the feedback publishers, each answered again where it last asked and asked at once to resend whatever followed
      * its last journalled sequence.
@@ -226,7 +255,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         final int controlTemplateId = control.templateId(buffer, offset, length, feedback.isOn());
-        final int reason = validator.validate(buffer, offset, length, verdict);
+        final int reason = verdict.validate(validator, buffer, offset, length);
         if (0 != controlTemplateId)
         {
             return onControl(controlTemplateId, buffer, offset, length, header);
@@ -479,7 +508,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private boolean isRestartNewSession;
         private SourceAllowList sources;
         private PublisherAllowList publishers;
-        private PublisherFeedback feedback;
+        private Aeron feedbackAeron;
+        private int feedbackMaxPublishers;
+        private int feedbackRejectNotices;
+        private long feedbackAckIntervalNs;
+        private int feedbackAckMessages;
+        private boolean isFeedbackSyncOn;
         private JournalSpace journalSpace;
         private OperatorCommands operatorCommands;
 
@@ -514,7 +548,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             sources = ctx.sourceAllowList();
             publishers = ctx.publisherAllowList();
             operatorCommands = ctx.operatorCommands();
-            return this;
+            return feedback(ctx.aeron(), ctx.feedbackMaxPublishers(), ctx.feedbackRejectNotices(),
+                TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()), ctx.feedbackAckMessages(),
+                ctx.hasSyncPolicy());
         }
 
         /**
@@ -637,12 +673,31 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         /**
-         * @param feedback the publishers' feedback, or null to take Connects as messages of an unknown schema.
+         * Answer publishers that ask for feedback ({@link PublisherFeedback}); without it a Connect is a message of an
+         * unknown schema.
+         *
+         * @param aeron          to publish responses with.
+         * @param maxPublishers  publisher and stream pairs that may ask; 0 for no feedback.
+         * @param rejectNotices  reject notices kept per publisher while they cannot be sent.
+         * @param ackIntervalNs  longest time between rounds of acks.
+         * @param ackMessages    messages journalled that bring the next round forward.
+         * @param isSyncOn       whether acks say what is synced.
          * @return this for a fluent API.
          */
-        Builder feedback(final PublisherFeedback feedback)
+        public Builder feedback(
+            final Aeron aeron,
+            final int maxPublishers,
+            final int rejectNotices,
+            final long ackIntervalNs,
+            final int ackMessages,
+            final boolean isSyncOn)
         {
-            this.feedback = feedback;
+            this.feedbackAeron = aeron;
+            this.feedbackMaxPublishers = maxPublishers;
+            this.feedbackRejectNotices = rejectNotices;
+            this.feedbackAckIntervalNs = ackIntervalNs;
+            this.feedbackAckMessages = ackMessages;
+            this.isFeedbackSyncOn = isSyncOn;
             return this;
         }
 
@@ -660,7 +715,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
          * @param operatorCommands the engine's command file, or null for none.
          * @return this for a fluent API.
          */
-        Builder operatorCommands(final OperatorCommands operatorCommands)
+        public Builder operatorCommands(final OperatorCommands operatorCommands)
         {
             this.operatorCommands = operatorCommands;
             return this;

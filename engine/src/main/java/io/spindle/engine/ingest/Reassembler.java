@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FrameDescriptor;

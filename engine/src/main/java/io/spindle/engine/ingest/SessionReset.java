@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import io.spindle.codecs.journal.SessionOrigin;
+import io.spindle.engine.CountersFile;
+import io.spindle.engine.JournalWriter;
+import io.spindle.engine.Journals;
+import io.spindle.engine.MonotonicEpochNanoClock;
+import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.Schemas;
+import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.SpindleEngine;
 import org.agrona.concurrent.status.CountersReader;
 
 /**

@@ -1,8 +1,10 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import java.io.File;
 import java.nio.MappedByteBuffer;
 
+import io.spindle.engine.OwnerOnly;
+import io.spindle.engine.SpindleCounter;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
+import io.spindle.engine.JournalReader;
+import io.spindle.engine.RejectReasons;
+import io.spindle.engine.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -6,6 +6,8 @@ import io.spindle.codecs.feedback.AckEncoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.RejectNoticeEncoder;
 import io.spindle.codecs.feedback.ResendRequestEncoder;
+import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.SpindleCounter;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.ingest;
 
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;

@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.spindle.engine.access.OwnerOnly;
 import io.spindle.engine.ingest.OperatorCommands;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.spindle.engine.journal.JournalReader;
+import io.spindle.engine.journal.JournalRecord;
+
 /**
  * A whole journal read into memory, for assertions.
  */

@@ -1,6 +1,9 @@
 package io.spindle.engine;
 
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.schema.RejectReasons;
+import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.engine.schema.Schemas;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

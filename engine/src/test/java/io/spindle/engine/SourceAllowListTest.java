@@ -1,5 +1,7 @@
 package io.spindle.engine;
 
+import io.spindle.engine.access.PublisherAllowList;
+import io.spindle.engine.access.SourceAllowList;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
 import io.spindle.codecs.feed.QuoteEncoder;
-import io.spindle.engine.JournalReader;
-import io.spindle.engine.JournalSeek;
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.Journals;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.journal.JournalReader;
+import io.spindle.engine.journal.JournalSeek;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

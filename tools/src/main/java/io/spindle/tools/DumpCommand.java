@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.spindle.engine.JournalReader;
-import io.spindle.engine.JournalRecord;
-import io.spindle.engine.Schemas;
+import io.spindle.engine.journal.JournalReader;
+import io.spindle.engine.journal.JournalRecord;
+import io.spindle.engine.schema.Schemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -6,10 +6,10 @@ import java.util.List;
 
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.engine.JournalReader;
-import io.spindle.engine.JournalRecord;
-import io.spindle.engine.RejectReasons;
-import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.journal.JournalReader;
+import io.spindle.engine.journal.JournalRecord;
+import io.spindle.engine.schema.RejectReasons;
+import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
 
 /**

@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.Journals;
 import io.spindle.engine.TestMessages;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

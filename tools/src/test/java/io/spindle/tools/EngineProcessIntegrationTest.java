@@ -15,9 +15,9 @@ import io.spindle.client.FeedMix;
 import io.spindle.client.FeedPublisher;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.ErrorLogFile;
-import io.spindle.engine.JournalReader;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.TestEngines;
+import io.spindle.engine.journal.JournalReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.engine.JournalContents;
-import io.spindle.engine.JournalReader;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
+import io.spindle.engine.journal.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

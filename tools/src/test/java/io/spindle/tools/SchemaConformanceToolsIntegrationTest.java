@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.aeron.ExclusivePublication;
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.Journals;
 import io.spindle.engine.MessageGenerator;
 import io.spindle.engine.SchemaModel;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,12 +12,12 @@ import java.util.stream.Stream;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.journal.SessionOrigin;
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.Journals;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

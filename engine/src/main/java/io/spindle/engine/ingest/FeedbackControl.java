@@ -6,7 +6,7 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 

@@ -2,11 +2,11 @@ package io.spindle.engine.ingest;
 
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.Checksums;
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.RejectReasons;
-import io.spindle.engine.SchemaValidator;
 import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.journal.Checksums;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.schema.RejectReasons;
+import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;

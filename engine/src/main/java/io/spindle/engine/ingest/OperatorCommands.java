@@ -3,8 +3,8 @@ package io.spindle.engine.ingest;
 import java.io.File;
 import java.nio.MappedByteBuffer;
 
-import io.spindle.engine.OwnerOnly;
 import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.access.OwnerOnly;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.engine.JournalReader;
-import io.spindle.engine.RejectReasons;
-import io.spindle.engine.SchemaValidator;
+import io.spindle.engine.journal.JournalReader;
+import io.spindle.engine.schema.RejectReasons;
+import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.CountersFile;
-import io.spindle.engine.JournalWriter;
-import io.spindle.engine.Journals;
 import io.spindle.engine.MonotonicEpochNanoClock;
-import io.spindle.engine.SchemaValidator;
-import io.spindle.engine.Schemas;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
+import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.engine.schema.Schemas;
 import org.agrona.concurrent.status.CountersReader;
 
 /**

@@ -2,7 +2,7 @@ package io.spindle.engine.ingest;
 
 import io.aeron.Image;
 import io.aeron.Subscription;
-import io.spindle.engine.SourceAllowList;
+import io.spindle.engine.access.SourceAllowList;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.journal;
 
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
@@ -6,6 +6,7 @@ import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RecordHeaderDecoder;
 import io.spindle.codecs.journal.RejectDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
+import io.spindle.engine.MonotonicEpochNanoClock;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

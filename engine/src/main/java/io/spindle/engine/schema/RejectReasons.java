@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.schema;
 
 import io.spindle.codecs.journal.RejectReason;
 

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.journal;
 
 import java.util.zip.CRC32C;
 

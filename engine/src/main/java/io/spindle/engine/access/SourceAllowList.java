@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.access;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,12 +26,12 @@ public final class SourceAllowList
     /**
      * Any source.
      */
-    static final String ANY = "*";
+    public static final String ANY = "*";
 
     /**
      * The default for a channel bound to loopback: loopback senders only.
      */
-    static final String LOOPBACK = "127.0.0.0/8,::1";
+    public static final String LOOPBACK = "127.0.0.0/8,::1";
 
     private static final String IPC_SOURCE = "aeron:ipc";
     private static final int ANY_PORT = -1;
@@ -124,7 +124,7 @@ public final class SourceAllowList
      * @return the default list.
      * @throws IllegalArgumentException for a UDP channel not bound to loopback, which needs a list set explicitly.
      */
-    static String defaultFor(final String channel)
+    public static String defaultFor(final String channel)
     {
         final ChannelUri uri = ChannelUri.parse(channel);
         if (!CommonContext.UDP_MEDIA.equals(uri.media()))

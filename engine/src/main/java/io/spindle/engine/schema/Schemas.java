@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.schema;
 
 import java.io.IOException;
 import java.io.InputStream;

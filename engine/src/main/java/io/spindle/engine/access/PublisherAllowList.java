@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.access;
 
 /**
  * The publisher ids an engine journals messages from: {@code *} for any, or a comma separated list of ids and

@@ -1,4 +1,4 @@
-package io.spindle.engine;
+package io.spindle.engine.journal;
 
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import io.spindle.codecs.journal.RecordHeaderEncoder;
 import io.spindle.codecs.journal.RejectEncoder;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.codecs.journal.SessionStartEncoder;
+import io.spindle.engine.schema.RejectReasons;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
@@ -70,7 +71,7 @@ public final class JournalWriter implements AutoCloseable
      *
      * @param queue to append to.
      */
-    JournalWriter(final SingleChronicleQueue queue)
+    public JournalWriter(final SingleChronicleQueue queue)
     {
         this.queue = queue;
         this.dir = queue.file().toPath();

@@ -1,8 +1,9 @@
-package io.spindle.engine;
+package io.spindle.engine.journal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.spindle.engine.access.OwnerOnly;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

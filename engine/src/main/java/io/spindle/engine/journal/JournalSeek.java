@@ -1,7 +1,10 @@
-package io.spindle.engine;
+package io.spindle.engine.journal;
 
 import java.util.NavigableSet;
 
+import io.spindle.engine.MonotonicEpochNanoClock;
+import io.spindle.engine.schema.RejectReasons;
+import io.spindle.engine.schema.SchemaValidator;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;

@@ -78,9 +78,9 @@ final class SequenceTracker
     private long lastChecked;
     private long cachedOwnerKey;
     private long cachedOwner = NO_OWNER;
-    private long maxJump;
-    private long firstSequence;
-    private boolean isRestartNewSession;
+    private final long maxJump;
+    private final long firstSequence;
+    private final boolean isRestartNewSession;
 
     /**
      * @param maxPublishers       publisher and stream pairs held without growing.
@@ -102,18 +102,6 @@ final class SequenceTracker
         this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.reportedConflictByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.liveness = liveness;
-        configure(maxJump, firstSequence, isRestartNewSession);
-    }
-
-    /**
-     * Set the rules, before anything is tracked.
-     *
-     * @param maxJump             furthest a sequence may be ahead of the last, as a count of sequences.
-     * @param firstSequence       where a publisher's numbering starts.
-     * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session.
-     */
-    void configure(final long maxJump, final long firstSequence, final boolean isRestartNewSession)
-    {
         if (maxJump < 1)
         {
             throw new IllegalArgumentException("max jump must be at least 1: " + maxJump);
@@ -331,16 +319,6 @@ final class SequenceTracker
     static boolean isValidFirstSequence(final long firstSequence)
     {
         return NO_SEQUENCE != firstSequence && NO_SEQUENCE + 1 != firstSequence;
-    }
-
-    /**
-     * The first sequence of a publisher's numbering when nothing says otherwise.
-     *
-     * @return the first sequence.
-     */
-    long firstSequence()
-    {
-        return firstSequence;
     }
 
     /**

@@ -128,6 +128,24 @@ final class FeedbackProbe implements AutoCloseable
         send(buffer, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
     }
 
+    /**
+     * A Connect whose channel may be longer than the feedback schema's encoder lets through, as a hostile publisher
+     * could write it by hand: the block by the encoder, the length and the bytes by hand.
+     */
+    void connectRaw(final int publisherId, final String channel)
+    {
+        connectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(1)
+            .publisherId(publisherId)
+            .responseStreamId(responseStreamId)
+            .oldestSequence(1);
+        final int lengthOffset = MessageHeaderEncoder.ENCODED_LENGTH + ConnectEncoder.BLOCK_LENGTH;
+        final byte[] bytes = channel.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        buffer.putShort(lengthOffset, (short)bytes.length, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(lengthOffset + ConnectEncoder.responseChannelHeaderLength(), bytes);
+        send(buffer, lengthOffset + ConnectEncoder.responseChannelHeaderLength() + bytes.length);
+    }
+
     void resend(final int publisherId, final long fromSequence, final long toSequence)
     {
         resendEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)

@@ -16,6 +16,7 @@ import io.spindle.codecs.feedback.AckDecoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.feedback.ResendRequestDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.journal.JournalWriter;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.spindle.engine.TestMessages.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -456,6 +458,41 @@ class PublisherFeedbackIntegrationTest
             TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 4,
                 () -> TestEngines.counters(engine));
             assertEquals(1, engine.counter(SpindleCounter.GAPS), "without feedback a hole is a journalled gap");
+        }
+    }
+
+    @Test
+    void shouldRejectAConnectWhoseChannelNoJournalRecordCanHoldWithoutStallingOtherPublishers()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx);
+            FeedbackProbe probe = probe(ctx.aeron(), ctx))
+        {
+            final io.spindle.codecs.journal.FeedbackConnectEncoder record =
+                new io.spindle.codecs.journal.FeedbackConnectEncoder()
+                .wrap(new UnsafeBuffer(new byte[4096]), 0);
+            final UnsafeBuffer longest = new UnsafeBuffer(new byte[JournalWriter.MAX_CHANNEL_LENGTH + 1]);
+            record.putResponseChannel(longest, 0, JournalWriter.MAX_CHANNEL_LENGTH);
+            assertThrows(IllegalStateException.class, () -> record.wrap(new UnsafeBuffer(new byte[4096]), 0)
+                .putResponseChannel(longest, 0, JournalWriter.MAX_CHANNEL_LENGTH + 1), "the record's limit");
+
+            final String channel = "aeron:udp?endpoint=localhost:40000|alias=" + "a".repeat(1_100);
+            assertEquals(1_141, channel.length());
+            probe.connectRaw(PUBLISHER_ID, channel);
+            probe.quotes(PUBLISHER_ID + 1, 1, 100);
+            TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 100,
+                () -> TestEngines.counters(engine));
+
+            assertEquals(1, engine.rejectCount(RejectReason.BAD_CONNECT.value()));
+            assertEquals(0, engine.counter(SpindleCounter.JOURNAL_BACK_PRESSURE), "refused once, never retried");
+            final List<String> errors = new ArrayList<>();
+            try (ErrorLogFile errorLog = ErrorLogFile.open(new java.io.File(ctx.dir())))
+            {
+                errorLog.read(errors::add);
+            }
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains("response channel of 1141 characters is longer than the 1024"),
+                errors.get(0));
         }
     }
 

@@ -6,6 +6,7 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -354,6 +355,12 @@ final class FeedbackControl
         if (oldestSequence < 1)
         {
             return "oldest sequence " + oldestSequence + " is below 1";
+        }
+        if (channel.length() > JournalWriter.MAX_CHANNEL_LENGTH)
+        {
+            // Refused here, as a reject: the journal's record could never hold it, so a retry would never end.
+            return "response channel of " + channel.length() + " characters is longer than the " +
+                JournalWriter.MAX_CHANNEL_LENGTH + " a journal record holds";
         }
         try
         {

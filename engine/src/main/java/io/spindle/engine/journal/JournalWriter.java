@@ -39,6 +39,12 @@ public final class JournalWriter implements AutoCloseable
      */
     public static final int MAX_REJECT_BYTES = 64;
 
+    /**
+     * Longest response channel a feedback connect record holds, in bytes: the journal schema's
+     * {@code varDataEncoding} length's {@code maxValue}.
+     */
+    public static final int MAX_CHANNEL_LENGTH = 1024;
+
     private static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
     private static final long FULL_BELOW_BYTES = 1L << 20;
 

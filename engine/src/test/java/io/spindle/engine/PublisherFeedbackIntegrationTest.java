@@ -496,6 +496,37 @@ class PublisherFeedbackIntegrationTest
         }
     }
 
+    @Test
+    void shouldNotLetAConnectTakeOverAHeldPublisherIdNorMoveAPublisherBeyondTheJumpBound()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).sequenceMaxJump(1_000);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx);
+            FeedbackProbe holder = probe(ctx.aeron(), ctx);
+            FeedbackProbe intruder = new FeedbackProbe(
+                ctx.aeron(), ctx.channel(), ctx.streamId(), RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1).awaitConnected())
+        {
+            holder.connect(PUBLISHER_ID, 1, 1);
+            holder.quotes(PUBLISHER_ID, 1, 10);
+            holder.awaitAck(10);
+
+            intruder.connect(PUBLISHER_ID, 7, 1);
+            TestEngines.await(10_000, () -> engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()) == 1,
+                () -> TestEngines.counters(engine));
+            assertEquals(1, engine.counter(SpindleCounter.PUBLISHER_CONFLICTS));
+            holder.quotes(PUBLISHER_ID, 11, 12);
+            holder.awaitAck(12);
+
+            holder.connect(PUBLISHER_ID, 2, 100_000);
+            TestEngines.await(10_000, () -> engine.rejectCount(RejectReason.SEQUENCE_JUMP.value()) == 1,
+                () -> TestEngines.counters(engine));
+            holder.quotes(PUBLISHER_ID, 13, 13);
+            holder.awaitAck(13);
+            assertEquals(0, engine.counter(SpindleCounter.GAPS), "the Connect moved nothing");
+            assertTrue(intruder.of(AckDecoder.TEMPLATE_ID).isEmpty(), "the intruder is never answered");
+        }
+        assertEquals(sequences(1, 13), journalledSequences());
+    }
+
     private static FeedbackProbe probe(final Aeron aeron, final SpindleEngine.Context ctx)
     {
         return new FeedbackProbe(aeron, ctx.channel(), ctx.streamId(), RESPONSE_CHANNEL, RESPONSE_STREAM_ID)

@@ -257,6 +257,14 @@ final class FeedbackControl
 
         final int streamId = header.streamId();
         final long key = SequenceTracker.key(publisherId, streamId);
+        if (sequences.isBeyondBound(key, oldestSequence))
+        {
+            // The oldest sequence it can resend would move the publisher on: bounded as a message's sequence is.
+            rejects.reject(RejectReason.SEQUENCE_JUMP.value(), buffer, offset, length, header, verdict, publisherId,
+                SequenceTracker.NO_SEQUENCE,
+                ControlAdapter.HEADER_LENGTH + ConnectDecoder.oldestSequenceEncodingOffset());
+            return true;
+        }
         final PublisherFeedback.Target existing = feedback.target(key);
         if ((null == existing || !channel.equals(existing.responseChannel) ||
             responseStreamId != existing.responseStreamId) && !journal.appendFeedbackConnect(

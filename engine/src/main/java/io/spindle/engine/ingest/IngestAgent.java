@@ -404,6 +404,15 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                 publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
             return Action.CONTINUE;
         }
+        final long key = SequenceTracker.key(publisherId, header.streamId());
+        if (!isSessionStart && !sequences.claim(key, header.sessionId()))
+        {
+            // A Connect cannot take over a publisher id another live publication holds; a SessionStart can.
+            sessions.onConflict(key, publisherId, header);
+            rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
+                publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
         final boolean isTaken = isSessionStart ?
             sessions.onSessionStart(control.sessionStart(buffer, offset), buffer, offset, length, header, verdict) :
             feedback.onConnect(control.connect(buffer, offset), buffer, offset, length, header, verdict);

@@ -156,6 +156,20 @@ final class SequenceTracker
     }
 
     /**
+     * Whether a sequence is further ahead of the one the publisher is expected to send next than the bound allows, as
+     * a Connect's oldest sequence may claim.
+     *
+     * @param key      of the publisher and stream.
+     * @param sequence claimed.
+     * @return true when it is beyond the bound.
+     */
+    boolean isBeyondBound(final long key, final long sequence)
+    {
+        final long last = lastSequenceByKey.get(key);
+        return isJump(NO_SEQUENCE == last ? firstSequence : last + 1, sequence);
+    }
+
+    /**
      * Whether a sequence is further ahead of the expected one than the bound allows (or so far that the distance
      * overflows).
      */

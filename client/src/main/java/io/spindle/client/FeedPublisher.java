@@ -479,11 +479,8 @@ public final class FeedPublisher
         final int symbolOffset,
         final int symbolLength)
     {
-        if (symbolLength < 0 || symbolLength > MAX_SYMBOL_LENGTH)
-        {
-            throw new IllegalArgumentException(
-                "symbol length must be in 0.." + MAX_SYMBOL_LENGTH + ": " + symbolLength);
-        }
+        // Checked before claiming, so that a bad symbol never holds up the stream with an aborted claim.
+        ReferenceMessages.checkSymbolLength(symbolLength);
         final long result = begin(ReferenceMessages.instrumentDefinitionLength(symbolLength));
         if (result < 0)
         {

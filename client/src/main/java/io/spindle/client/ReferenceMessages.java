@@ -322,7 +322,7 @@ public final class ReferenceMessages
             .tickSize().mantissa(tickSize);
     }
 
-    private static void checkSymbolLength(final int symbolLength)
+    static void checkSymbolLength(final int symbolLength)
     {
         if (symbolLength < 0 || symbolLength > MAX_SYMBOL_LENGTH)
         {

@@ -300,13 +300,7 @@ class PublisherFeedbackIntegrationTest
             try (FeedbackProbe probe = new FeedbackProbe(
                 aeron, first.channel(), first.streamId(), RESPONSE_CHANNEL, RESPONSE_STREAM_ID))
             {
-                try (SpindleEngine engine = SpindleEngine.launch(first))
-                {
-                    TestEngines.await(10_000, probe.publication::isConnected, "connected");
-                    probe.connect(PUBLISHER_ID, 1, 1);
-                    probe.quotes(PUBLISHER_ID, 1, 20);
-                    probe.awaitAck(20);
-                }
+                journalOneToTwentyAndStop(first, probe);
 
                 probe.received.clear();
                 final SpindleEngine.Context second = TestEngines.context(dir).aeronDirectoryName(aeronDir);
@@ -357,13 +351,7 @@ class PublisherFeedbackIntegrationTest
             try (FeedbackProbe probe = new FeedbackProbe(
                 aeron, first.channel(), first.streamId(), RESPONSE_CHANNEL, RESPONSE_STREAM_ID))
             {
-                try (SpindleEngine engine = SpindleEngine.launch(first))
-                {
-                    TestEngines.await(10_000, probe.publication::isConnected, "connected");
-                    probe.connect(PUBLISHER_ID, 1, 1);
-                    probe.quotes(PUBLISHER_ID, 1, 20);
-                    probe.awaitAck(20);
-                }
+                journalOneToTwentyAndStop(first, probe);
                 final List<JournalContents.Entry> journal = JournalContents.read(dir.resolve("journal"));
                 final long lastIndexAtStart = journal.get(journal.size() - 1).index;
 
@@ -554,6 +542,20 @@ class PublisherFeedbackIntegrationTest
             sequences.add(s);
         }
         return sequences;
+    }
+
+    /**
+     * The first run of a restart test: an engine that journals a feedback publisher's 1..20, acks them, and stops.
+     */
+    private static void journalOneToTwentyAndStop(final SpindleEngine.Context ctx, final FeedbackProbe probe)
+    {
+        try (SpindleEngine ignored = SpindleEngine.launch(ctx))
+        {
+            TestEngines.await(10_000, probe.publication::isConnected, "connected");
+            probe.connect(PUBLISHER_ID, 1, 1);
+            probe.quotes(PUBLISHER_ID, 1, 20);
+            probe.awaitAck(20);
+        }
     }
 
     /**

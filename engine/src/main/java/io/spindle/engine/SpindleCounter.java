@@ -157,13 +157,20 @@ public enum SpindleCounter
     /**
      * Correlation id of the last operator command carried out, which the command's tool waits for.
      */
-    LAST_OPERATOR_COMMAND(28, "Last operator command id");
+    LAST_OPERATOR_COMMAND(28, "Last operator command id"),
+
+    /**
+     * Rejects counted (in {@link #MESSAGES_REJECTED} and under their reason) but not journalled, because their source
+     * sent more than the reject journal takes from one source a second ({@code spindle.reject.journal.rate}); a
+     * rejects sampled record in the reject journal gives each source's count per interval.
+     */
+    REJECTS_SAMPLED(29, "Rejects not journalled: sampled");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 29;
+    public static final int FIRST_REJECT_REASON_ID = 30;
 
     private final int id;
     private final String label;

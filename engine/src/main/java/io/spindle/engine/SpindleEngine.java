@@ -289,6 +289,19 @@ public final class SpindleEngine implements AutoCloseable
         public static final String REJECT_JOURNAL_DIR_PROP_NAME = "spindle.reject.journal.dir";
 
         /**
+         * Reject records journalled per source a second: beyond it a source's rejects are counted in full but
+         * journalled as a sample (the first ones of each second), with a rejects sampled record saying how many were
+         * counted and how many journalled, so that a flood of bad messages cannot fill the disk. 0 journals every
+         * reject.
+         */
+        public static final String REJECT_JOURNAL_RATE_PROP_NAME = "spindle.reject.journal.rate";
+
+        /**
+         * Default reject records per source a second: at most about 130 KB a second of reject records per source.
+         */
+        public static final int REJECT_JOURNAL_RATE_DEFAULT = 1000;
+
+        /**
          * Chronicle roll cycle of a new journal.
          */
         public static final String ROLL_CYCLE_PROP_NAME = "spindle.journal.roll.cycle";
@@ -646,6 +659,8 @@ public final class SpindleEngine implements AutoCloseable
         private String dir = Configuration.property(Configuration.DIR_PROP_NAME, Configuration.DIR_DEFAULT);
         private String journalDir = Configuration.property(Configuration.JOURNAL_DIR_PROP_NAME, null);
         private String rejectJournalDir = Configuration.property(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, null);
+        private int rejectJournalRate = Configuration.intProperty(
+            Configuration.REJECT_JOURNAL_RATE_PROP_NAME, Configuration.REJECT_JOURNAL_RATE_DEFAULT);
         private String rollCycleName =
             Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
         private long journalBlockSize =
@@ -755,6 +770,7 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
+            requirePositive(Configuration.REJECT_JOURNAL_RATE_PROP_NAME, rejectJournalRate, 0);
             requirePositive(Configuration.LATENCY_INTERVAL_MS_PROP_NAME, latencyIntervalMs, 1);
             requirePositive(Configuration.FEEDBACK_MAX_PUBLISHERS_PROP_NAME, feedbackMaxPublishers, 0);
             requirePositive(Configuration.FEEDBACK_ACK_INTERVAL_US_PROP_NAME, feedbackAckIntervalUs, 1);
@@ -1390,6 +1406,29 @@ public final class SpindleEngine implements AutoCloseable
         public Context maxPublishers(final int maxPublishers)
         {
             this.maxPublishers = maxPublishers;
+            return this;
+        }
+
+        /**
+         * Reject records journalled per source a second; 0 for every reject.
+         *
+         * @return the rate.
+         */
+        public int rejectJournalRate()
+        {
+            return rejectJournalRate;
+        }
+
+        /**
+         * Set the reject records journalled per source a second, beyond which rejects are counted but journalled as a
+         * sample; 0 journals every reject.
+         *
+         * @param rejectJournalRate records per source a second.
+         * @return this for a fluent API.
+         */
+        public Context rejectJournalRate(final int rejectJournalRate)
+        {
+            this.rejectJournalRate = rejectJournalRate;
             return this;
         }
 

@@ -39,7 +39,9 @@ class HostileInputFuzzIntegrationTest
     @Test
     void shouldJournalEveryValidFrameOnceInOrderAndRejectEveryOtherUnderItsReason()
     {
-        final SpindleEngine.Context ctx = TestEngines.context(dir).maxMessageLength(MAX_MESSAGE_LENGTH);
+        // Every reject journalled: each frame's reject record is checked.
+        final SpindleEngine.Context ctx =
+            TestEngines.context(dir).maxMessageLength(MAX_MESSAGE_LENGTH).rejectJournalRate(0);
         final List<Sent> sent = new ArrayList<>();
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {

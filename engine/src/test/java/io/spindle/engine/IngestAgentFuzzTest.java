@@ -124,6 +124,7 @@ class IngestAgentFuzzTest
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
             .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
+            .rejectJournalRate(0) // every reject journalled: each frame's reject record is checked
             .build();
         startNs = System.nanoTime();
     }

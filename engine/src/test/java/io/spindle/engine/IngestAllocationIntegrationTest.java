@@ -276,6 +276,8 @@ class IngestAllocationIntegrationTest
             .errorHandler(this::onError)
             .latencyRecorders(recorders)
             .limits(MAX_MESSAGE_LENGTH, 4, 16, 64)
+            // Every reject journalled, so that each reject path journals; RejectSamplerTest measures the sampling.
+            .rejectJournalRate(0)
             .accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS))
             .feedback(aeron, 4, FEEDBACK_NOTICES, 1_000, 64, true)
             .build();

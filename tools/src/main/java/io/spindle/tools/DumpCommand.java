@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.spindle.engine.journal.JournalReader;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import uk.co.real_logic.sbe.ir.Ir;
+import uk.co.real_logic.sbe.ir.Token;
 
 /**
  * {@code spindle dump}: stream a journal, or a part of it, as JSON Lines or as CSV for one template.
@@ -31,11 +33,14 @@ import uk.co.real_logic.sbe.ir.Ir;
         "Stream journal records for analysis: JSON Lines (one object per record, the record header and every field",
         "of the message decoded with the schema), or CSV for one template (a header row of the schema's field names,",
         "composites flattened; templates with repeating groups need jsonl). Streams in constant memory, whatever",
-        "the journal's size; --from and --to are found by a binary search, not by reading from the start."
+        "the journal's size; --from and --to are found by a binary search, not by reading from the start.",
+        "The engine's own records have CSV too, by their name in the journal schema: --template Reject or",
+        "RejectsSampled (with --rejects), Gap or SessionStart."
     })
 final class DumpCommand implements Callable<Integer>
 {
     private static final int BATCH = 1024;
+    private static final int NO_TEMPLATE = -1;
 
     enum Format
     {
@@ -64,21 +69,27 @@ final class DumpCommand implements Callable<Integer>
     {
         final Path path = journal.path();
         final Ir feedIr = schema.ir();
-        final RecordSelection selection = selectionOptions.selection(feedIr);
+        final Ir journalIr = Schemas.loadIr(Schemas.JOURNAL);
         final CsvFormatter csv;
+        boolean isEngineCsv = false;
         if (Format.csv == format)
         {
             if (selectionOptions.templates.size() != 1)
             {
                 throw new ParameterException(spec.commandLine(), "--format csv needs exactly one --template");
             }
-            csv = new CsvFormatter(feedIr, RecordSelection.templateId(feedIr, selectionOptions.templates.get(0)));
+            final String template = selectionOptions.templates.get(0);
+            final int engineTemplateId = engineTemplateId(feedIr, journalIr, template);
+            isEngineCsv = NO_TEMPLATE != engineTemplateId;
+            csv = isEngineCsv ? new CsvFormatter(journalIr, engineTemplateId) :
+                new CsvFormatter(feedIr, RecordSelection.templateId(feedIr, template));
         }
         else
         {
             csv = null;
         }
-        final MessageFormatter json = new MessageFormatter(feedIr, Schemas.loadIr(Schemas.JOURNAL), true);
+        final RecordSelection selection = selectionOptions.selection(feedIr, !isEngineCsv);
+        final MessageFormatter json = new MessageFormatter(feedIr, journalIr, true);
         final PrintWriter err = spec.commandLine().getErr();
 
         try (JournalReader reader = new JournalReader(path);
@@ -92,7 +103,7 @@ final class DumpCommand implements Callable<Integer>
                     selection.seekProbes(), selection.seekNs() / 1e6, selection.startIndex(),
                     selection.endIndex() == Long.MAX_VALUE ? "end" : Long.toString(selection.endIndex()));
             }
-            final Sink sink = new Sink(writer, selection, json, csv);
+            final Sink sink = new Sink(writer, selection, json, csv, isEngineCsv);
             if (null != csv)
             {
                 writer.write(csv.header());
@@ -123,6 +134,29 @@ final class DumpCommand implements Callable<Integer>
     }
 
     /**
+     * The id of one of the engine's own records named (not numbered: the ids overlap the feed's) by a template that
+     * the feed schema does not have.
+     */
+    private static int engineTemplateId(final Ir feedIr, final Ir journalIr, final String name)
+    {
+        for (final List<Token> tokens : feedIr.messages())
+        {
+            if (tokens.get(0).name().equalsIgnoreCase(name))
+            {
+                return NO_TEMPLATE;
+            }
+        }
+        for (final List<Token> tokens : journalIr.messages())
+        {
+            if (tokens.get(0).name().equalsIgnoreCase(name))
+            {
+                return tokens.get(0).id();
+            }
+        }
+        return NO_TEMPLATE;
+    }
+
+    /**
      * Writes each selected record as it is read, so nothing accumulates.
      */
     private static final class Sink implements JournalReader.RecordHandler
@@ -131,16 +165,23 @@ final class DumpCommand implements Callable<Integer>
         private final RecordSelection selection;
         private final MessageFormatter json;
         private final CsvFormatter csv;
+        private final boolean isEngineCsv;
         private IOException failure;
         long written;
         long damaged;
 
-        Sink(final Writer writer, final RecordSelection selection, final MessageFormatter json, final CsvFormatter csv)
+        Sink(
+            final Writer writer,
+            final RecordSelection selection,
+            final MessageFormatter json,
+            final CsvFormatter csv,
+            final boolean isEngineCsv)
         {
             this.writer = writer;
             this.selection = selection;
             this.json = json;
             this.csv = csv;
+            this.isEngineCsv = isEngineCsv;
         }
 
         public void onRecord(final JournalRecord record)
@@ -153,7 +194,7 @@ final class DumpCommand implements Callable<Integer>
             {
                 if (null != csv)
                 {
-                    if (record.isEngineRecord() || record.templateId() != csv.templateId())
+                    if (record.isEngineRecord() != isEngineCsv || record.templateId() != csv.templateId())
                     {
                         return;
                     }

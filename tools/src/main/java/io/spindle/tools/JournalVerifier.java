@@ -85,6 +85,9 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long rejectRecords;
     long connectRecords;
     long sessionRecords;
+    long sampledRecords;
+    long sampledRejectsCounted;
+    long sampledRejectsJournalled;
     long damaged;
     long journalledGaps;
     long uncoveredGaps;
@@ -238,6 +241,14 @@ final class JournalVerifier implements JournalReader.RecordHandler
         if (record.isSessionStart())
         {
             onSessionStart(record, index);
+            return;
+        }
+        if (record.isRejectsSampled())
+        {
+            // The reject records of a source's interval are a sample: these are its full counts.
+            sampledRecords++;
+            sampledRejectsCounted += record.rejectsSampled().rejectsCounted();
+            sampledRejectsJournalled += record.rejectsSampled().rejectsJournalled();
             return;
         }
         if (!record.isGap())

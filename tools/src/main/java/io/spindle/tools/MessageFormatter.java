@@ -48,7 +48,8 @@ final class MessageFormatter implements MessageWalker.Visitor
         isFirstInScope.clear();
         final boolean isEngineRecord = record.isEngineRecord();
         final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" :
-            record.isFeedbackConnect() ? "connect" : record.isSessionStart() ? "session" : "message";
+            record.isFeedbackConnect() ? "connect" : record.isSessionStart() ? "session" :
+            record.isRejectsSampled() ? "sampled" : "message";
 
         if (isJson)
         {

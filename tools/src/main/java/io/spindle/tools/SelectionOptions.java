@@ -41,7 +41,20 @@ final class SelectionOptions
      */
     RecordSelection selection(final Ir ir)
     {
-        final int[] templateIds = new int[templates.size()];
+        return selection(ir, true);
+    }
+
+    /**
+     * The selection these options make, with or without their templates: {@code dump}'s CSV of one of the engine's
+     * own records names a template of the journal schema, not of the feed's, and filters by it itself.
+     *
+     * @param ir           of the feed schema.
+     * @param isByTemplate whether to keep only the templates named.
+     * @return the selection, not yet positioned.
+     */
+    RecordSelection selection(final Ir ir, final boolean isByTemplate)
+    {
+        final int[] templateIds = new int[isByTemplate ? templates.size() : 0];
         for (int i = 0; i < templateIds.length; i++)
         {
             templateIds[i] = RecordSelection.templateId(ir, templates.get(i));

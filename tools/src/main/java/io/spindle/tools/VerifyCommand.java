@@ -69,6 +69,13 @@ final class VerifyCommand implements Callable<Integer>
             "starts), %,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
             verifier.gapRecords, verifier.rejectRecords, verifier.sessionRecords, verifier.publisherStreams(),
             elapsedMs);
+        if (verifier.sampledRecords > 0)
+        {
+            out.printf("rejects sampled: %,d records say %,d rejects were not journalled (the reject journal took " +
+                "%,d of the %,d rejects of those sources' intervals: a sample, not the full record)%n",
+                verifier.sampledRecords, verifier.sampledRejectsCounted - verifier.sampledRejectsJournalled,
+                verifier.sampledRejectsJournalled, verifier.sampledRejectsCounted);
+        }
         out.printf("gaps: %,d journalled (covered by gap records: not damage), %,d uncovered (damage), " +
             "%,d sequences missing%n", verifier.journalledGaps, verifier.uncoveredGaps, verifier.missingSequences);
         for (final JournalVerifier.Gap gap : verifier.gaps())
@@ -101,6 +108,9 @@ final class VerifyCommand implements Callable<Integer>
             .append(",\"gapRecords\":").append(verifier.gapRecords)
             .append(",\"rejectRecords\":").append(verifier.rejectRecords)
             .append(",\"sessionRecords\":").append(verifier.sessionRecords)
+            .append(",\"sampledRecords\":").append(verifier.sampledRecords)
+            .append(",\"sampledRejectsCounted\":").append(verifier.sampledRejectsCounted)
+            .append(",\"sampledRejectsJournalled\":").append(verifier.sampledRejectsJournalled)
             .append(",\"publisherStreams\":").append(verifier.publisherStreams())
             .append(",\"journalledGaps\":").append(verifier.journalledGaps)
             .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)

@@ -101,7 +101,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             builder.sequenceFirst, builder.isRestartNewSession);
         journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
         journal.journalSpace(builder.journalSpace);
-        rejects = new IngestRejects(builder.rejectJournal, clock, counters, errorHandler, maxMessageLength);
+        rejects = new IngestRejects(builder.rejectJournal, clock, counters, errorHandler, maxMessageLength,
+            builder.rejectJournalRate);
         final PublisherFeedback publisherFeedback = null == builder.feedbackAeron || builder.feedbackMaxPublishers < 1 ?
             null : new PublisherFeedback(builder.feedbackAeron, errorHandler, counters, builder.feedbackMaxPublishers,
             builder.feedbackRejectNotices, builder.feedbackAckIntervalNs, builder.feedbackAckMessages,
@@ -168,6 +169,14 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         return workCount;
+    }
+
+    /**
+     * Journal what the reject sampling of the intervals still open sampled; on the agent's thread as it stops.
+     */
+    public void onClose()
+    {
+        rejects.close();
     }
 
     /**
@@ -483,6 +492,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         connectedImages.setRelease(subscription.imageCount());
         int workCount = reassembler.releaseGone(subscription);
+        workCount += rejects.closeIntervals();
         sources.forgetGone();
         if (null != operatorCommands && OperatorCommands.RESET_SEQUENCE == operatorCommands.poll())
         {
@@ -512,6 +522,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private int reassemblyBuffers = SpindleEngine.Configuration.REASSEMBLY_BUFFERS_DEFAULT;
         private int fragmentLimit = SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT;
         private int maxPublishers = SpindleEngine.Configuration.MAX_PUBLISHERS_DEFAULT;
+        private int rejectJournalRate = SpindleEngine.Configuration.REJECT_JOURNAL_RATE_DEFAULT;
         private long sequenceMaxJump = SpindleEngine.Configuration.SEQUENCE_MAX_JUMP_DEFAULT;
         private long sequenceFirst = SpindleEngine.Configuration.SEQUENCE_FIRST_DEFAULT;
         private boolean isRestartNewSession;
@@ -551,6 +562,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             reassemblyBuffers = ctx.reassemblyBuffers();
             fragmentLimit = ctx.fragmentLimit();
             maxPublishers = ctx.maxPublishers();
+            rejectJournalRate = ctx.rejectJournalRate();
             sequenceMaxJump = ctx.sequenceMaxJump();
             sequenceFirst = ctx.sequenceFirst();
             isRestartNewSession = ctx.isRestartNewSession();
@@ -652,6 +664,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             this.reassemblyBuffers = reassemblyBuffers;
             this.fragmentLimit = fragmentLimit;
             this.maxPublishers = maxPublishers;
+            return this;
+        }
+
+        /**
+         * @param rejectJournalRate reject records journalled per source a second, beyond which rejects are counted
+         *                          but journalled as a sample ({@link RejectSampler}); 0 journals every reject.
+         * @return this for a fluent API.
+         */
+        public Builder rejectJournalRate(final int rejectJournalRate)
+        {
+            this.rejectJournalRate = rejectJournalRate;
             return this;
         }
 

@@ -16,7 +16,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * its full length, its checksum and its first bytes, and told to its publisher when it asked for feedback.
  * <p>
  * A reject record that cannot be appended is logged, never retried: the message is counted as rejected either way,
- * and a reject record is not worth stalling the feed for. Single writer; allocates nothing per reject.
+ * and a reject record is not worth stalling the feed for. Beyond a rate per source ({@link RejectSampler}) rejects are
+ * still counted and told in full, but journalled as a sample, with a record of the sampling.
+ * Single writer; allocates nothing per reject.
  */
 final class IngestRejects
 {
@@ -26,6 +28,7 @@ final class IngestRejects
     private final AtomicCounter messagesRejected;
     private final AtomicCounter[] byReason;
     private final int maxMessageLength;
+    private final RejectSampler sampler;
     private FeedbackControl feedback;
 
     /**
@@ -34,13 +37,15 @@ final class IngestRejects
      * @param counters         the engine's counters, indexed by id.
      * @param errorHandler     told of reject records that could not be appended.
      * @param maxMessageLength longest message the engine takes; a longer one keeps no checksum.
+     * @param journalRate      reject records journalled per source a second; 0 for every reject.
      */
     IngestRejects(
         final JournalWriter rejectJournal,
         final CycleClock clock,
         final AtomicCounter[] counters,
         final ErrorHandler errorHandler,
-        final int maxMessageLength)
+        final int maxMessageLength,
+        final int journalRate)
     {
         this.rejectJournal = rejectJournal;
         this.clock = clock;
@@ -52,6 +57,8 @@ final class IngestRejects
         {
             byReason[reason] = counters[SpindleCounter.rejectReasonId(reason)];
         }
+        sampler = 0 == journalRate ? null : new RejectSampler(
+            rejectJournal, clock, errorHandler, counters[SpindleCounter.REJECTS_SAMPLED.id()], journalRate);
     }
 
     /**
@@ -90,6 +97,10 @@ final class IngestRejects
     {
         count(reason);
         feedback.onReject(header, publisherId, sequence, verdict.templateId, reason, badOffset);
+        if (null != sampler && !sampler.onReject(header))
+        {
+            return;
+        }
         try
         {
             rejectJournal.appendReject(
@@ -138,6 +149,10 @@ final class IngestRejects
         count(reason);
         feedback.onReject(header, publisherId, sequence, 0, reason,
             RejectReason.TOO_LONG.value() == reason ? maxMessageLength : SchemaValidator.NO_OFFSET);
+        if (null != sampler && !sampler.onReject(header))
+        {
+            return;
+        }
         try
         {
             rejectJournal.appendReject(
@@ -147,6 +162,27 @@ final class IngestRejects
         catch (final Throwable ex)
         {
             errorHandler.onError(rejectJournal.explain(ex));
+        }
+    }
+
+    /**
+     * Close the sampling intervals that have ended, journalling what each sampled; the agent's maintenance.
+     *
+     * @return records journalled.
+     */
+    int closeIntervals()
+    {
+        return null == sampler ? 0 : sampler.closeIntervals();
+    }
+
+    /**
+     * Journal what the open sampling intervals sampled, as the agent stops.
+     */
+    void close()
+    {
+        if (null != sampler)
+        {
+            sampler.closeAll();
         }
     }
 

@@ -5,6 +5,7 @@ import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RecordHeaderDecoder;
 import io.spindle.codecs.journal.RejectDecoder;
+import io.spindle.codecs.journal.RejectsSampledDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.engine.MonotonicEpochNanoClock;
 import org.agrona.DirectBuffer;
@@ -28,6 +29,7 @@ public final class JournalRecord
     private final FeedbackConnectDecoder connectDecoder = new FeedbackConnectDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
     private final SessionStartDecoder sessionDecoder = new SessionStartDecoder();
+    private final RejectsSampledDecoder sampledDecoder = new RejectsSampledDecoder();
     private long index;
     private int documentLength;
 
@@ -190,7 +192,8 @@ public final class JournalRecord
     }
 
     /**
-     * Whether this record is one of the engine's own (gap, reject, connect, session start) rather than a feed message.
+     * Whether this record is one of the engine's own (gap, reject, connect, session start, rejects sampled) rather
+     * than a feed message.
      *
      * @return true for an engine record.
      */
@@ -237,6 +240,27 @@ public final class JournalRecord
     public boolean isSessionStart()
     {
         return isEngineRecord() && header.templateId() == SessionStartDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a rejects sampled record: the reject records of a source in an interval are a sample, and this
+     * says how many rejects were counted and how many journalled.
+     *
+     * @return true for a rejects sampled record.
+     */
+    public boolean isRejectsSampled()
+    {
+        return isEngineRecord() && header.templateId() == RejectsSampledDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a rejects sampled record; only when {@link #isRejectsSampled()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public RejectsSampledDecoder rejectsSampled()
+    {
+        return sampledDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
     }
 
     /**

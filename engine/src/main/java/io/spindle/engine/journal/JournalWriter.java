@@ -9,6 +9,7 @@ import io.spindle.codecs.journal.GapEncoder;
 import io.spindle.codecs.journal.MessageHeaderEncoder;
 import io.spindle.codecs.journal.RecordHeaderEncoder;
 import io.spindle.codecs.journal.RejectEncoder;
+import io.spindle.codecs.journal.RejectsSampledEncoder;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.codecs.journal.SessionStartEncoder;
 import io.spindle.engine.schema.RejectReasons;
@@ -59,6 +60,7 @@ public final class JournalWriter implements AutoCloseable
     private final RejectEncoder rejectEncoder = new RejectEncoder();
     private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
     private final SessionStartEncoder sessionEncoder = new SessionStartEncoder();
+    private final RejectsSampledEncoder sampledEncoder = new RejectsSampledEncoder();
 
     /**
      * Open (or create) a journal to append to.
@@ -299,6 +301,50 @@ public final class JournalWriter implements AutoCloseable
         final int recordLength = MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength();
 
         return appendEngineRecord(ingestTimeNs, streamId, sessionId, position, RejectEncoder.TEMPLATE_ID, recordLength);
+    }
+
+    /**
+     * Append a rejects sampled record: in an interval a source sent more rejects than the reject journal takes from
+     * one source; all were counted, only the first {@code rejectsJournalled} journalled as reject records.
+     *
+     * @param ingestTimeNs      wall-clock time the record is written, ns since the epoch.
+     * @param streamId          of the last reject counted.
+     * @param sessionId         of the last reject counted.
+     * @param position          just after the last reject counted.
+     * @param intervalStartNs   start of the interval, ns since the epoch.
+     * @param intervalEndNs     end of the interval, exclusive, ns since the epoch.
+     * @param rejectsCounted    rejects from the source in the interval.
+     * @param rejectsJournalled of those, the ones journalled.
+     * @param source            buffer holding the source's name, ASCII.
+     * @param sourceOffset      of the name.
+     * @param sourceLength      of the name, at most 1024 bytes.
+     * @return the journal index of the record.
+     */
+    public long appendRejectsSampled(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final long intervalStartNs,
+        final long intervalEndNs,
+        final long rejectsCounted,
+        final long rejectsJournalled,
+        final DirectBuffer source,
+        final int sourceOffset,
+        final int sourceLength)
+    {
+        sampledEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
+            .streamId(streamId)
+            .sessionId(sessionId)
+            .intervalStartNs(intervalStartNs)
+            .intervalEndNs(intervalEndNs)
+            .rejectsCounted(rejectsCounted)
+            .rejectsJournalled(rejectsJournalled)
+            .putSource(source, sourceOffset, sourceLength);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + sampledEncoder.encodedLength();
+
+        return appendEngineRecord(
+            ingestTimeNs, streamId, sessionId, position, RejectsSampledEncoder.TEMPLATE_ID, length);
     }
 
     /**

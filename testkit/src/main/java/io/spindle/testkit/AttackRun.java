@@ -16,9 +16,10 @@ import io.spindle.engine.SpindleEngine;
 /**
  * {@code scripts/attack}: the hostile-publisher attacks for a longer run. A well-behaved publisher sends its numbered
  * feed as fast as the engine takes it, on its own thread, for the whole run; an attacker thread runs each attack in
- * turn for a phase, with a phase without attack first and last, after a warm-up as long as a phase. Prints, per phase, the well-behaved publisher's
- * throughput beside the first phase's, what the attacker sent and what the engine counted; then checks that the
- * journal holds the whole feed once, in order. A figure for people, not a timed assertion.
+ * turn for a phase, with a phase without attack first and last, after a warm-up as long as a phase. Prints, per
+ * phase, the well-behaved publisher's throughput beside the first phase's, what the attacker sent and what the engine
+ * counted; then checks that the journal holds the whole feed once, in order. A figure for people, not a timed
+ * assertion.
  */
 public final class AttackRun
 {

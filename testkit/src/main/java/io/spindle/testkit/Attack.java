@@ -1,10 +1,14 @@
 package io.spindle.testkit;
 
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.journal.JournalReader;
 
 /**
  * What a hostile publisher with access to the ingest channel can try, one round at a time, and where the engine
@@ -99,7 +103,57 @@ public enum Attack
         {
             run.insider().noise(2_000, 32);
         }
+
+        public String check(final SpindleEngine engine, final long startNs)
+        {
+            // Counted in full; journalled up to the rate a second, the rest as a sample that says so. The sampling
+            // record of an interval is journalled once the interval is over: wait for it.
+            final long counted = effect(engine);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long[] records = rejectRecords(engine);
+            while (records[0] + records[1] < counted && System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                records = rejectRecords(engine);
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            final long bound = (long)Math.ceil(seconds + 1) * engine.context().rejectJournalRate();
+            if (records[0] > bound)
+            {
+                return records[0] + " reject records in " + seconds + " s: more than " + bound;
+            }
+            if (records[0] + records[1] != counted ||
+                engine.counter(SpindleCounter.REJECTS_SAMPLED) != records[1])
+            {
+                return "reject records " + records[0] + " and sampling records saying " + records[1] +
+                    " more do not add up to the " + counted + " counted (" +
+                    engine.counter(SpindleCounter.REJECTS_SAMPLED) + " counted as sampled)";
+            }
+            return null;
+        }
     };
+
+    /**
+     * The reject journal's reject records, and the rejects its sampling records say were left out.
+     */
+    static long[] rejectRecords(final SpindleEngine engine)
+    {
+        final long[] records = new long[2];
+        try (JournalReader reader = new JournalReader(Path.of(engine.context().rejectJournalDir())))
+        {
+            final JournalReader.RecordHandler handler = (record) ->
+            {
+                records[0] += record.isReject() ? 1 : 0;
+                records[1] += record.isRejectsSampled() ? record.rejectsSampled().rejectsCounted() -
+                    record.rejectsSampled().rejectsJournalled() : 0;
+            };
+            while (reader.poll(handler, 10_000) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return records;
+    }
 
     private final String effectName;
     private final long effectPerRound;
@@ -134,6 +188,18 @@ public enum Attack
      * @param honestNext the next sequence the well-behaved publisher will send.
      */
     public abstract void round(HostileRun run, int round, long honestNext);
+
+    /**
+     * Whatever else the attack must not have done, once the engine has counted all of it: by default nothing.
+     *
+     * @param engine  still running.
+     * @param startNs {@link System#nanoTime()} when the attack started.
+     * @return null when all is well, else what is wrong.
+     */
+    public String check(final SpindleEngine engine, final long startNs)
+    {
+        return null;
+    }
 
     /**
      * What the engine counts the attack under.

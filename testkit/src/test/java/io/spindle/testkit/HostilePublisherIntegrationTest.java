@@ -41,6 +41,7 @@ class HostilePublisherIntegrationTest
             // The well-behaved feed is under way, and holds its publisher id, before the attack starts.
             run.honest().quotes(HostileRun.HONEST_ID, 1, PER_ROUND);
             feed.await(PER_ROUND, TIMEOUT_MS);
+            final long attackStartNs = System.nanoTime();
             for (int round = 0; round < ROUNDS; round++)
             {
                 final long next = (long)(round + 1) * PER_ROUND + 1;
@@ -58,6 +59,7 @@ class HostilePublisherIntegrationTest
             assertEquals(expected, attack.effect(engine), () -> attack.effectName() + ":" + counters(engine));
             assertEquals(0, engine.counter(SpindleCounter.JOURNAL_BACK_PRESSURE), () -> counters(engine));
             assertNull(feed.failure());
+            assertNull(attack.check(engine, attackStartNs));
         }
     }
 

@@ -16,25 +16,28 @@ import net.openhft.chronicle.queue.impl.StoreFileListener;
  * <p>
  * The journal's directory is owner-only and checked at start, so nobody else can reach a file in the moment between
  * its creation and its tightening; tightening it too keeps it private when it is copied or its directory opened up.
- * A new cycle file is tightened when the queue first acquires it, on the thread that acquires it (the ingest thread
- * on a roll): one permission change per new cycle, nothing per message. A cycle already tightened is skipped, so
- * the other threads that acquire stores (sync, space checks) cost nothing either.
+ * A new cycle file is tightened when the queue first acquires it: Chronicle tells its store file listener on its
+ * background resource releaser's thread (on the acquiring thread, the ingest thread on a roll, only when that
+ * releaser is turned off): one permission change per new cycle, nothing per message. A cycle already tightened is
+ * skipped, so the other threads that acquire stores (sync, space checks) cost nothing either.
  */
 final class OwnerOnlyJournalFiles implements StoreFileListener
 {
     private volatile int highestCycle = Integer.MIN_VALUE;
 
     /**
-     * Make the journal files a directory holds now owner-only.
+     * Make the journal files a directory holds now owner-only; a journal file that is a symbolic link is refused,
+     * for Chronicle would write through it.
      *
      * @param dir journal directory.
-     * @throws IllegalArgumentException when the files cannot be listed or their permissions set.
+     * @throws IllegalArgumentException when a journal file is a link, or the files cannot be listed or their
+     *                                  permissions set.
      */
     static void restrictExisting(final Path dir)
     {
         try (Stream<Path> files = Files.list(dir))
         {
-            files.filter(OwnerOnlyJournalFiles::isJournalFile).forEach(OwnerOnly::restrict);
+            files.filter(OwnerOnlyJournalFiles::isJournalFile).forEach(OwnerOnlyJournalFiles::restrict);
         }
         catch (final IOException | UncheckedIOException ex)
         {
@@ -68,9 +71,15 @@ final class OwnerOnlyJournalFiles implements StoreFileListener
     {
     }
 
+    private static void restrict(final Path file)
+    {
+        OwnerOnly.checkNotLink(file);
+        OwnerOnly.restrict(file);
+    }
+
     private static boolean isJournalFile(final Path path)
     {
         final String name = path.getFileName().toString();
-        return (name.endsWith(".cq4") || name.endsWith(".cq4t")) && !Files.isSymbolicLink(path);
+        return name.endsWith(".cq4") || name.endsWith(".cq4t");
     }
 }

@@ -28,6 +28,11 @@ public final class CountersFile implements AutoCloseable
     public static final String FILENAME = "counters.dat";
 
     /**
+     * Name of the previous run's counters, kept beside the new ones at start (one previous run only).
+     */
+    public static final String PREVIOUS_FILENAME = "counters.previous.dat";
+
+    /**
      * Layout version written in the header.
      */
     public static final int VERSION = 1;
@@ -56,9 +61,10 @@ public final class CountersFile implements AutoCloseable
     }
 
     /**
-     * Create (or replace) the counters file of an engine and register every {@link SpindleCounter} and one counter
-     * per reject reason in it. The file is readable and writable by its owner only ({@code rw-------}), set before
-     * anything is written to it.
+     * Create the counters file of an engine and register every {@link SpindleCounter} and one counter per reject
+     * reason in it. The file is readable and writable by its owner only ({@code rw-------}) from the start and never
+     * created through a symbolic link. The previous run's counters, if any, are kept as {@value #PREVIOUS_FILENAME},
+     * replacing those kept before, so that a restart does not wipe the evidence of what it recovers from.
      *
      * @param dir           engine directory.
      * @param startTimeMs   epoch time the engine started.
@@ -68,10 +74,10 @@ public final class CountersFile implements AutoCloseable
     {
         final int metaDataLength = MAX_COUNTERS * CountersReader.METADATA_LENGTH;
         final int valuesLength = MAX_COUNTERS * CountersReader.COUNTER_LENGTH;
-        final File file = new File(dir, FILENAME);
-        IoUtil.deleteIfExists(file);
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(file, HEADER_LENGTH + metaDataLength + valuesLength);
-        OwnerOnly.restrict(file.toPath());
+        final MappedByteBuffer mapped = OwnerOnly.mapNewFile(
+            new File(dir, FILENAME).toPath(),
+            HEADER_LENGTH + metaDataLength + valuesLength,
+            new File(dir, PREVIOUS_FILENAME).toPath());
         final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         header.putInt(METADATA_LENGTH_OFFSET, metaDataLength);
         header.putInt(VALUES_LENGTH_OFFSET, valuesLength);
@@ -91,12 +97,28 @@ public final class CountersFile implements AutoCloseable
      */
     public static CountersFile open(final File dir)
     {
-        final File file = new File(dir, FILENAME);
+        return open(new File(dir, FILENAME), "engine counters");
+    }
+
+    /**
+     * Map the counters the previous run of an engine left, to read them.
+     *
+     * @param dir engine directory.
+     * @return the mapped file.
+     * @throws IllegalStateException when there are none or their version is unknown.
+     */
+    public static CountersFile openPrevious(final File dir)
+    {
+        return open(new File(dir, PREVIOUS_FILENAME), "counters of a previous run");
+    }
+
+    private static CountersFile open(final File file, final String what)
+    {
         if (!file.isFile())
         {
-            throw new IllegalStateException("no engine counters at " + file + " (is the engine directory right?)");
+            throw new IllegalStateException("no " + what + " at " + file + " (is the engine directory right?)");
         }
-        final MappedByteBuffer mapped = IoUtil.mapExistingFile(file, FILENAME);
+        final MappedByteBuffer mapped = IoUtil.mapExistingFile(file, file.getName());
         final int version = new UnsafeBuffer(mapped, 0, HEADER_LENGTH).getIntVolatile(VERSION_OFFSET);
         if (version != VERSION)
         {

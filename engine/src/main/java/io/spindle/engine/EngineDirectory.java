@@ -2,9 +2,12 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -12,10 +15,8 @@ import io.spindle.engine.access.OwnerOnly;
 import io.spindle.engine.ingest.OperatorCommands;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.errors.LoggingErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -24,9 +25,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * distinct error log ({@value ErrorLogFile#FILENAME}), the operators' command file ({@value OperatorCommands#FILENAME})
  * and the latency log ({@value HousekeepingAgent#LATENCY_LOG_FILENAME}).
  * <p>
- * A directory it creates is its owner's alone ({@code rwx------}); one that exists keeps its permissions. Every file
- * is created {@code rw-------}. The error handler is Agrona's: each error counted ({@link SpindleCounter#ERRORS}) and
- * recorded once per distinct error, with a count of observations.
+ * A directory it creates is its owner's alone ({@code rwx------}); one that exists must be a directory, not a link,
+ * owned by the engine's user and writable by nobody else, or the engine does not start (see {@link OwnerOnly}). Every
+ * file is created new, {@code rw-------}, never through a link; the previous run's counters and error log are kept
+ * beside the new ones. Each error is counted ({@link SpindleCounter#ERRORS}) and recorded once per distinct error,
+ * with a count of observations, in a log no input can fill ({@link BoundedErrorHandler}).
  */
 public final class EngineDirectory implements AutoCloseable
 {
@@ -35,12 +38,24 @@ public final class EngineDirectory implements AutoCloseable
      */
     public static final String LOCK_FILENAME = "engine.lock";
 
+    private static final String[] FILENAMES =
+    {
+        LOCK_FILENAME,
+        CountersFile.FILENAME,
+        CountersFile.PREVIOUS_FILENAME,
+        ErrorLogFile.FILENAME,
+        ErrorLogFile.PREVIOUS_FILENAME,
+        OperatorCommands.FILENAME,
+        HousekeepingAgent.LATENCY_LOG_FILENAME,
+    };
+
     private final File dir;
     private FileChannel lockChannel;
     private FileLock lock;
     private CountersFile countersFile;
     private AtomicCounter[] counters;
     private ErrorLogFile errorLogFile;
+    private BoundedErrorHandler errorLog;
     private ErrorHandler errorHandler;
     private OperatorCommands operatorCommands;
 
@@ -62,16 +77,15 @@ public final class EngineDirectory implements AutoCloseable
         final String property = SpindleEngine.Configuration.DIR_PROP_NAME;
         try
         {
-            if (!dir.exists())
+            OwnerOnly.ensureDirectory(dir.toPath());
+            for (final String name : FILENAMES)
             {
-                IoUtil.ensureDirectoryExists(dir, "engine directory");
-                OwnerOnly.restrict(dir.toPath());
+                OwnerOnly.checkNotLink(new File(dir, name).toPath());
             }
-            IoUtil.ensureDirectoryExists(dir, "engine directory");
         }
         catch (final RuntimeException ex)
         {
-            throw new IllegalArgumentException(property + "=" + dir + " cannot be created: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException(property + "=" + dir + ": " + ex.getMessage(), ex);
         }
         if (!dir.canWrite())
         {
@@ -85,16 +99,39 @@ public final class EngineDirectory implements AutoCloseable
             engineDir.countersFile = CountersFile.create(dir, epochClock.time());
             engineDir.counters = engineDir.countersFile.allocateCounters();
             engineDir.errorLogFile = ErrorLogFile.create(dir);
+            engineDir.errorLog = new BoundedErrorHandler(
+                engineDir.errorLogFile.newLog(epochClock),
+                System.err,
+                new File(dir, ErrorLogFile.FILENAME).getPath());
             engineDir.errorHandler = new CountedErrorHandler(
-                new LoggingErrorHandler(engineDir.errorLogFile.newLog(epochClock)),
-                engineDir.counters[SpindleCounter.ERRORS.id()]);
+                engineDir.errorLog, engineDir.counters[SpindleCounter.ERRORS.id()]);
             engineDir.operatorCommands = OperatorCommands.create(dir);
+            createLatencyLog(dir);
+            engineDir.warnIfUnprotected(property, dir.toPath());
             return engineDir;
         }
         catch (final RuntimeException ex)
         {
             engineDir.close();
             throw ex;
+        }
+    }
+
+    /**
+     * Say, in the error log and on standard output, when a directory of the engine is on a file system without POSIX
+     * permissions: its owner and permissions are not checked there, and its files not made owner-only.
+     *
+     * @param property naming the directory.
+     * @param path     the directory.
+     */
+    public void warnIfUnprotected(final String property, final Path path)
+    {
+        if (!OwnerOnly.isSupported(path))
+        {
+            final String warning = property + "=" + path + " is on a file system without POSIX permissions: its " +
+                "owner and permissions are not checked, and the engine's files there are not made owner-only";
+            errorHandler.onError(new IllegalStateException(warning));
+            System.out.println("spindle engine: WARNING: " + warning);
         }
     }
 
@@ -107,7 +144,8 @@ public final class EngineDirectory implements AutoCloseable
     public static boolean isLocked(final File dir)
     {
         final Path lockFile = new File(dir, LOCK_FILENAME).toPath();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE))
+        try (FileChannel channel = FileChannel.open(
+            lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))
         {
             final FileLock lock = channel.tryLock();
             if (null == lock)
@@ -182,22 +220,40 @@ public final class EngineDirectory implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(operatorCommands, errorLogFile, countersFile, lock, lockChannel);
+        CloseHelper.closeAll(operatorCommands, errorLog, errorLogFile, countersFile, lock, lockChannel);
+    }
+
+    private static void createLatencyLog(final File dir)
+    {
+        // Created here, new and owner-only, so that the housekeeping agent's stream opens this file, not a link.
+        final Path file = new File(dir, HousekeepingAgent.LATENCY_LOG_FILENAME).toPath();
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot replace " + file + ": " + ex, ex);
+        }
+        CloseHelper.close(OwnerOnly.createFile(file));
     }
 
     private void lock()
     {
         final Path lockFile = new File(dir, LOCK_FILENAME).toPath();
+        OwnerOnly.checkNotLink(lockFile);
         try
         {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel = Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS) ?
+                FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS) :
+                OwnerOnly.createFile(lockFile);
             lock = lockChannel.tryLock();
             if (null != lock)
             {
                 OwnerOnly.restrict(lockFile);
             }
         }
-        catch (final IOException | OverlappingFileLockException ex)
+        catch (final IOException | UncheckedIOException | OverlappingFileLockException ex)
         {
             lock = null;
         }

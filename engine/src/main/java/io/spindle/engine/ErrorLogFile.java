@@ -22,6 +22,11 @@ public final class ErrorLogFile implements AutoCloseable
      */
     public static final String FILENAME = "errors.dat";
 
+    /**
+     * Name of the previous run's error log, kept beside the new one at start (one previous run only).
+     */
+    public static final String PREVIOUS_FILENAME = "errors.previous.dat";
+
     private static final int LENGTH = 1024 * 1024;
 
     private final MappedByteBuffer mappedBuffer;
@@ -34,18 +39,17 @@ public final class ErrorLogFile implements AutoCloseable
     }
 
     /**
-     * Create (or replace) the error log of an engine, readable and writable by its owner only ({@code rw-------}).
+     * Create the error log of an engine, readable and writable by its owner only ({@code rw-------}) from the start and
+     * never through a symbolic link. The previous run's log, if any, is kept as {@value #PREVIOUS_FILENAME}, replacing
+     * the one kept before, so that a restart does not wipe the evidence of what it recovers from.
      *
      * @param dir engine directory.
      * @return the mapped file.
      */
     public static ErrorLogFile create(final File dir)
     {
-        final File file = new File(dir, FILENAME);
-        IoUtil.deleteIfExists(file);
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(file, LENGTH);
-        OwnerOnly.restrict(file.toPath());
-        return new ErrorLogFile(mapped);
+        return new ErrorLogFile(OwnerOnly.mapNewFile(
+            new File(dir, FILENAME).toPath(), LENGTH, new File(dir, PREVIOUS_FILENAME).toPath()));
     }
 
     /**
@@ -57,12 +61,28 @@ public final class ErrorLogFile implements AutoCloseable
      */
     public static ErrorLogFile open(final File dir)
     {
-        final File file = new File(dir, FILENAME);
+        return open(new File(dir, FILENAME), "engine error log");
+    }
+
+    /**
+     * Map the error log the previous run of an engine left, to read it.
+     *
+     * @param dir engine directory.
+     * @return the mapped file.
+     * @throws IllegalStateException when there is none.
+     */
+    public static ErrorLogFile openPrevious(final File dir)
+    {
+        return open(new File(dir, PREVIOUS_FILENAME), "error log of a previous run");
+    }
+
+    private static ErrorLogFile open(final File file, final String what)
+    {
         if (!file.isFile())
         {
-            throw new IllegalStateException("no engine error log at " + file + " (is the engine directory right?)");
+            throw new IllegalStateException("no " + what + " at " + file + " (is the engine directory right?)");
         }
-        return new ErrorLogFile(IoUtil.mapExistingFile(file, FILENAME));
+        return new ErrorLogFile(IoUtil.mapExistingFile(file, file.getName()));
     }
 
     /**

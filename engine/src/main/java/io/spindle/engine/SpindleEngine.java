@@ -885,9 +885,12 @@ public final class SpindleEngine implements AutoCloseable
 
             journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir);
             rejectJournal = openJournal(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, rejectJournalDir);
+            engineDirectory.warnIfUnprotected(Configuration.JOURNAL_DIR_PROP_NAME, Path.of(journalDir));
+            engineDirectory.warnIfUnprotected(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, Path.of(rejectJournalDir));
 
             if (isDriverEmbedded)
             {
+                EmbeddedDriverDirectory.checkBeforeLaunch(aeronDirectoryName);
                 mediaDriver = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(aeronDirectoryName)
                     .threadingMode(ThreadingMode.SHARED)
@@ -896,6 +899,7 @@ public final class SpindleEngine implements AutoCloseable
                     .dirDeleteOnStart(false)
                     .dirDeleteOnShutdown(true)
                     .errorHandler(errorHandler));
+                EmbeddedDriverDirectory.restrictAfterLaunch(aeronDirectoryName);
             }
 
             try

@@ -8,6 +8,7 @@ import io.spindle.engine.ErrorLogFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,14 +26,19 @@ final class ErrorsCommand implements Callable<Integer>
     @Mixin
     EngineDirOption engineDir;
 
+    @Option(names = "--previous", description = "The error log the previous run left (" +
+        ErrorLogFile.PREVIOUS_FILENAME + "), kept when the engine last started: what a restart recovered from.")
+    boolean isPrevious;
+
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
         final File dir = new File(engineDir.dir);
-        try (ErrorLogFile errors = ErrorLogFile.open(dir))
+        try (ErrorLogFile errors = isPrevious ? ErrorLogFile.openPrevious(dir) : ErrorLogFile.open(dir))
         {
             final int count = errors.read((error) -> out.println(error));
-            out.println(count + " distinct error(s) in " + new File(dir, ErrorLogFile.FILENAME));
+            out.println(count + " distinct error(s) in " +
+                new File(dir, isPrevious ? ErrorLogFile.PREVIOUS_FILENAME : ErrorLogFile.FILENAME));
         }
         out.flush();
         return 0;

@@ -32,6 +32,10 @@ final class StatCommand implements Callable<Integer>
     @Option(names = {"-w", "--watch"}, description = "Print again every second, until Ctrl-C.")
     boolean isWatch;
 
+    @Option(names = "--previous", description = "The counters the previous run left (" +
+        CountersFile.PREVIOUS_FILENAME + "), kept when the engine last started: what a restart recovered from.")
+    boolean isPrevious;
+
     public Integer call() throws InterruptedException
     {
         final PrintWriter out = spec.commandLine().getOut();
@@ -42,13 +46,14 @@ final class StatCommand implements Callable<Integer>
         }
 
         final String dir = engineDir.dir;
-        try (CountersFile counters = CountersFile.open(new File(dir)))
+        try (CountersFile counters = isPrevious ?
+            CountersFile.openPrevious(new File(dir)) : CountersFile.open(new File(dir)))
         {
             final CountersReader reader = counters.reader();
             do
             {
-                out.printf("%s - engine pid %d, started %s, dir %s%n", Instant.now(), counters.pid(),
-                    Instant.ofEpochMilli(counters.startTimeMs()), dir);
+                out.printf("%s - engine pid %d, started %s, dir %s%s%n", Instant.now(), counters.pid(),
+                    Instant.ofEpochMilli(counters.startTimeMs()), dir, isPrevious ? " (previous run)" : "");
                 out.println("=".repeat(72));
                 reader.forEach((value, id, label) -> out.printf("%3d: %,20d - %s%n", id, value, label));
                 out.println();

@@ -76,6 +76,30 @@ class JournalToolsIntegrationTest
     }
 
     @Test
+    void shouldShowThePreviousRunsCountersAndErrorsAfterARestart()
+    {
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            engine.context().counters()[SpindleCounter.MESSAGES_REJECTED.id()].set(777);
+            engine.context().errorHandler().onError(new IllegalStateException("what the first run died of"));
+        }
+        try (SpindleEngine ignored = SpindleEngine.launch(TestEngines.context(dir)))
+        {
+            final String previousStat = run("stat", "--dir", dir.toString(), "--previous");
+            assertTrue(previousStat.matches("(?s).*\\s3: +777 - Messages rejected.*"), previousStat);
+            assertTrue(previousStat.contains("(previous run)"), previousStat);
+            final String stat = run("stat", "--dir", dir.toString());
+            assertTrue(stat.matches("(?s).*\\s3: +0 - Messages rejected.*"), stat);
+
+            final String previousErrors = run("errors", "--dir", dir.toString(), "--previous");
+            assertTrue(previousErrors.contains("what the first run died of"), previousErrors);
+            assertTrue(previousErrors.contains("errors.previous.dat"), previousErrors);
+            final String errors = run("errors", "--dir", dir.toString());
+            assertTrue(!errors.contains("what the first run died of"), errors);
+        }
+    }
+
+    @Test
     void shouldPublishPacedFeedThatTheEngineJournalsInFull()
     {
         final SpindleEngine.Context ctx = TestEngines.context(dir);

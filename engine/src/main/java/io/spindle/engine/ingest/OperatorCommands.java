@@ -61,18 +61,15 @@ public final class OperatorCommands implements AutoCloseable
     }
 
     /**
-     * Create (or replace) the command file of an engine.
+     * Create (or replace) the command file of an engine: new, owner-only, never through a symbolic link.
      *
      * @param dir engine directory.
      * @return the mapped file, empty.
      */
     public static OperatorCommands create(final File dir)
     {
-        final File file = new File(dir, FILENAME);
-        IoUtil.deleteIfExists(file);
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(file, CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
-        OwnerOnly.restrict(file.toPath());
-        return new OperatorCommands(mapped);
+        return new OperatorCommands(OwnerOnly.mapNewFile(
+            new File(dir, FILENAME).toPath(), CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, null));
     }
 
     /**

@@ -57,33 +57,69 @@ public final class Journals
 
     /**
      * Open a journal to append to, creating its directory (owner-only, {@code rwx------}) when there is none.
+     * <p>
+     * An existing directory must be safe to write in ({@link OwnerOnly#checkDirectory}); its journal files are made
+     * owner-only ({@code rw-------}) now, and each file Chronicle creates later is made so when the queue first
+     * acquires it (see {@link #builderForWrite}).
      *
      * @param dir       of the journal.
      * @param rollCycle of a new journal; an existing journal keeps its own.
      * @param blockSize bytes of the journal file mapped at a time; Chronicle allocates a little on the appending
      *                  thread each time it maps the next block, so large blocks keep the hot path garbage-free.
      * @return the queue.
-     * @throws IllegalArgumentException naming the directory when it cannot be created or written.
+     * @throws IllegalArgumentException naming the directory when it cannot be created, written or trusted.
      */
     public static SingleChronicleQueue openForWrite(final Path dir, final RollCycle rollCycle, final long blockSize)
     {
+        return openForWrite(builderForWrite(dir).rollCycle(rollCycle).blockSize(blockSize));
+    }
+
+    /**
+     * A builder for a journal to append to, its directory created or checked and its files made owner-only as by
+     * {@link #openForWrite(Path, RollCycle, long)}; for a caller that sets more of the queue (a test's time
+     * provider), then opens it with {@link #openForWrite(SingleChronicleQueueBuilder)}.
+     *
+     * @param dir of the journal.
+     * @return the builder, with the listener that makes new journal files owner-only.
+     * @throws IllegalArgumentException naming the directory when it cannot be created, written or trusted.
+     */
+    public static SingleChronicleQueueBuilder builderForWrite(final Path dir)
+    {
         try
         {
-            if (!Files.exists(dir))
-            {
-                Files.createDirectories(dir);
-                OwnerOnly.restrict(dir);
-            }
+            OwnerOnly.ensureDirectory(dir);
         }
-        catch (final Exception ex)
+        catch (final RuntimeException ex)
         {
-            throw new IllegalArgumentException("journal directory " + dir + " cannot be created: " + ex, ex);
+            throw new IllegalArgumentException("journal directory " + ex.getMessage(), ex);
         }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir))
+        if (!Files.isWritable(dir))
         {
             throw new IllegalArgumentException("journal directory " + dir + " is not a writable directory");
         }
-        return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(rollCycle).blockSize(blockSize).build();
+        OwnerOnlyJournalFiles.restrictExisting(dir);
+        return SingleChronicleQueueBuilder.single(dir.toFile()).storeFileListener(new OwnerOnlyJournalFiles());
+    }
+
+    /**
+     * Build a queue from {@link #builderForWrite} and make its metadata file owner-only.
+     *
+     * @param builder from {@link #builderForWrite}.
+     * @return the queue.
+     */
+    public static SingleChronicleQueue openForWrite(final SingleChronicleQueueBuilder builder)
+    {
+        final SingleChronicleQueue queue = builder.build();
+        try
+        {
+            OwnerOnlyJournalFiles.restrictExisting(queue.file().toPath());
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        return queue;
     }
 
     /**

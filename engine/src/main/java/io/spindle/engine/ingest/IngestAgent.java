@@ -233,17 +233,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      *
      * @param recovered as {@link SequenceRecovery} reads it.
      * @return the number of publisher and stream pairs taken.
-     * @throws IllegalStateException when the journal names more publisher and stream pairs than the engine may track
-     *                               ({@code spindle.max.publishers} was lowered below what this journal holds).
+     * @throws IllegalArgumentException when the journal names more publisher and stream pairs than the engine may
+     *                                  track ({@code spindle.max.publishers} was lowered below what it holds).
      */
     int resume(final SequenceRecovery.Recovered recovered)
     {
         final int pairs = recovered.lastSequences.size();
         if (pairs > sequences.maxPairs())
         {
-            throw new IllegalStateException("the journal holds " + pairs + " publisher and stream pairs, more than " +
-                SpindleEngine.Configuration.MAX_PUBLISHERS_PROP_NAME + "=" + sequences.maxPairs() + " lets the " +
-                "engine track: set it to at least " + pairs + " to go on with this journal");
+            throw new IllegalArgumentException("the journal holds " + pairs + " publisher and stream pairs, more " +
+                "than " + SpindleEngine.Configuration.MAX_PUBLISHERS_PROP_NAME + "=" + sequences.maxPairs() +
+                " lets the engine track: set it to at least " + pairs + " to go on with this journal");
         }
         recovered.lastSequences.forEachLong(sequences::advance);
         recovered.epochs.forEachLong(sequences::resumeEpoch);

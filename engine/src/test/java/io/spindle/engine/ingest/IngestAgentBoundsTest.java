@@ -111,7 +111,8 @@ class IngestAgentBoundsTest
         recovered.lastSequences.put(SequenceTracker.key(2, STREAM_ID), 10);
         recovered.lastSequences.put(SequenceTracker.key(3, STREAM_ID), 10);
 
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> agent.resume(recovered));
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> agent.resume(recovered));
         assertTrue(ex.getMessage().contains("spindle.max.publishers=2") && ex.getMessage().contains("3 publisher"),
             ex.getMessage());
 

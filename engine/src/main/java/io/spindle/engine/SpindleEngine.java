@@ -469,6 +469,20 @@ public final class SpindleEngine implements AutoCloseable
         public static final int REASSEMBLY_BUFFERS_DEFAULT = 16;
 
         /**
+         * Longest a message split across frames may wait for its last fragment while the engine polls, in ms; then
+         * its fragments are rejected as {@code REASSEMBLY_TIMEOUT} and its reassembly buffer freed.
+         */
+        public static final String REASSEMBLY_TIMEOUT_MS_PROP_NAME = "spindle.reassembly.timeout.ms";
+
+        /**
+         * Default reassembly timeout: 30 s. A publisher writes every fragment of a message in one offer, so the rest
+         * follows the first at once, or after a loss is repaired; a publisher that stalls mid-message has the rest
+         * padded over by its media driver after Aeron's publication unblock timeout (15 s by default). A message not
+         * complete after twice that never will be.
+         */
+        public static final int REASSEMBLY_TIMEOUT_MS_DEFAULT = 30_000;
+
+        /**
          * Most fragments taken per duty cycle.
          */
         public static final String FRAGMENT_LIMIT_PROP_NAME = "spindle.ingest.fragment.limit";
@@ -479,7 +493,8 @@ public final class SpindleEngine implements AutoCloseable
         public static final int FRAGMENT_LIMIT_DEFAULT = 256;
 
         /**
-         * Publisher and stream pairs tracked without growing the sequence table.
+         * Publisher and stream pairs the sequence table tracks at most; a sequenced message, SessionStart or Connect
+         * of a pair new to a full table is rejected as {@code PUBLISHER_TABLE_FULL}.
          */
         public static final String MAX_PUBLISHERS_PROP_NAME = "spindle.max.publishers";
 
@@ -687,6 +702,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, Configuration.MAX_MESSAGE_LENGTH_DEFAULT);
         private int reassemblyBuffers = Configuration.intProperty(
             Configuration.REASSEMBLY_BUFFERS_PROP_NAME, Configuration.REASSEMBLY_BUFFERS_DEFAULT);
+        private int reassemblyTimeoutMs = Configuration.intProperty(
+            Configuration.REASSEMBLY_TIMEOUT_MS_PROP_NAME, Configuration.REASSEMBLY_TIMEOUT_MS_DEFAULT);
         private int fragmentLimit =
             Configuration.intProperty(Configuration.FRAGMENT_LIMIT_PROP_NAME, Configuration.FRAGMENT_LIMIT_DEFAULT);
         private int maxPublishers =
@@ -768,6 +785,7 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.STREAM_ID_PROP_NAME, streamId, Integer.MIN_VALUE);
             requirePositive(Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, maxMessageLength, 16);
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
+            requirePositive(Configuration.REASSEMBLY_TIMEOUT_MS_PROP_NAME, reassemblyTimeoutMs, 1);
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
             requirePositive(Configuration.REJECT_JOURNAL_RATE_PROP_NAME, rejectJournalRate, 0);
@@ -1370,6 +1388,30 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * Longest a message may wait for its last fragment while the engine polls.
+         *
+         * @return the timeout in ms.
+         */
+        public int reassemblyTimeoutMs()
+        {
+            return reassemblyTimeoutMs;
+        }
+
+        /**
+         * Set how long a message split across frames may wait for its last fragment while the engine polls; then its
+         * fragments are rejected as {@code REASSEMBLY_TIMEOUT} and its buffer freed, so that a publication that starts
+         * messages and never ends them cannot hold the buffers.
+         *
+         * @param reassemblyTimeoutMs the timeout in ms.
+         * @return this for a fluent API.
+         */
+        public Context reassemblyTimeoutMs(final int reassemblyTimeoutMs)
+        {
+            this.reassemblyTimeoutMs = reassemblyTimeoutMs;
+            return this;
+        }
+
+        /**
          * Most fragments taken per duty cycle.
          *
          * @return the fragment limit.
@@ -1392,9 +1434,9 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
-         * Publisher and stream pairs tracked without growing the sequence table.
+         * Publisher and stream pairs the sequence table tracks at most.
          *
-         * @return capacity.
+         * @return the maximum.
          */
         public int maxPublishers()
         {
@@ -1402,9 +1444,11 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
-         * Set the publisher and stream pairs tracked without growing (and so allocating in) the sequence table.
+         * Set the most publisher and stream pairs the sequence table tracks. The table is sized for them at start and
+         * never grows; once full, a sequenced message, SessionStart or Connect of a new pair is rejected as
+         * {@code PUBLISHER_TABLE_FULL}. A journal that holds more pairs stops the engine at start.
          *
-         * @param maxPublishers capacity.
+         * @param maxPublishers the maximum.
          * @return this for a fluent API.
          */
         public Context maxPublishers(final int maxPublishers)

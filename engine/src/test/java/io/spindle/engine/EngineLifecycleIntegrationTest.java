@@ -10,6 +10,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.spindle.client.FeedMix;
 import io.spindle.client.FeedPublisher;
+import io.spindle.codecs.journal.RejectReason;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,8 +214,34 @@ class EngineLifecycleIntegrationTest
         assertStartFails(TestEngines.context(dir).journalDir(blocker.getPath()), "spindle.journal.dir");
         assertStartFails(TestEngines.context(dir).idleStrategy("spinny"), "spindle.ingest.idle.strategy");
         assertStartFails(TestEngines.context(dir).maxMessageLength(0), "spindle.max.message.length");
+        assertStartFails(TestEngines.context(dir).reassemblyTimeoutMs(0), "spindle.reassembly.timeout.ms");
         assertStartFails(
             TestEngines.context(dir).aeronDirectoryName(dir.resolve("no-driver").toString()), "spindle.aeron.dir");
+    }
+
+    @Test
+    void shouldRefuseToStartOnJournalOfMorePublishersThanItsMaximum()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).maxPublishers(3)))
+        {
+            final ExclusivePublication publication =
+                engine.context().aeron().addExclusivePublication("aeron:ipc", engine.context().streamId());
+            TestEngines.await(10_000, publication::isConnected, "connected");
+            for (int publisherId = 1; publisherId <= 4; publisherId++)
+            {
+                final int length = TestMessages.heartbeat(buffer, 0, publisherId, 1);
+                TestEngines.await(5_000, () -> publication.offer(buffer, 0, length) > 0, "offer");
+            }
+            TestEngines.await(5_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == 4, "received");
+            assertEquals(1, engine.rejectCount(RejectReason.PUBLISHER_TABLE_FULL.value()), "the fourth publisher");
+        }
+
+        assertStartFails(TestEngines.context(dir).maxPublishers(2), "spindle.max.publishers");
+        try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).maxPublishers(3)))
+        {
+            assertEquals(3, engine.resumedPublishers());
+        }
     }
 
     @Test

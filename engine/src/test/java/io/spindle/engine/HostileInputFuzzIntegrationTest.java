@@ -99,7 +99,7 @@ class HostileInputFuzzIntegrationTest
     {
         final List<JournalContents.Entry> journal = JournalContents.read(Path.of(ctx.journalDir()));
         final List<JournalContents.Entry> rejects = JournalContents.read(Path.of(ctx.rejectJournalDir()));
-        final SequenceModel model = new SequenceModel();
+        final SequenceModel model = new SequenceModel(ctx.maxPublishers());
         final long[] rejectsByReason = new long[RejectReasons.MAX_REASON + 1];
         int j = 0;
         int r = 0;
@@ -124,6 +124,7 @@ class HostileInputFuzzIntegrationTest
                     frame.longAt(HostileFrames.SEQUENCE_OFFSET));
                 expectedReason = SequenceModel.Outcome.DUPLICATE == outcome ? RejectReason.DUPLICATE.value() :
                     SequenceModel.Outcome.SEQUENCE_JUMP == outcome ? RejectReason.SEQUENCE_JUMP.value() :
+                    SequenceModel.Outcome.PUBLISHER_TABLE_FULL == outcome ? RejectReason.PUBLISHER_TABLE_FULL.value() :
                     RejectReasons.VALID;
                 if (SequenceModel.Outcome.GAP_THEN_JOURNALLED == outcome)
                 {

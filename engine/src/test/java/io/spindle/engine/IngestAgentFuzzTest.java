@@ -69,6 +69,10 @@ class IngestAgentFuzzTest
      */
     private static final int HOSTILE_PUBLISHER_BASE = 1_000_000;
     private static final int MAX_MESSAGE_LENGTH = 2048;
+    /**
+     * Room for the regular publishers and a few dozen bit-flipped ids the engine takes; the rest find the table full.
+     */
+    private static final int MAX_PUBLISHERS = 64;
     private static final int TERM_LENGTH = 64 * 1024;
     private static final int FRAME_OFFSET = DataHeaderFlyweight.HEADER_LENGTH;
 
@@ -79,7 +83,7 @@ class IngestAgentFuzzTest
     private final Header header = new Header(0, Integer.numberOfTrailingZeros(TERM_LENGTH));
     private final HostileFrames frames = new HostileFrames(MAX_MESSAGE_LENGTH);
     private final ValidationOracle oracle = new ValidationOracle(SchemaModel.load(Schemas.REFERENCE_FEED));
-    private final SequenceModel model = new SequenceModel();
+    private final SequenceModel model = new SequenceModel(MAX_PUBLISHERS);
     private final ArrayDeque<long[]> expectedGaps = new ArrayDeque<>();
     private final ArrayDeque<byte[]> expectedJournal = new ArrayDeque<>();
     private final ArrayDeque<byte[]> expectedRejects = new ArrayDeque<>();
@@ -123,7 +127,7 @@ class IngestAgentFuzzTest
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
-            .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
+            .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, MAX_PUBLISHERS)
             .rejectJournalRate(0) // every reject journalled: each frame's reject record is checked
             .build();
         startNs = System.nanoTime();
@@ -261,6 +265,10 @@ class IngestAgentFuzzTest
             else if (SequenceModel.Outcome.SEQUENCE_JUMP == outcome)
             {
                 expectedReason = RejectReason.SEQUENCE_JUMP.value();
+            }
+            else if (SequenceModel.Outcome.PUBLISHER_TABLE_FULL == outcome)
+            {
+                expectedReason = RejectReason.PUBLISHER_TABLE_FULL.value();
             }
             else
             {

@@ -1,13 +1,18 @@
 package io.spindle.engine;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's sequencing rule, as the README states it, kept beside an engine under test: per publisher and
  * stream, a message whose sequence is not above the last one journalled is a duplicate, one more than a billion
  * above it (above 0 for a publisher never seen) is rejected as a jump and changes nothing, and one more than a step
- * above it reveals a gap, journalled before it. A sequence of {@link Long#MIN_VALUE} means "no sequence".
+ * above it reveals a gap, journalled before it. A sequence of {@link Long#MIN_VALUE} means "no sequence". The engine
+ * tracks at most {@code spindle.max.publishers} publisher and stream pairs: a pair enters with the first message with
+ * a sequence that names it, whatever becomes of that message, and a message of a pair new to a full table is rejected
+ * as {@code PUBLISHER_TABLE_FULL} and changes nothing.
  */
 public final class SequenceModel
 {
@@ -23,14 +28,36 @@ public final class SequenceModel
         /** Rejected as a duplicate. */
         DUPLICATE,
         /** Rejected: too far ahead. */
-        SEQUENCE_JUMP
+        SEQUENCE_JUMP,
+        /** Rejected: a publisher and stream pair new to a full table. */
+        PUBLISHER_TABLE_FULL
     }
 
     private static final long MAX_JUMP = 1_000_000_000L;
 
     private final Map<Long, Long> lastByPublisherStream = new HashMap<>();
+    private final Set<Long> pairs = new HashSet<>();
+    private final int maxPairs;
     private long gapFrom;
     private long gapTo;
+
+    /**
+     * A model of an engine that tracks any number of publisher and stream pairs.
+     */
+    public SequenceModel()
+    {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A model of an engine with a maximum of publisher and stream pairs.
+     *
+     * @param maxPairs the engine's {@code spindle.max.publishers}.
+     */
+    public SequenceModel(final int maxPairs)
+    {
+        this.maxPairs = maxPairs;
+    }
 
     /**
      * The last sequence journalled for a publisher on a stream.
@@ -70,6 +97,14 @@ public final class SequenceModel
         if (Long.MIN_VALUE == sequence)
         {
             return Outcome.JOURNALLED;
+        }
+        if (!pairs.contains(key(publisherId, streamId)))
+        {
+            if (pairs.size() >= maxPairs)
+            {
+                return Outcome.PUBLISHER_TABLE_FULL;
+            }
+            pairs.add(key(publisherId, streamId));
         }
         final long last = last(publisherId, streamId);
         if (Long.MIN_VALUE != last && sequence <= last)

@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
-import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
@@ -61,6 +60,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final int maxMessageLength;
     private final CycleClock clock;
     private final Verdict verdict = new Verdict();
+    private final Images images;
     private final SourceFilter sources;
     private final PublisherAllowList publishers;
     private final Reassembler reassembler;
@@ -82,6 +82,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
     private long nextMaintenanceNs;
     private long receivedCount;
+    private long imageId = Images.NO_IMAGE;
+    private boolean hasPolled;
 
     private IngestAgent(final Builder builder)
     {
@@ -94,10 +96,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         clock = new CycleClock(builder.nanoClock, builder.epochNanoClock);
         nextMaintenanceNs = clock.nowNs();
 
-        sources = new SourceFilter(subscription, builder.sources, counters[SpindleCounter.IMAGES_REFUSED.id()],
+        images = new Images(subscription);
+        sources = new SourceFilter(subscription, images, builder.sources, counters[SpindleCounter.IMAGES_REFUSED.id()],
             counters[SpindleCounter.FRAGMENTS_REFUSED.id()], errorHandler);
         publishers = null == builder.publishers || builder.publishers.isAny() ? null : builder.publishers;
-        sequences = new SequenceTracker(builder.maxPublishers, this::isImageLive, builder.sequenceMaxJump,
+        sequences = new SequenceTracker(builder.maxPublishers, images::isLive, builder.sequenceMaxJump,
             builder.sequenceFirst, builder.isRestartNewSession);
         journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
         journal.journalSpace(builder.journalSpace);
@@ -110,7 +113,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         feedback = new FeedbackControl(publisherFeedback, sequences, journal, rejects, clock, errorHandler);
         rejects.feedback(feedback);
         sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);
-        reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, this::onBrokenFragment);
+        reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, builder.reassemblyTimeoutNs, clock,
+            this::onBrokenFragment);
         latency = new IngestLatency(
             builder.latencyRecorders, fragmentLimit, counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()]);
         operatorCommands = builder.operatorCommands;
@@ -151,9 +155,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         if (journal.isRetryDue())
         {
+            hasPolled = true;
             clock.stampIngestTime();
             latency.startBatch();
-            workCount += subscription.controlledPoll(this, fragmentLimit);
+            workCount += null == subscription ? 0 : subscription.controlledPoll(this, fragmentLimit);
             if (workCount > 0)
             {
                 publishProgress();
@@ -184,7 +189,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (!sources.isAllowed(header.sessionId()))
+        imageId = Images.id(header);
+        if (!sources.isAllowed(header, imageId))
         {
             return Action.CONTINUE;
         }
@@ -192,7 +198,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             return onMessage(buffer, offset, length, header);
         }
-        if (!reassembler.onFragment(buffer, offset, length, header))
+        if (!reassembler.onFragment(buffer, offset, length, header, imageId))
         {
             return Action.CONTINUE;
         }
@@ -236,9 +242,18 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      *
      * @param recovered as {@link SequenceRecovery} reads it.
      * @return the number of publisher and stream pairs taken.
+     * @throws IllegalArgumentException when the journal names more publisher and stream pairs than the engine may
+     *                                  track ({@code spindle.max.publishers} was lowered below what it holds).
      */
     int resume(final SequenceRecovery.Recovered recovered)
     {
+        final int pairs = recovered.lastSequences.size();
+        if (pairs > sequences.maxPairs())
+        {
+            throw new IllegalArgumentException("the journal holds " + pairs + " publisher and stream pairs, more " +
+                "than " + SpindleEngine.Configuration.MAX_PUBLISHERS_PROP_NAME + "=" + sequences.maxPairs() +
+                " lets the engine track: set it to at least " + pairs + " to go on with this journal");
+        }
         recovered.lastSequences.forEachLong(sequences::advance);
         recovered.epochs.forEachLong(sequences::resumeEpoch);
         feedback.resume(recovered);
@@ -284,7 +299,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long key = SequenceTracker.key(verdict.publisherId, header.streamId());
         if (NO_SEQUENCE != sequence)
         {
-            final int check = sequences.check(key, header.sessionId(), sequence);
+            final int check = sequences.check(key, imageId, sequence);
             if (SequenceTracker.NEXT != check)
             {
                 final Action action =
@@ -365,6 +380,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
                     publisherId, sequence, validator.fieldOffset(SchemaValidator.SEQUENCE_FIELD));
                 return Action.CONTINUE;
 
+            case SequenceTracker.FULL:
+                rejects.reject(RejectReason.PUBLISHER_TABLE_FULL.value(), buffer, offset, length, header, verdict,
+                    publisherId, sequence, validator.fieldOffset(SchemaValidator.PUBLISHER_ID_FIELD));
+                return Action.CONTINUE;
+
             default:
                 sessions.onConflict(key, publisherId, header);
                 rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
@@ -414,7 +434,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
         final long key = SequenceTracker.key(publisherId, header.streamId());
-        if (!isSessionStart && !sequences.claim(key, header.sessionId()))
+        if (sequences.isFull(key))
+        {
+            rejects.reject(RejectReason.PUBLISHER_TABLE_FULL.value(), buffer, offset, length, header, verdict,
+                publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
+        if (!isSessionStart && !sequences.claim(key, imageId))
         {
             // A Connect cannot take over a publisher id another live publication holds; a SessionStart can.
             sessions.onConflict(key, publisherId, header);
@@ -472,12 +498,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             feedback.isFeedbackPublisher(SequenceTracker.key(validator.peekedPublisherId(), header.streamId()));
     }
 
-    private boolean isImageLive(final int sessionId)
-    {
-        final Image image = null == subscription ? null : subscription.imageBySessionId(sessionId);
-        return null != image && !image.isClosed() && !image.isEndOfStream();
-    }
-
     private void publishProgress()
     {
         messagesReceived.setRelease(receivedCount);
@@ -490,10 +510,22 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
     private int maintain()
     {
-        connectedImages.setRelease(subscription.imageCount());
-        int workCount = reassembler.releaseGone(subscription);
+        int workCount = 0;
+        if (null != subscription)
+        {
+            connectedImages.setRelease(subscription.imageCount());
+            workCount += reassembler.releaseGone(images);
+            sources.forgetGone();
+        }
+        clock.stampIngestTime();
         workCount += rejects.closeIntervals();
-        sources.forgetGone();
+        final int timedOut = reassembler.checkTimeouts(hasPolled);
+        hasPolled = false;
+        if (timedOut > 0)
+        {
+            messagesReceived.setRelease(receivedCount);
+            workCount += timedOut;
+        }
         if (null != operatorCommands && OperatorCommands.RESET_SEQUENCE == operatorCommands.poll())
         {
             clock.stampIngestTime();
@@ -520,6 +552,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private SingleWriterRecorder[] latencyRecorders;
         private int maxMessageLength = SpindleEngine.Configuration.MAX_MESSAGE_LENGTH_DEFAULT;
         private int reassemblyBuffers = SpindleEngine.Configuration.REASSEMBLY_BUFFERS_DEFAULT;
+        private long reassemblyTimeoutNs =
+            TimeUnit.MILLISECONDS.toNanos(SpindleEngine.Configuration.REASSEMBLY_TIMEOUT_MS_DEFAULT);
         private int fragmentLimit = SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT;
         private int maxPublishers = SpindleEngine.Configuration.MAX_PUBLISHERS_DEFAULT;
         private int rejectJournalRate = SpindleEngine.Configuration.REJECT_JOURNAL_RATE_DEFAULT;
@@ -560,6 +594,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             latencyRecorders = ctx.latencyRecorders();
             maxMessageLength = ctx.maxMessageLength();
             reassemblyBuffers = ctx.reassemblyBuffers();
+            reassemblyTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ctx.reassemblyTimeoutMs());
             fragmentLimit = ctx.fragmentLimit();
             maxPublishers = ctx.maxPublishers();
             rejectJournalRate = ctx.rejectJournalRate();
@@ -576,7 +611,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         /**
          * @param subscription to ingest from; none for an agent driven through {@link #onFragment} alone, as tests and
-         *                     benchmarks do (it then sees no image as live and keeps no counts of images).
+         *                     benchmarks do (it then sees no image as live, keeps no counts of images, and its duty
+         *                     cycle polls nothing but still runs maintenance and feedback).
          * @return this for a fluent API.
          */
         public Builder subscription(final Subscription subscription)
@@ -654,7 +690,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
          * @param maxMessageLength  longest message accepted, in bytes.
          * @param reassemblyBuffers messages that may be mid-reassembly at once (one per publication).
          * @param fragmentLimit     most fragments taken per duty cycle.
-         * @param maxPublishers     publisher and stream pairs the sequence table holds without growing.
+         * @param maxPublishers     publisher and stream pairs the sequence table holds at most.
          * @return this for a fluent API.
          */
         public Builder limits(
@@ -675,6 +711,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         public Builder rejectJournalRate(final int rejectJournalRate)
         {
             this.rejectJournalRate = rejectJournalRate;
+            return this;
+        }
+
+        /**
+         * @param timeoutNs longest a message may wait for its last fragment while the agent polls, ns; then its
+         *                  fragments are rejected as {@code REASSEMBLY_TIMEOUT} and its buffer freed.
+         * @return this for a fluent API.
+         */
+        public Builder reassemblyTimeout(final long timeoutNs)
+        {
+            this.reassemblyTimeoutNs = timeoutNs;
             return this;
         }
 

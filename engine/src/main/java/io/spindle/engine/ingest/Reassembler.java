@@ -1,8 +1,8 @@
 package io.spindle.engine.ingest;
 
-import io.aeron.Subscription;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.spindle.codecs.journal.RejectReason;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -10,14 +10,20 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Puts back together the messages that Aeron split across frames, one at a time per publication (Aeron session),
- * each in a preallocated off-heap buffer.
+ * Puts back together the messages that Aeron split across frames, one at a time per image (a publication, known by
+ * its correlation id, {@link Images}), each in a preallocated off-heap buffer.
  * <p>
  * A fragment that belongs to no message being assembled, or that does not follow the last one taken, is an
  * {@code ORPHAN_FRAGMENT}; a message that begins while every buffer is in use has {@code NO_REASSEMBLY_BUFFER}; a
  * message longer than the maximum is {@code TOO_LONG} (its bytes past the buffer are counted, not kept, so that it is
- * rejected with its true length). Each goes to the {@link BrokenHandler}. A fragment delivered again after the agent
- * left it in Aeron (a journal that could not take the message) is recognised by its position and not appended twice.
+ * rejected with its true length); a message whose last fragment has not come within the timeout is
+ * {@code REASSEMBLY_TIMEOUT}, its buffer freed. Each goes to the {@link BrokenHandler}. A fragment delivered again
+ * after the agent left it in Aeron (a journal that could not take the message) is recognised by its position and not
+ * appended twice.
+ * <p>
+ * The timeout runs only while the agent polls: time the agent spends not taking fragments (a journal that cannot take
+ * them) is not held against a message whose next fragments wait in Aeron. A message complete but not yet taken never
+ * times out. Timeouts are checked at maintenance and when a message needs a buffer and none is free.
  * <p>
  * Single thread; allocates nothing after construction.
  */
@@ -41,18 +47,31 @@ final class Reassembler
 
     private final Assembly[] assemblies;
     private final int maxMessageLength;
+    private final long timeoutNs;
+    private final CycleClock clock;
     private final BrokenHandler brokenHandler;
     private Assembly complete;
+    private long lastCheckNs;
 
     /**
      * @param buffers          messages that may be mid-assembly at once.
      * @param maxMessageLength longest message assembled.
+     * @param timeoutNs        longest a message may wait for its last fragment while the agent polls, ns.
+     * @param clock            the duty cycle's clocks.
      * @param brokenHandler    told of fragments that make no message.
      */
-    Reassembler(final int buffers, final int maxMessageLength, final BrokenHandler brokenHandler)
+    Reassembler(
+        final int buffers,
+        final int maxMessageLength,
+        final long timeoutNs,
+        final CycleClock clock,
+        final BrokenHandler brokenHandler)
     {
         this.maxMessageLength = maxMessageLength;
+        this.timeoutNs = timeoutNs;
+        this.clock = clock;
         this.brokenHandler = brokenHandler;
+        lastCheckNs = clock.nowNs();
         assemblies = new Assembly[buffers];
         for (int i = 0; i < buffers; i++)
         {
@@ -66,15 +85,16 @@ final class Reassembler
      * @param buffer holding the fragment.
      * @param offset of the fragment.
      * @param length of the fragment.
-     * @param header of the fragment's frame.
+     * @param header  of the fragment's frame.
+     * @param imageId of the fragment's image ({@link Images#id}).
      * @return true when it completed a message: read it with {@link #buffer()} and {@link #length()}, and
      * {@link #release()} it once taken.
      */
-    boolean onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    boolean onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header, final long imageId)
     {
         final byte flags = header.flags();
-        final int sessionId = header.sessionId();
-        Assembly assembly = find(sessionId);
+        Assembly assembly = find(imageId);
         if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0)
         {
             if (null != assembly)
@@ -83,7 +103,11 @@ final class Reassembler
                     RejectReason.ORPHAN_FRAGMENT.value(), assembly.buffer, 0, assembly.length, header);
                 assembly.release();
             }
-            assembly = acquire(sessionId);
+            assembly = acquire(imageId);
+            if (null == assembly && expire(clock.nowNs()) > 0)
+            {
+                assembly = acquire(imageId);
+            }
             if (null == assembly)
             {
                 brokenHandler.onBroken(RejectReason.NO_REASSEMBLY_BUFFER.value(), buffer, offset, length, header);
@@ -109,13 +133,14 @@ final class Reassembler
                 brokenHandler.onBroken(RejectReason.ORPHAN_FRAGMENT.value(), buffer, offset, length, header);
                 return false;
             }
-            assembly.append(buffer, offset, length, position);
+            assembly.append(buffer, offset, length, position, header);
         }
 
         if ((flags & FrameDescriptor.END_FRAG_FLAG) == 0)
         {
             return false;
         }
+        assembly.isComplete = true;
         if (assembly.length > maxMessageLength)
         {
             brokenHandler.onBroken(RejectReason.TOO_LONG.value(), assembly.buffer, 0, assembly.length, header);
@@ -159,15 +184,15 @@ final class Reassembler
     /**
      * Free the buffers of publications whose images are gone.
      *
-     * @param subscription the images are of.
+     * @param images the subscription's images.
      * @return buffers freed.
      */
-    int releaseGone(final Subscription subscription)
+    int releaseGone(final Images images)
     {
         int released = 0;
         for (final Assembly assembly : assemblies)
         {
-            if (assembly.isInUse && null == subscription.imageBySessionId(assembly.sessionId))
+            if (assembly.isInUse && !images.isPresent(assembly.imageId))
             {
                 assembly.release();
                 released++;
@@ -176,11 +201,54 @@ final class Reassembler
         return released;
     }
 
-    private Assembly find(final int sessionId)
+    /**
+     * At maintenance: reject and free the messages whose last fragment is overdue. When the agent has not polled since
+     * the last check, the time since is not held against any message: their deadlines move on by it.
+     *
+     * @param hasPolled whether the agent polled since the last check.
+     * @return messages timed out.
+     */
+    int checkTimeouts(final boolean hasPolled)
+    {
+        final long nowNs = clock.nowNs();
+        if (!hasPolled)
+        {
+            final long pausedNs = nowNs - lastCheckNs;
+            for (final Assembly assembly : assemblies)
+            {
+                if (assembly.isInUse)
+                {
+                    assembly.deadlineNs += pausedNs;
+                }
+            }
+            lastCheckNs = nowNs;
+            return 0;
+        }
+        lastCheckNs = nowNs;
+        return expire(nowNs);
+    }
+
+    private int expire(final long nowNs)
+    {
+        int expired = 0;
+        for (final Assembly assembly : assemblies)
+        {
+            if (assembly.isInUse && !assembly.isComplete && nowNs - assembly.deadlineNs >= 0)
+            {
+                brokenHandler.onBroken(RejectReason.REASSEMBLY_TIMEOUT.value(), assembly.buffer, 0, assembly.length,
+                    assembly.lastHeader);
+                assembly.release();
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    private Assembly find(final long imageId)
     {
         for (final Assembly assembly : assemblies)
         {
-            if (assembly.isInUse && assembly.sessionId == sessionId)
+            if (assembly.isInUse && assembly.imageId == imageId)
             {
                 return assembly;
             }
@@ -188,13 +256,13 @@ final class Reassembler
         return null;
     }
 
-    private Assembly acquire(final int sessionId)
+    private Assembly acquire(final long imageId)
     {
         for (final Assembly assembly : assemblies)
         {
             if (!assembly.isInUse)
             {
-                assembly.acquire(sessionId);
+                assembly.acquire(imageId, clock.nowNs() + timeoutNs);
                 return assembly;
             }
         }
@@ -202,31 +270,44 @@ final class Reassembler
     }
 
     /**
-     * One message being put back together from its fragments. Bytes past the buffer are counted, not kept.
+     * One message being put back together from its fragments. Bytes past the buffer are counted, not kept. Keeps a
+     * copy of its last fragment's frame header, so that a message that times out is rejected with where it came from.
      */
     private static final class Assembly
     {
         final UnsafeBuffer buffer;
-        int sessionId;
+        final UnsafeBuffer lastFrameHeader = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
+        final Header lastHeader = new Header(0, 0);
+        long imageId;
+        long deadlineNs;
         int length;
         long appendedPosition;
         boolean isInUse;
+        boolean isComplete;
 
         Assembly(final int capacity)
         {
             buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 BitUtil.align(capacity, BitUtil.CACHE_LINE_LENGTH), BitUtil.CACHE_LINE_LENGTH));
+            lastHeader.buffer(lastFrameHeader).offset(0);
         }
 
-        void acquire(final int sessionId)
+        void acquire(final long imageId, final long deadlineNs)
         {
-            this.sessionId = sessionId;
+            this.imageId = imageId;
+            this.deadlineNs = deadlineNs;
             length = 0;
             appendedPosition = Long.MIN_VALUE;
             isInUse = true;
+            isComplete = false;
         }
 
-        void append(final DirectBuffer src, final int offset, final int fragmentLength, final long position)
+        void append(
+            final DirectBuffer src,
+            final int offset,
+            final int fragmentLength,
+            final long position,
+            final Header header)
         {
             final int room = buffer.capacity() - length;
             if (room > 0)
@@ -235,12 +316,19 @@ final class Reassembler
             }
             length = (int)Math.min((long)length + fragmentLength, Integer.MAX_VALUE);
             appendedPosition = position;
+            lastFrameHeader.putBytes(0, header.buffer(), header.offset(), DataHeaderFlyweight.HEADER_LENGTH);
+            lastHeader
+                .initialTermId(header.initialTermId())
+                .positionBitsToShift(header.positionBitsToShift())
+                .context(header.context());
         }
 
         void release()
         {
             isInUse = false;
+            isComplete = false;
             length = 0;
+            lastHeader.context(null);
         }
     }
 }

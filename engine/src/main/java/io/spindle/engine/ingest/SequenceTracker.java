@@ -4,7 +4,7 @@ import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Each publisher's numbering on each stream: the last sequence journalled, the session it belongs to, and which
- * publication (Aeron session) speaks for the publisher now.
+ * publication (Aeron image, by its correlation id: {@link Images}) speaks for the publisher now.
  * <p>
  * A publisher and stream pair is one key ({@link #key}). {@link #check} says what a message's sequence is to the
  * journal: the next one, one after a gap, a repeat, a jump beyond the bound, a restart of the numbering that the
@@ -16,7 +16,12 @@ import org.agrona.collections.Long2LongHashMap;
  * record (its numbering starts where it starts), so that one message with a huge sequence cannot lock its id. A
  * {@link #startSession session start} sets the numbering explicitly.
  * <p>
- * Single thread (the ingest agent's); allocates nothing per message but when a new key grows a table.
+ * The table holds at most {@code maxPairs} publisher and stream pairs ({@code spindle.max.publishers}), and is sized
+ * for them at construction, so it never grows: once full, a pair new to it is {@link #isFull refused} ({@link #FULL})
+ * and changes nothing, while the pairs it holds go on. A pair enters the table with the first sequenced message,
+ * session start or Connect that names it, whatever became of that message, and stays for the engine's life.
+ * <p>
+ * Single thread (the ingest agent's); allocates nothing per message.
  */
 final class SequenceTracker
 {
@@ -56,16 +61,21 @@ final class SequenceTracker
     static final int CONFLICT = 5;
 
     /**
-     * Whether an Aeron session (a publication's image) is still there, connected and not at its end.
+     * The pair is new and the table holds its maximum of pairs already.
+     */
+    static final int FULL = 6;
+
+    /**
+     * Whether a publication's image is still there, connected and not at its end.
      */
     @FunctionalInterface
     interface Liveness
     {
         /**
-         * @param sessionId of the image.
+         * @param imageId of the image ({@link Images#id}).
          * @return true while it can still bring messages.
          */
-        boolean isLive(int sessionId);
+        boolean isLive(long imageId);
     }
 
     private static final long NO_OWNER = Long.MIN_VALUE;
@@ -75,6 +85,8 @@ final class SequenceTracker
     private final Long2LongHashMap ownerByKey;
     private final Long2LongHashMap reportedConflictByKey;
     private final Liveness liveness;
+    private final int maxPairs;
+    private int pairs;
     private long lastChecked;
     private long cachedOwnerKey;
     private long cachedOwner = NO_OWNER;
@@ -83,20 +95,26 @@ final class SequenceTracker
     private final boolean isRestartNewSession;
 
     /**
-     * @param maxPublishers       publisher and stream pairs held without growing.
+     * @param maxPairs            publisher and stream pairs the table holds at most.
      * @param liveness            of the publications holding publisher ids.
      * @param maxJump             furthest a sequence may be ahead of the last, as a count of sequences.
      * @param firstSequence       where a publisher's numbering starts.
      * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session.
      */
     SequenceTracker(
-        final int maxPublishers,
+        final int maxPairs,
         final Liveness liveness,
         final long maxJump,
         final long firstSequence,
         final boolean isRestartNewSession)
     {
-        final int capacity = Math.max(8, maxPublishers * 2);
+        if (maxPairs < 1)
+        {
+            throw new IllegalArgumentException("max pairs must be at least 1: " + maxPairs);
+        }
+        this.maxPairs = maxPairs;
+        // Twice the pairs keeps each table under its load factor of 0.65: it never resizes.
+        final int capacity = Math.max(8, maxPairs * 2);
         this.lastSequenceByKey = new Long2LongHashMap(capacity, 0.65f, NO_SEQUENCE);
         this.epochByKey = new Long2LongHashMap(capacity, 0.65f, 0);
         this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
@@ -127,14 +145,19 @@ final class SequenceTracker
      * What a message's sequence is to the journal. Takes the publisher id for the publication the message came on when
      * no other live publication holds it.
      *
-     * @param key       of the publisher and stream.
-     * @param sessionId Aeron session the message came on.
-     * @param sequence  of the message.
-     * @return {@link #NEXT}, {@link #GAP}, {@link #REPEAT}, {@link #JUMP}, {@link #RESTART} or {@link #CONFLICT}.
+     * @param key      of the publisher and stream.
+     * @param imageId  of the image the message came on ({@link Images#id}).
+     * @param sequence of the message.
+     * @return {@link #NEXT}, {@link #GAP}, {@link #REPEAT}, {@link #JUMP}, {@link #RESTART}, {@link #CONFLICT} or
+     * {@link #FULL}.
      */
-    int check(final long key, final int sessionId, final long sequence)
+    int check(final long key, final long imageId, final long sequence)
     {
-        if (!claim(key, sessionId))
+        if ((key != cachedOwnerKey || NO_OWNER == cachedOwner) && isFull(key))
+        {
+            return FULL;
+        }
+        if (!claim(key, imageId))
         {
             return CONFLICT;
         }
@@ -190,73 +213,105 @@ final class SequenceTracker
     }
 
     /**
-     * Whether a publication may speak for the publisher: it holds the id, or nobody does, or the holder's image is
-     * gone. Takes the id for it when it may.
+     * Whether a pair is new to the table and the table holds its maximum already: a message, session start or
+     * Connect that names it is then refused, and changes nothing.
      *
-     * @param key       of the publisher and stream.
-     * @param sessionId Aeron session of the publication.
+     * @param key of the publisher and stream.
+     * @return true when it cannot be taken.
+     */
+    boolean isFull(final long key)
+    {
+        return pairs >= maxPairs && !isTracked(key);
+    }
+
+    /**
+     * Publisher and stream pairs the table holds.
+     *
+     * @return the number, at most the maximum.
+     */
+    int pairs()
+    {
+        return pairs;
+    }
+
+    /**
+     * Publisher and stream pairs the table may hold.
+     *
+     * @return the maximum.
+     */
+    int maxPairs()
+    {
+        return maxPairs;
+    }
+
+    /**
+     * Whether a publication may speak for the publisher: it holds the id, or nobody does, or the holder's image is
+     * gone. Takes the id for it when it may. The caller has checked that the table has room for a new pair
+     * ({@link #isFull}).
+     *
+     * @param key     of the publisher and stream.
+     * @param imageId of the publication's image ({@link Images#id}).
      * @return false when another live publication holds the id.
      */
-    boolean claim(final long key, final int sessionId)
+    boolean claim(final long key, final long imageId)
     {
-        if (key == cachedOwnerKey && sessionId == cachedOwner)
+        if (key == cachedOwnerKey && imageId == cachedOwner)
         {
             return true;
         }
         final long owner = ownerByKey.get(key);
-        if (owner != sessionId)
+        if (owner != imageId)
         {
-            if (NO_OWNER != owner && liveness.isLive((int)owner))
+            if (NO_OWNER != owner && liveness.isLive(owner))
             {
                 return false;
             }
-            ownerByKey.put(key, sessionId);
+            putOwner(key, imageId);
         }
         cachedOwnerKey = key;
-        cachedOwner = sessionId;
+        cachedOwner = imageId;
         return true;
     }
 
     /**
      * Give the publisher id to a publication whatever holds it now: a publisher that starts a session speaks for it.
      *
-     * @param key       of the publisher and stream.
-     * @param sessionId Aeron session of the publication.
+     * @param key     of the publisher and stream.
+     * @param imageId of the publication's image ({@link Images#id}).
      */
-    void takeOver(final long key, final int sessionId)
+    void takeOver(final long key, final long imageId)
     {
-        ownerByKey.put(key, sessionId);
+        putOwner(key, imageId);
         cachedOwnerKey = key;
-        cachedOwner = sessionId;
+        cachedOwner = imageId;
     }
 
     /**
      * Whether a conflict of this publication over this key is new, so that it is reported once; remembers it.
      *
-     * @param key       of the publisher and stream.
-     * @param sessionId Aeron session of the publication refused.
+     * @param key     of the publisher and stream.
+     * @param imageId of the image of the publication refused.
      * @return true the first time in a row this publication is refused this key.
      */
-    boolean isNewConflict(final long key, final int sessionId)
+    boolean isNewConflict(final long key, final long imageId)
     {
-        if (reportedConflictByKey.get(key) == sessionId)
+        if (reportedConflictByKey.get(key) == imageId)
         {
             return false;
         }
-        reportedConflictByKey.put(key, sessionId);
+        reportedConflictByKey.put(key, imageId);
         return true;
     }
 
     /**
-     * The Aeron session holding a publisher id, for reports.
+     * The image holding a publisher id, for reports.
      *
      * @param key of the publisher and stream.
-     * @return the session id, or 0 when none.
+     * @return its id ({@link Images#id}), or {@link Images#NO_IMAGE} when none.
      */
-    int owner(final long key)
+    long owner(final long key)
     {
-        final long owner = ownerByKey.get(key);
-        return NO_OWNER == owner ? 0 : (int)owner;
+        return ownerByKey.get(key);
     }
 
     /**
@@ -267,7 +322,11 @@ final class SequenceTracker
      */
     void advance(final long key, final long sequence)
     {
-        lastSequenceByKey.put(key, sequence);
+        if (NO_SEQUENCE == lastSequenceByKey.put(key, sequence) && !ownerByKey.containsKey(key) &&
+            !epochByKey.containsKey(key))
+        {
+            pairs++;
+        }
     }
 
     /**
@@ -303,7 +362,7 @@ final class SequenceTracker
     void startSession(final long key, final long epoch, final long firstSequence)
     {
         resumeEpoch(key, epoch);
-        lastSequenceByKey.put(key, firstSequence - 1);
+        advance(key, firstSequence - 1);
     }
 
     /**
@@ -316,11 +375,15 @@ final class SequenceTracker
     {
         if (0 == epoch)
         {
-            epochByKey.remove(key);
+            if (0 != epochByKey.remove(key) && !ownerByKey.containsKey(key) && !lastSequenceByKey.containsKey(key))
+            {
+                pairs--;
+            }
         }
-        else
+        else if (0 == epochByKey.put(key, epoch) && !ownerByKey.containsKey(key) &&
+            !lastSequenceByKey.containsKey(key))
         {
-            epochByKey.put(key, epoch);
+            pairs++;
         }
     }
 
@@ -343,5 +406,19 @@ final class SequenceTracker
     Long2LongHashMap lastSequences()
     {
         return lastSequenceByKey;
+    }
+
+    private boolean isTracked(final long key)
+    {
+        return ownerByKey.containsKey(key) || lastSequenceByKey.containsKey(key) || epochByKey.containsKey(key);
+    }
+
+    private void putOwner(final long key, final long imageId)
+    {
+        if (NO_OWNER == ownerByKey.put(key, imageId) && !lastSequenceByKey.containsKey(key) &&
+            !epochByKey.containsKey(key))
+        {
+            pairs++;
+        }
     }
 }

@@ -100,7 +100,7 @@ final class SessionControl
         }
         if (epoch == currentEpoch)
         {
-            if (!sequences.claim(key, header.sessionId()))
+            if (!sequences.claim(key, Images.id(header)))
             {
                 onConflict(key, publisherId, header);
                 rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
@@ -115,7 +115,7 @@ final class SessionControl
         {
             return false;
         }
-        sequences.takeOver(key, header.sessionId());
+        sequences.takeOver(key, Images.id(header));
         return true;
     }
 
@@ -152,6 +152,14 @@ final class SessionControl
         }
         final int publisherId = commands.publisherId();
         final long key = SequenceTracker.key(publisherId, commands.streamId());
+        if (sequences.isFull(key))
+        {
+            errorHandler.onError(new IllegalStateException("operator reset of publisher " + publisherId +
+                " on stream " + commands.streamId() + " refused: the engine already tracks its maximum of " +
+                sequences.maxPairs() + " publisher and stream pairs (spindle.max.publishers)"));
+            commands.complete();
+            return 0;
+        }
         if (!start(commands.streamId(), 0, 0, publisherId, key, sequences.epoch(key), firstSequence,
             SessionOrigin.OPERATOR))
         {
@@ -172,13 +180,15 @@ final class SessionControl
      */
     void onConflict(final long key, final int publisherId, final Header header)
     {
-        if (sequences.isNewConflict(key, header.sessionId()))
+        final long imageId = Images.id(header);
+        if (sequences.isNewConflict(key, imageId))
         {
             publisherConflicts.incrementRelease();
             errorHandler.onError(new IllegalStateException("publisher " + publisherId + " on stream " +
-                header.streamId() + ": a second publication (Aeron session " + header.sessionId() + ") sends under " +
-                "this publisher id while session " + sequences.owner(key) + " holds it; its messages are rejected " +
-                "as PUBLISHER_CONFLICT until the holder's image goes or it starts a new session"));
+                header.streamId() + ": a second publication (Aeron session " + header.sessionId() + ", image " +
+                imageId + ") sends under this publisher id while image " + sequences.owner(key) + " holds it; its " +
+                "messages are rejected as PUBLISHER_CONFLICT until the holder's image goes or it starts a new " +
+                "session"));
         }
     }
 

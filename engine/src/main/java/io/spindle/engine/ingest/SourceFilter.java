@@ -2,35 +2,43 @@ package io.spindle.engine.ingest;
 
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
 import io.spindle.engine.access.SourceAllowList;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Takes fragments only from images whose source is on the allow-list ({@code spindle.ingest.allowed.sources}).
  * <p>
- * Decided once per image, on its first fragment: a refused image is counted and logged once, and its fragments are
- * counted and dropped (Aeron has no way for a subscriber to turn a publication away without the publisher's
- * cooperation), so nothing from it is journalled. Decisions of images that are gone are forgotten at maintenance.
+ * Decided once per image, on its first fragment, and kept by the image's correlation id ({@link Images}), never by its
+ * session id: a new image that reuses the session id of an allowed (or refused) one is decided afresh. A refused
+ * image is counted and logged once, and its fragments are counted and dropped (Aeron has no way for a subscriber to
+ * turn a publication away without the publisher's cooperation), so nothing from it is journalled. Decisions of images
+ * that are gone are forgotten at maintenance. The last image's decision is cached, so a run of fragments from one
+ * image costs no lookup.
  * <p>
  * Single thread; allocates only when it meets a new image.
  */
 final class SourceFilter
 {
-    private static final int UNDECIDED = 0;
-    private static final int ALLOWED = 1;
-    private static final int REFUSED = 2;
+    private static final long UNDECIDED = 0;
+    private static final long ALLOWED = 1;
+    private static final long REFUSED = 2;
 
     private final Subscription subscription;
+    private final Images images;
     private final SourceAllowList sources;
     private final AtomicCounter imagesRefused;
     private final AtomicCounter fragmentsRefused;
     private final ErrorHandler errorHandler;
-    private final Int2IntHashMap accessBySession = new Int2IntHashMap(64, 0.65f, UNDECIDED);
+    private final Long2LongHashMap accessByImage = new Long2LongHashMap(64, 0.65f, UNDECIDED);
+    private long cachedImageId = Images.NO_IMAGE;
+    private boolean isCachedAllowed;
 
     /**
-     * @param subscription     whose images are filtered.
+     * @param subscription     whose images are filtered; null for none (a header without an image is then refused).
+     * @param images           the subscription's images, to forget the decisions of those gone.
      * @param sources          allowed sources; null or any to take everything.
      * @param imagesRefused    counts images refused.
      * @param fragmentsRefused counts fragments dropped from them.
@@ -38,12 +46,14 @@ final class SourceFilter
      */
     SourceFilter(
         final Subscription subscription,
+        final Images images,
         final SourceAllowList sources,
         final AtomicCounter imagesRefused,
         final AtomicCounter fragmentsRefused,
         final ErrorHandler errorHandler)
     {
         this.subscription = subscription;
+        this.images = images;
         this.sources = null == sources || sources.isAny() ? null : sources;
         this.imagesRefused = imagesRefused;
         this.fragmentsRefused = fragmentsRefused;
@@ -53,22 +63,40 @@ final class SourceFilter
     /**
      * Whether a fragment of this image may be taken; a refused one is counted.
      *
-     * @param sessionId of the fragment's image.
+     * @param header  of the fragment, its context the image when it comes from Aeron.
+     * @param imageId of the fragment's image ({@link Images#id}).
      * @return true to take it.
      */
-    boolean isAllowed(final int sessionId)
+    boolean isAllowed(final Header header, final long imageId)
     {
         if (null == sources)
         {
             return true;
         }
-        final int access = accessBySession.get(sessionId);
-        final boolean isAllowed = UNDECIDED == access ? decide(sessionId) : ALLOWED == access;
-        if (!isAllowed)
+        if (imageId != cachedImageId)
+        {
+            final long access = accessByImage.get(imageId);
+            if (UNDECIDED == access)
+            {
+                final Image image = imageOf(header);
+                if (null == image)
+                {
+                    fragmentsRefused.incrementRelease();
+                    return false;
+                }
+                isCachedAllowed = decide(header, image, imageId);
+            }
+            else
+            {
+                isCachedAllowed = ALLOWED == access;
+            }
+            cachedImageId = imageId;
+        }
+        if (!isCachedAllowed)
         {
             fragmentsRefused.incrementRelease();
         }
-        return isAllowed;
+        return isCachedAllowed;
     }
 
     /**
@@ -78,35 +106,37 @@ final class SourceFilter
     {
         if (null != sources)
         {
-            final Int2IntHashMap.KeyIterator sessions = accessBySession.keySet().iterator();
-            while (sessions.hasNext())
+            cachedImageId = Images.NO_IMAGE;
+            final Long2LongHashMap.KeyIterator imageIds = accessByImage.keySet().iterator();
+            while (imageIds.hasNext())
             {
-                if (null == subscription.imageBySessionId(sessions.nextValue()))
+                if (!images.isPresent(imageIds.nextValue()))
                 {
-                    sessions.remove();
+                    imageIds.remove();
                 }
             }
         }
     }
 
-    private boolean decide(final int sessionId)
+    private Image imageOf(final Header header)
     {
-        final Image image = subscription.imageBySessionId(sessionId);
-        if (null == image)
-        {
-            return false;
-        }
+        final Image image = Images.image(header);
+        return null != image || null == subscription ? image : subscription.imageBySessionId(header.sessionId());
+    }
+
+    private boolean decide(final Header header, final Image image, final long imageId)
+    {
         final String source = image.sourceIdentity();
         if (sources.allows(source))
         {
-            accessBySession.put(sessionId, ALLOWED);
+            accessByImage.put(imageId, ALLOWED);
             return true;
         }
-        accessBySession.put(sessionId, REFUSED);
+        accessByImage.put(imageId, REFUSED);
         imagesRefused.incrementRelease();
-        errorHandler.onError(new SecurityException("refused image from " + source + " (session " + sessionId +
-            ", stream " + image.subscription().streamId() + "): source not in spindle.ingest.allowed.sources=" +
-            sources + "; its messages are dropped"));
+        errorHandler.onError(new SecurityException("refused image from " + source + " (session " +
+            header.sessionId() + ", stream " + header.streamId() + ", image " + image.correlationId() +
+            "): source not in spindle.ingest.allowed.sources=" + sources + "; its messages are dropped"));
         return false;
     }
 }

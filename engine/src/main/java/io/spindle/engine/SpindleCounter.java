@@ -157,13 +157,18 @@ public enum SpindleCounter
     /**
      * Correlation id of the last operator command carried out, which the command's tool waits for.
      */
-    LAST_OPERATOR_COMMAND(28, "Last operator command id");
+    LAST_OPERATOR_COMMAND(28, "Last operator command id"),
+
+    /**
+     * Feedback slots freed because their publisher had been gone for {@code spindle.feedback.idle.timeout.ms}.
+     */
+    FEEDBACK_SLOTS_FREED(29, "Feedback slots freed: publisher gone");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 29;
+    public static final int FIRST_REJECT_REASON_ID = 30;
 
     private final int id;
     private final String label;

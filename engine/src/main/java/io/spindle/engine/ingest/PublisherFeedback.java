@@ -57,6 +57,7 @@ final class PublisherFeedback
     private final AtomicCounter noticesDropped;
     private final AtomicCounter resendRequests;
     private final AtomicCounter feedbackPublishers;
+    private final AtomicCounter slotsFreed;
     private final Target[] targets;
     private final Long2ObjectHashMap<Target> targetByKey;
     private final Int2ObjectHashMap<Target> targetBySession;
@@ -105,6 +106,7 @@ final class PublisherFeedback
         this.noticesDropped = counters[SpindleCounter.REJECT_NOTICES_DROPPED.id()];
         this.resendRequests = counters[SpindleCounter.RESEND_REQUESTS.id()];
         this.feedbackPublishers = counters[SpindleCounter.FEEDBACK_PUBLISHERS.id()];
+        this.slotsFreed = counters[SpindleCounter.FEEDBACK_SLOTS_FREED.id()];
         this.targets = new Target[maxTargets];
         for (int i = 0; i < maxTargets; i++)
         {
@@ -148,8 +150,9 @@ final class PublisherFeedback
      * @param publisherId      of the publisher.
      * @param streamId         of the ingest stream.
      * @param sessionId        of the publication the connect came on, or {@link Aeron#NULL_VALUE} when not known.
-     * @param responseChannel  to answer on.
+     * @param responseChannel  to answer on, as {@link ResponseChannels} wrote it.
      * @param responseStreamId to answer on.
+     * @param nowNs            the time now: the publisher was last heard of.
      * @return the target, or null when every target is taken.
      * @throws IllegalArgumentException when the media driver refuses the channel at once.
      */
@@ -159,7 +162,8 @@ final class PublisherFeedback
         final int streamId,
         final int sessionId,
         final String responseChannel,
-        final int responseStreamId)
+        final int responseStreamId,
+        final long nowNs)
     {
         Target target = targetByKey.get(key);
         if (null == target)
@@ -173,16 +177,8 @@ final class PublisherFeedback
             targetByKey.put(key, target);
             feedbackPublishers.setRelease(targetCount);
         }
-
-        if (Aeron.NULL_VALUE != sessionId && sessionId != target.sessionId)
-        {
-            if (Aeron.NULL_VALUE != target.sessionId)
-            {
-                targetBySession.remove(target.sessionId);
-            }
-            target.sessionId = sessionId;
-            targetBySession.put(sessionId, target);
-        }
+        target.lastSeenNs = nowNs;
+        bindSession(target, sessionId);
 
         final boolean isSameRoute =
             responseChannel.equals(target.responseChannel) && responseStreamId == target.responseStreamId;
@@ -200,6 +196,73 @@ final class PublisherFeedback
         }
 
         return target;
+    }
+
+    /**
+     * The publication a target's publisher speaks through from now on: its reject notices are found by it, and its
+     * Resends are taken only from it.
+     *
+     * @param target    the publisher's target.
+     * @param sessionId of the publication, or {@link Aeron#NULL_VALUE} to leave it as it is.
+     */
+    void bindSession(final Target target, final int sessionId)
+    {
+        if (Aeron.NULL_VALUE != sessionId && sessionId != target.sessionId)
+        {
+            if (Aeron.NULL_VALUE != target.sessionId && targetBySession.get(target.sessionId) == target)
+            {
+                targetBySession.remove(target.sessionId);
+            }
+            target.sessionId = sessionId;
+            targetBySession.put(sessionId, target);
+        }
+    }
+
+    /**
+     * Free the targets of publishers gone for the idle timeout: no live image of the publication they spoke through
+     * and no Connect for that long (a route read back from the journal whose publisher never came back included).
+     * Their response publications are let go and their slots taken by the next Connects; each is counted.
+     *
+     * @param nowNs         the time now.
+     * @param idleTimeoutNs how long a publisher may be gone before its slot is freed.
+     * @param liveness      whether a publication's image is live.
+     * @return work done: targets freed.
+     */
+    int freeGone(final long nowNs, final long idleTimeoutNs, final SequenceTracker.Liveness liveness)
+    {
+        int freed = 0;
+        for (int i = targetCount - 1; i >= 0; i--)
+        {
+            final Target target = targets[i];
+            if (Aeron.NULL_VALUE != target.sessionId && liveness.isLive(target.sessionId))
+            {
+                target.lastSeenNs = nowNs;
+            }
+            else if (nowNs - target.lastSeenNs >= idleTimeoutNs)
+            {
+                free(i);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    private void free(final int index)
+    {
+        final Target target = targets[index];
+        target.releasePublication(aeron);
+        targetByKey.remove(target.key);
+        if (Aeron.NULL_VALUE != target.sessionId && targetBySession.get(target.sessionId) == target)
+        {
+            targetBySession.remove(target.sessionId);
+        }
+        target.clear();
+        final int last = targetCount - 1;
+        targets[index] = targets[last];
+        targets[last] = target;
+        targetCount = last;
+        feedbackPublishers.setRelease(targetCount);
+        slotsFreed.incrementRelease();
     }
 
     /**
@@ -397,6 +460,7 @@ final class PublisherFeedback
         String responseChannel;
         int responseStreamId;
         long registrationId = NO_REGISTRATION;
+        long lastSeenNs;
         long nextRegistrationCheckNs;
         boolean isRegistrationNew;
         ExclusivePublication publication;
@@ -438,6 +502,23 @@ final class PublisherFeedback
             this.key = key;
             this.publisherId = publisherId;
             this.streamId = streamId;
+        }
+
+        void clear()
+        {
+            sessionId = Aeron.NULL_VALUE;
+            responseChannel = null;
+            responseStreamId = 0;
+            registrationId = NO_REGISTRATION;
+            isRegistrationNew = false;
+            publication = null;
+            requestFrom = 0;
+            requestCorrelationId = 0;
+            requestedNs = 0;
+            noticeHead = 0;
+            noticeCount = 0;
+            noticesDropped = 0;
+            forgetSequences();
         }
 
         void forgetSequences()

@@ -164,7 +164,12 @@ public enum SpindleCounter
      * sent more than the reject journal takes from one source a second ({@code spindle.reject.journal.rate}); a
      * rejects sampled record in the reject journal gives each source's count per interval.
      */
-    REJECTS_SAMPLED(29, "Rejects not journalled: sampled");
+    REJECTS_SAMPLED(29, "Rejects not journalled: sampled"),
+
+    /**
+     * Feedback slots freed because their publisher had been gone for {@code spindle.feedback.idle.timeout.ms}.
+     */
+    FEEDBACK_SLOTS_FREED(30, "Feedback slots freed: publisher gone");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id

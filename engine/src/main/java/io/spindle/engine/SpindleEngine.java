@@ -588,6 +588,39 @@ public final class SpindleEngine implements AutoCloseable
         public static final int FEEDBACK_REJECT_NOTICES_DEFAULT = 64;
 
         /**
+         * Longest term a feedback response publication may have, in bytes: a power of two from 64 KiB to 1 GiB. A
+         * Connect naming a longer one is refused; one naming none gets 64 KiB.
+         */
+        public static final String FEEDBACK_MAX_TERM_LENGTH_PROP_NAME = "spindle.feedback.max.term.length";
+
+        /**
+         * Default cap on a response publication's term: 1 MiB, where feedback needs 64 KiB.
+         */
+        public static final int FEEDBACK_MAX_TERM_LENGTH_DEFAULT = 1024 * 1024;
+
+        /**
+         * How long a feedback publisher may be gone (no live image of its publication, no Connect) before its slot
+         * is freed, in ms.
+         */
+        public static final String FEEDBACK_IDLE_TIMEOUT_MS_PROP_NAME = "spindle.feedback.idle.timeout.ms";
+
+        /**
+         * Default idle timeout: a minute.
+         */
+        public static final long FEEDBACK_IDLE_TIMEOUT_MS_DEFAULT = 60_000;
+
+        /**
+         * Feedback Connects each source address (every IPC publisher together being one) may send a second, and at
+         * once; more are rejected as CONNECT_RATE.
+         */
+        public static final String FEEDBACK_CONNECT_RATE_PROP_NAME = "spindle.feedback.connect.rate";
+
+        /**
+         * Default Connect rate per source: 50 a second.
+         */
+        public static final int FEEDBACK_CONNECT_RATE_DEFAULT = 50;
+
+        /**
          * Furthest a publisher's sequence may be ahead of its last one (and a new publisher's first sequence ahead of
          * {@link #SEQUENCE_FIRST_PROP_NAME}): a message beyond it is rejected as SEQUENCE_JUMP instead of becoming the
          * publisher's new high-water mark, so that one bad sequence cannot lock a publisher out of its id.
@@ -723,6 +756,12 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, Configuration.FEEDBACK_ACK_MESSAGES_DEFAULT);
         private int feedbackRejectNotices = Configuration.intProperty(
             Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, Configuration.FEEDBACK_REJECT_NOTICES_DEFAULT);
+        private int feedbackMaxTermLength = Configuration.intProperty(
+            Configuration.FEEDBACK_MAX_TERM_LENGTH_PROP_NAME, Configuration.FEEDBACK_MAX_TERM_LENGTH_DEFAULT);
+        private long feedbackIdleTimeoutMs = Configuration.longProperty(
+            Configuration.FEEDBACK_IDLE_TIMEOUT_MS_PROP_NAME, Configuration.FEEDBACK_IDLE_TIMEOUT_MS_DEFAULT);
+        private int feedbackConnectRate = Configuration.intProperty(
+            Configuration.FEEDBACK_CONNECT_RATE_PROP_NAME, Configuration.FEEDBACK_CONNECT_RATE_DEFAULT);
         private long sequenceMaxJump = Configuration.longProperty(
             Configuration.SEQUENCE_MAX_JUMP_PROP_NAME, Configuration.SEQUENCE_MAX_JUMP_DEFAULT);
         private long sequenceFirst = Configuration.longProperty(
@@ -794,6 +833,18 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.FEEDBACK_ACK_INTERVAL_US_PROP_NAME, feedbackAckIntervalUs, 1);
             requirePositive(Configuration.FEEDBACK_ACK_MESSAGES_PROP_NAME, feedbackAckMessages, 1);
             requirePositive(Configuration.FEEDBACK_REJECT_NOTICES_PROP_NAME, feedbackRejectNotices, 1);
+            if (feedbackMaxTermLength < 64 * 1024 || feedbackMaxTermLength > 1 << 30 ||
+                Integer.bitCount(feedbackMaxTermLength) != 1)
+            {
+                throw new IllegalArgumentException(Configuration.FEEDBACK_MAX_TERM_LENGTH_PROP_NAME + "=" +
+                    feedbackMaxTermLength + " must be a power of two from 65536 (64 KiB) to 1073741824 (1 GiB)");
+            }
+            if (feedbackIdleTimeoutMs < 1 || feedbackIdleTimeoutMs > 365L * 24 * 3600 * 1000)
+            {
+                throw new IllegalArgumentException(Configuration.FEEDBACK_IDLE_TIMEOUT_MS_PROP_NAME + "=" +
+                    feedbackIdleTimeoutMs + " must be from 1 ms to a year");
+            }
+            requirePositive(Configuration.FEEDBACK_CONNECT_RATE_PROP_NAME, feedbackConnectRate, 1);
             if (sequenceMaxJump < 1)
             {
                 throw new IllegalArgumentException(
@@ -1565,6 +1616,72 @@ public final class SpindleEngine implements AutoCloseable
         public Context feedbackRejectNotices(final int feedbackRejectNotices)
         {
             this.feedbackRejectNotices = feedbackRejectNotices;
+            return this;
+        }
+
+        /**
+         * Longest term a feedback response publication may have.
+         *
+         * @return the length in bytes.
+         */
+        public int feedbackMaxTermLength()
+        {
+            return feedbackMaxTermLength;
+        }
+
+        /**
+         * Set the longest term a feedback response publication may have.
+         *
+         * @param feedbackMaxTermLength in bytes, a power of two from 64 KiB to 1 GiB.
+         * @return this for a fluent API.
+         */
+        public Context feedbackMaxTermLength(final int feedbackMaxTermLength)
+        {
+            this.feedbackMaxTermLength = feedbackMaxTermLength;
+            return this;
+        }
+
+        /**
+         * How long a feedback publisher may be gone before its slot is freed.
+         *
+         * @return the timeout in ms.
+         */
+        public long feedbackIdleTimeoutMs()
+        {
+            return feedbackIdleTimeoutMs;
+        }
+
+        /**
+         * Set how long a feedback publisher may be gone (no live image, no Connect) before its slot is freed.
+         *
+         * @param feedbackIdleTimeoutMs the timeout in ms, measured on {@link #nanoClock()}.
+         * @return this for a fluent API.
+         */
+        public Context feedbackIdleTimeoutMs(final long feedbackIdleTimeoutMs)
+        {
+            this.feedbackIdleTimeoutMs = feedbackIdleTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Feedback Connects each source may send a second, and at once.
+         *
+         * @return the rate.
+         */
+        public int feedbackConnectRate()
+        {
+            return feedbackConnectRate;
+        }
+
+        /**
+         * Set how many feedback Connects each source address may send a second, and at once.
+         *
+         * @param feedbackConnectRate the rate, at least 1.
+         * @return this for a fluent API.
+         */
+        public Context feedbackConnectRate(final int feedbackConnectRate)
+        {
+            this.feedbackConnectRate = feedbackConnectRate;
             return this;
         }
 

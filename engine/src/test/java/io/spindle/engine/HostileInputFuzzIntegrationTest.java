@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 import io.aeron.ExclusivePublication;
+import io.spindle.codecs.journal.FeedbackConnectDecoder;
+import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.schema.RejectReasons;
 import io.spindle.engine.schema.Schemas;
@@ -16,20 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Generated frames, valid and mutated ({@link HostileFrames}), sent through an Aeron publication to a running engine:
+ * Generated frames, valid and mutated ({@link HostileFrames}), and feedback control frames among them, valid and
+ * hostile ({@link HostileControlFrames}), sent through an Aeron publication to a running engine:
  * each frame is found exactly once, by the Aeron position the publication gave it, either in the journal (byte for
  * byte, after the gap record the {@link SequenceModel} expects) or in the reject journal under the reason the oracle
  * expects; the engine's counters add up, per reason. The oracle is the mutation where it decides the reason, and
- * {@link ValidationOracle} where it does not (bit flips, noise).
+ * {@link ValidationOracle} where it does not (bit flips, noise). A control frame is found as the reject its kind
+ * decides, or as the engine records (route, gap) its publisher's model expects, or nothing; a bit-flipped one as a
+ * reject or engine records, never as a message.
  */
 class HostileInputFuzzIntegrationTest
 {
     private static final int FRAMES = 5_000;
     private static final int MAX_MESSAGE_LENGTH = 2048;
     private static final int PUBLISHERS = 4;
+    private static final int CONTROL_ONE_IN = 8;
+    private static final int PUBLISHER_ID_OF_RECORD =
+        MessageHeaderDecoder.ENCODED_LENGTH + FeedbackConnectDecoder.publisherIdEncodingOffset();
 
     @TempDir
     Path dir;
@@ -39,9 +48,10 @@ class HostileInputFuzzIntegrationTest
     @Test
     void shouldJournalEveryValidFrameOnceInOrderAndRejectEveryOtherUnderItsReason()
     {
-        // Every reject journalled: each frame's reject record is checked.
-        final SpindleEngine.Context ctx =
-            TestEngines.context(dir).maxMessageLength(MAX_MESSAGE_LENGTH).rejectJournalRate(0);
+        // Every reject journalled: each frame's reject record is checked. Every accepted bit-flipped Connect holds a
+        // slot, and Connects come faster than a real source's rate.
+        final SpindleEngine.Context ctx = TestEngines.context(dir).maxMessageLength(MAX_MESSAGE_LENGTH)
+            .rejectJournalRate(0).feedbackMaxPublishers(4096).feedbackConnectRate(1_000_000);
         final List<Sent> sent = new ArrayList<>();
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
@@ -51,10 +61,25 @@ class HostileInputFuzzIntegrationTest
             final HostileFrames frames = new HostileFrames(MAX_MESSAGE_LENGTH);
             final ValidationOracle oracle = new ValidationOracle(SchemaModel.load(Schemas.REFERENCE_FEED));
             final SequenceModel sender = new SequenceModel();
+            final HostileControlFrames controls = new HostileControlFrames(PUBLISHERS);
+            final int[] controlLength = new int[1];
             final Random seeds = new Random(42);
             for (int i = 0; i < FRAMES; i++)
             {
-                final HostileFrames.Spec spec = HostileFrames.spec(seeds.nextLong());
+                final long value = seeds.nextLong();
+                if (Math.floorMod(value, CONTROL_ONE_IN) == 0)
+                {
+                    final HostileControlFrames.Expected expected =
+                        controls.generate(buffer, 0, new Random(value), i, controlLength);
+                    final int length = controlLength[0];
+                    final byte[] bytes = new byte[length];
+                    buffer.getBytes(0, bytes);
+                    final long[] position = { 0 };
+                    TestEngines.await(5_000, () -> (position[0] = publication.offer(buffer, 0, length)) > 0, "offer");
+                    sent.add(new Sent(null, bytes, 0, false, position[0], controls.lastKind(), expected));
+                    continue;
+                }
+                final HostileFrames.Spec spec = HostileFrames.spec(value);
                 final Random random = new Random(spec.seed());
                 // A bit-flipped frame the engine takes moves its publisher's sequence on, which the sender cannot
                 // see: such frames come from publishers of their own, so that valid frames stay in sequence.
@@ -84,7 +109,7 @@ class HostileInputFuzzIntegrationTest
                 TestEngines.await(5_000, () -> (position[0] = publication.offer(buffer, 0, length)) > 0, "offer");
                 final int validation = HostileFrames.ANY_OUTCOME == frames.expectedValidation() ?
                     oracle.reason(buffer, 0, length) : frames.expectedValidation();
-                sent.add(new Sent(spec, bytes, validation, isAnyOutcome, position[0]));
+                sent.add(new Sent(spec, bytes, validation, isAnyOutcome, position[0], null, null));
             }
 
             TestEngines.await(30_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == FRAMES,
@@ -108,8 +133,69 @@ class HostileInputFuzzIntegrationTest
         long hostileGaps = 0;
         long anyTaken = 0;
         long anyOutcome = 0;
+        long controlTaken = 0;
+        long controlGaps = 0;
+        final long[] controlKinds = new long[HostileControlFrames.Kind.values().length];
         for (final Sent frame : sent)
         {
+            if (null != frame.control)
+            {
+                controlKinds[frame.kind.ordinal()]++;
+                final String what = frame.kind + " control frame at position " + frame.position;
+                final List<JournalContents.Entry> records = new ArrayList<>();
+                while (j < journal.size() && journal.get(j).position == frame.position)
+                {
+                    records.add(journal.get(j++));
+                }
+                final JournalContents.Entry reject =
+                    r < rejects.size() && rejects.get(r).position == frame.position ? rejects.get(r++) : null;
+                final int expected = frame.control.reason();
+                if (HostileControlFrames.ANY_OUTCOME == expected)
+                {
+                    assertTrue(null == reject || records.isEmpty(), what + ": rejected and journalled");
+                    for (final JournalContents.Entry record : records)
+                    {
+                        assertEquals(MessageHeaderDecoder.SCHEMA_ID, record.schemaId, what + ": an engine record");
+                        controlGaps += record.isGap ? 1 : 0;
+                    }
+                    controlTaken += null == reject ? 1 : 0;
+                    if (null != reject)
+                    {
+                        rejectsByReason[reject.rejectReason]++;
+                    }
+                }
+                else if (HostileControlFrames.TAKEN == expected)
+                {
+                    assertNull(reject, () -> what + ": rejected as " + reject.rejectReason);
+                    assertEquals(frame.control.records().size(), records.size(), what + ": records");
+                    for (int k = 0; k < records.size(); k++)
+                    {
+                        final long[] want = frame.control.records().get(k);
+                        final JournalContents.Entry record = records.get(k);
+                        if (HostileControlFrames.GAP == want[0])
+                        {
+                            assertTrue(record.isGap, what + ": gap record");
+                            assertEquals(want[2], record.gapFrom, what);
+                            assertEquals(want[3], record.gapTo, what);
+                            controlGaps++;
+                        }
+                        else
+                        {
+                            assertEquals(FeedbackConnectDecoder.TEMPLATE_ID, record.templateId, what + ": route");
+                            assertEquals(MessageHeaderDecoder.SCHEMA_ID, record.schemaId, what);
+                        }
+                        assertEquals(want[1], new UnsafeBuffer(record.bytes).getInt(PUBLISHER_ID_OF_RECORD), what);
+                    }
+                    controlTaken++;
+                }
+                else
+                {
+                    assertTrue(null != reject && records.isEmpty(), what + ": rejected, nothing journalled");
+                    assertEquals(expected, reject.rejectReason, what);
+                    rejectsByReason[expected]++;
+                }
+                continue;
+            }
             anyOutcome += frame.isAnyOutcome ? 1 : 0;
             final String what = frame.spec + " at position " + frame.position;
             int expectedReason = frame.validation;
@@ -166,16 +252,22 @@ class HostileInputFuzzIntegrationTest
                     .append(rejectsByReason[reason]);
             }
         }
+        final StringBuilder kinds = new StringBuilder();
+        for (final HostileControlFrames.Kind kind : HostileControlFrames.Kind.values())
+        {
+            kinds.append(' ').append(kind.name()).append('=').append(controlKinds[kind.ordinal()]);
+        }
         System.out.printf("HostileInputFuzzIntegrationTest: %,d frames: journalled %,d (gaps %,d: %,d of the regular " +
-            "publishers, %,d of the bit-flipped and noise frames' own), rejected%s; bit-flipped or noise frames " +
-            "taken %,d of %,d%n", FRAMES, journalled, gaps, gaps - hostileGaps, hostileGaps, reasons, anyTaken,
-            anyOutcome);
+            "publishers, %,d of the bit-flipped and noise frames' own, %,d of the control publishers' Connects), " +
+            "rejected%s; bit-flipped or noise frames taken %,d of %,d; control frames%s, taken %,d%n", FRAMES,
+            journalled, gaps + controlGaps, gaps - hostileGaps, hostileGaps, controlGaps, reasons, anyTaken,
+            anyOutcome, kinds, controlTaken);
         assertEquals(journal.size(), j, "journal records beyond the frames sent");
         assertEquals(rejects.size(), r, "reject records beyond the frames sent");
 
         assertEquals(journalled, engine.counter(SpindleCounter.MESSAGES_JOURNALLED));
-        assertEquals(FRAMES - journalled, engine.counter(SpindleCounter.MESSAGES_REJECTED));
-        assertEquals(gaps, engine.counter(SpindleCounter.GAPS));
+        assertEquals(FRAMES - journalled - controlTaken, engine.counter(SpindleCounter.MESSAGES_REJECTED));
+        assertEquals(gaps + controlGaps, engine.counter(SpindleCounter.GAPS));
         assertEquals(rejectsByReason[RejectReason.DUPLICATE.value()], engine.counter(SpindleCounter.DUPLICATES));
         for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
         {
@@ -189,9 +281,21 @@ class HostileInputFuzzIntegrationTest
             assertTrue(rejectsByReason[reason.value()] > 0, reason + " was exercised");
         }
         assertTrue(gaps > 0 && journalled > FRAMES / 4, journalled + " journalled, " + gaps + " gaps");
+        for (final HostileControlFrames.Kind kind : HostileControlFrames.Kind.values())
+        {
+            assertTrue(controlKinds[kind.ordinal()] > 0, kind + " was sent");
+        }
+        assertTrue(rejectsByReason[RejectReason.BAD_CONNECT.value()] > 0, "BAD_CONNECT was exercised");
     }
 
-    private record Sent(HostileFrames.Spec spec, byte[] bytes, int validation, boolean isAnyOutcome, long position)
+    private record Sent(
+        HostileFrames.Spec spec,
+        byte[] bytes,
+        int validation,
+        boolean isAnyOutcome,
+        long position,
+        HostileControlFrames.Kind kind,
+        HostileControlFrames.Expected control)
     {
         int intAt(final int offset)
         {

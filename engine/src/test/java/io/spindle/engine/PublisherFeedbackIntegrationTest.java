@@ -203,7 +203,7 @@ class PublisherFeedbackIntegrationTest
         try (SpindleEngine engine = SpindleEngine.launch(ctx);
             FeedbackProbe probe = probe(ctx.aeron(), ctx))
         {
-            final String unheard = "aeron:ipc?term-length=64k|alias=unheard";
+            final String unheard = "aeron:ipc?term-length=64k"; // unheard: nobody subscribes to stream 7 yet
             probe.connect(PUBLISHER_ID, 9, 1, unheard, 7);
             probe.quotes(PUBLISHER_ID, 1, 1_000);
             final UnsafeBuffer bad = new UnsafeBuffer(new byte[256]);

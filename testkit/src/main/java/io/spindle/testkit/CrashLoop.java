@@ -138,7 +138,7 @@ final class CrashLoop
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            Subscription responses = aeron.addSubscription("aeron:udp?endpoint=localhost:0", RESPONSE_STREAM_ID);
+            Subscription responses = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", RESPONSE_STREAM_ID);
             ExclusivePublication publication = aeron.addExclusivePublication(channel, STREAM_ID))
         {
             final FeedPublisher.Feedback feedback = new FeedPublisher.Feedback(

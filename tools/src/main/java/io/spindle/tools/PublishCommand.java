@@ -60,7 +60,7 @@ final class PublishCommand implements Callable<Integer>
     boolean isFeedback;
 
     @Option(names = "--response-channel", description = "Where the engine answers (default aeron:ipc for an IPC " +
-        "feed, else aeron:udp?endpoint=localhost:0, a free port).")
+        "feed, else aeron:udp?endpoint=127.0.0.1:0, a free port).")
     String responseChannel;
 
     @Option(names = "--response-stream", description = "Stream id the engine answers on (default ${DEFAULT-VALUE}).")
@@ -194,7 +194,7 @@ final class PublishCommand implements Callable<Integer>
         {
             return responseChannel;
         }
-        return publication.channel.startsWith("aeron:ipc") ? "aeron:ipc" : "aeron:udp?endpoint=localhost:0";
+        return publication.channel.startsWith("aeron:ipc") ? "aeron:ipc" : "aeron:udp?endpoint=127.0.0.1:0";
     }
 
     /**

@@ -159,34 +159,16 @@ public final class SourceAllowList
      */
     public boolean allows(final String sourceIdentity)
     {
-        if (isAny || IPC_SOURCE.equals(sourceIdentity))
+        if (isAny || isIpc(sourceIdentity))
         {
             return true;
         }
-        final int colon = sourceIdentity.lastIndexOf(':');
-        if (colon <= 0)
+        final byte[] address = sourceAddress(sourceIdentity);
+        if (null == address)
         {
             return false;
         }
-
-        final byte[] address;
-        final int port;
-        try
-        {
-            String host = sourceIdentity.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]"))
-            {
-                host = host.substring(1, host.length() - 1);
-            }
-            final int scope = host.indexOf('%');
-            address = literal(scope < 0 ? host : host.substring(0, scope));
-            port = Integer.parseInt(sourceIdentity.substring(colon + 1));
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            return false;
-        }
-
+        final int port = Integer.parseInt(sourceIdentity.substring(sourceIdentity.lastIndexOf(':') + 1));
         for (int i = 0; i < networks.length; i++)
         {
             if ((ANY_PORT == ports[i] || port == ports[i]) && matches(networks[i], prefixBits[i], address))
@@ -195,6 +177,84 @@ public final class SourceAllowList
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an address is inside one of the listed addresses or networks, whatever port an entry names: where
+     * publishers may be, as the engine's feedback may answer them.
+     *
+     * @param address IPv4 (4 bytes) or IPv6 (16 bytes).
+     * @return true when an entry's network holds it, or the list is {@code *}.
+     */
+    public boolean allowsAddress(final byte[] address)
+    {
+        if (isAny)
+        {
+            return true;
+        }
+        for (int i = 0; i < networks.length; i++)
+        {
+            if (matches(networks[i], prefixBits[i], address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a source identity is that of an IPC image.
+     *
+     * @param sourceIdentity of an image.
+     * @return true for {@code aeron:ipc}.
+     */
+    public static boolean isIpc(final String sourceIdentity)
+    {
+        return IPC_SOURCE.equals(sourceIdentity);
+    }
+
+    /**
+     * The address of a UDP image's source identity ({@code ip:port}, IPv6 with or without brackets and scope).
+     *
+     * @param sourceIdentity of an image.
+     * @return the address bytes, or null when it is not an address and port.
+     */
+    public static byte[] sourceAddress(final String sourceIdentity)
+    {
+        final int colon = null == sourceIdentity ? -1 : sourceIdentity.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            return null;
+        }
+        try
+        {
+            String host = sourceIdentity.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]"))
+            {
+                host = host.substring(1, host.length() - 1);
+            }
+            final int scope = host.indexOf('%');
+            final byte[] address = literal(scope < 0 ? host : host.substring(0, scope));
+            Integer.parseInt(sourceIdentity.substring(colon + 1));
+            return address;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * The bytes of an IP address literal: dotted IPv4, or IPv6 (hex digits, colons and dots), never a host name and
+     * never a name lookup.
+     *
+     * @param text the literal.
+     * @return 4 or 16 bytes.
+     * @throws IllegalArgumentException when it is not an address literal.
+     */
+    public static byte[] addressLiteral(final String text)
+    {
+        return literal(text);
     }
 
     /**

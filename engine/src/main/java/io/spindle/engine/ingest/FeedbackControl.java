@@ -1,11 +1,12 @@
 package io.spindle.engine.ingest;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
+import io.aeron.Image;
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.access.SourceAllowList;
 import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
@@ -22,11 +23,16 @@ import org.agrona.ErrorHandler;
  * but still names its sequence (asked for again, it would be rejected again). With feedback off every method is a
  * no-op that says "not a feedback publisher".
  * <p>
+ * The control plane is held to what feedback needs: a response channel as {@link ResponseChannels} allows, Connects
+ * at the rate {@link ConnectRate} allows per source, a Resend only from the publication that holds its publisher id,
+ * and a publisher's slot freed once it has been gone for the idle timeout.
+ * <p>
  * Single thread (the ingest agent's); allocates only on a Connect.
  */
 final class FeedbackControl
 {
     private static final long RESEND_REQUEST_INTERVAL_NS = 200_000_000L;
+    private static final long IDLE_CHECK_INTERVAL_NS = 100_000_000L;
 
     private final PublisherFeedback feedback;
     private final SequenceTracker sequences;
@@ -34,14 +40,33 @@ final class FeedbackControl
     private final IngestRejects rejects;
     private final CycleClock clock;
     private final ErrorHandler errorHandler;
+    private final SequenceTracker.Liveness liveness;
+    private final ResponseChannels channels;
+    private final ConnectRate connectRate;
+    private final long idleTimeoutNs;
+    private long nextIdleCheckNs;
+
+    /**
+     * What the control plane is held to.
+     *
+     * @param sources           the engine's allowed sources, or null for any: where responses may go.
+     * @param maxTermLength     longest term of a response publication.
+     * @param idleTimeoutNs     how long a publisher may be gone before its feedback slot is freed.
+     * @param connectsPerSecond Connects each source may send a second, and at once.
+     */
+    record Limits(SourceAllowList sources, int maxTermLength, long idleTimeoutNs, int connectsPerSecond)
+    {
+    }
 
     /**
      * @param feedback     the publishers' feedback, or null for none.
      * @param sequences    the publishers' numbering.
      * @param journal      for connect and gap records.
-     * @param rejects      for refused Connects.
+     * @param rejects      for refused Connects and Resends.
      * @param clock        the duty cycle's clocks.
      * @param errorHandler told of refused Connects and routes.
+     * @param liveness     whether a publication's image is live.
+     * @param limits       what the control plane is held to.
      */
     FeedbackControl(
         final PublisherFeedback feedback,
@@ -49,7 +74,9 @@ final class FeedbackControl
         final IngestJournal journal,
         final IngestRejects rejects,
         final CycleClock clock,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final SequenceTracker.Liveness liveness,
+        final Limits limits)
     {
         this.feedback = feedback;
         this.sequences = sequences;
@@ -57,6 +84,11 @@ final class FeedbackControl
         this.rejects = rejects;
         this.clock = clock;
         this.errorHandler = errorHandler;
+        this.liveness = liveness;
+        this.channels = new ResponseChannels(limits.sources(), limits.maxTermLength());
+        this.connectRate = new ConnectRate(limits.connectsPerSecond());
+        this.idleTimeoutNs = limits.idleTimeoutNs();
+        this.nextIdleCheckNs = clock.nowNs() + IDLE_CHECK_INTERVAL_NS;
     }
 
     /**
@@ -70,14 +102,37 @@ final class FeedbackControl
     }
 
     /**
-     * A round of feedback, when one is due.
+     * A round of feedback, when one is due; and, every {@value #IDLE_CHECK_INTERVAL_NS} ns, the slots of publishers
+     * gone for the idle timeout freed.
      *
      * @return work done.
      */
     int doWork()
     {
-        return null == feedback ? 0 :
-            feedback.doWork(clock.nowNs(), journal.journalledCount(), journal.lastIndex(), sequences.lastSequences());
+        if (null == feedback)
+        {
+            return 0;
+        }
+        final long nowNs = clock.nowNs();
+        int workCount = 0;
+        if (nowNs - nextIdleCheckNs >= 0)
+        {
+            nextIdleCheckNs = nowNs + IDLE_CHECK_INTERVAL_NS;
+            workCount += feedback.freeGone(nowNs, idleTimeoutNs, liveness);
+        }
+        return workCount +
+            feedback.doWork(nowNs, journal.journalledCount(), journal.lastIndex(), sequences.lastSequences());
+    }
+
+    /**
+     * Whether a Connect is beyond the rate its source may send at; one within it is counted against it.
+     *
+     * @param header of the Connect's frame.
+     * @return true to refuse it as {@code CONNECT_RATE}.
+     */
+    boolean isConnectRateExceeded(final Header header)
+    {
+        return !connectRate.tryAcquire(sourceIdentity(header), clock.nowNs());
     }
 
     /**
@@ -185,7 +240,7 @@ final class FeedbackControl
         if (null != feedback)
         {
             feedback.onReject(
-                header.sessionId(), header.streamId(), publisherId, sequence, templateId, reason, badOffset);
+                Images.id(header), header.streamId(), publisherId, sequence, templateId, reason, badOffset);
         }
     }
 
@@ -203,18 +258,33 @@ final class FeedbackControl
     }
 
     /**
-     * A publisher is about to send a range again: repeats in that range are resends, not duplicates.
+     * A publisher is about to send a range again: repeats in that range are resends, not duplicates. Since that turns
+     * duplicates into silent drops, it is taken only from the publication that holds the publisher id and speaks for
+     * its feedback (or, when that one is gone, one that may take the id over). A Resend of a publisher without
+     * feedback changes nothing.
      *
-     * @param resend   the decoded Resend.
-     * @param streamId it came on.
+     * @param resend the decoded Resend.
+     * @param header of its frame.
+     * @return true when taken (or of no effect); false when another publication holds the publisher id, to be
+     * rejected as {@code PUBLISHER_CONFLICT}.
      */
-    void onResend(final ResendDecoder resend, final int streamId)
+    boolean onResend(final ResendDecoder resend, final Header header)
     {
-        final PublisherFeedback.Target target = feedback.target(SequenceTracker.key(resend.publisherId(), streamId));
-        if (null != target)
+        final long key = SequenceTracker.key(resend.publisherId(), header.streamId());
+        final PublisherFeedback.Target target = feedback.target(key);
+        if (null == target)
         {
-            target.resending(resend.fromSequence(), resend.toSequence());
+            return true;
         }
+        final long imageId = Images.id(header);
+        if ((imageId != target.imageId && Images.NO_IMAGE != target.imageId && liveness.isLive(target.imageId)) ||
+            !sequences.claim(key, imageId))
+        {
+            return false;
+        }
+        feedback.bindImage(target, imageId);
+        target.resending(resend.fromSequence(), resend.toSequence());
+        return true;
     }
 
     /**
@@ -245,12 +315,16 @@ final class FeedbackControl
         final int channelOffset = offset + ControlAdapter.HEADER_LENGTH + ConnectDecoder.BLOCK_LENGTH +
             ConnectDecoder.responseChannelHeaderLength();
         final String channel = connect.responseChannel();
+        final String sourceIdentity = sourceIdentity(header);
 
-        final String problem = connectProblem(channel, oldestSequence);
+        String problem = connectProblem(channel, oldestSequence);
+        final String publicationChannel =
+            null == problem ? channels.publicationChannel(channel, sourceIdentity) : null;
+        problem = null == problem ? channels.problem() : problem;
         if (null != problem)
         {
             errorHandler.onError(new IllegalArgumentException("feedback connect from publisher " + publisherId +
-                " refused: " + problem));
+                (null == sourceIdentity ? "" : " (source " + sourceIdentity + ")") + " refused: " + problem));
             refuse(buffer, offset, length, header, verdict, publisherId, channelOffset - offset);
             return true;
         }
@@ -266,7 +340,7 @@ final class FeedbackControl
             return true;
         }
         final PublisherFeedback.Target existing = feedback.target(key);
-        if ((null == existing || !channel.equals(existing.responseChannel) ||
+        if ((null == existing || !publicationChannel.equals(existing.responseChannel) ||
             responseStreamId != existing.responseStreamId) && !journal.appendFeedbackConnect(
             header, publisherId, responseStreamId, oldestSequence, buffer, channelOffset,
             offset + length - channelOffset))
@@ -291,12 +365,14 @@ final class FeedbackControl
         final PublisherFeedback.Target target;
         try
         {
-            target = feedback.connect(key, publisherId, streamId, header.sessionId(), channel, responseStreamId);
+            target = feedback.connect(
+                key, publisherId, streamId, Images.id(header), publicationChannel, responseStreamId, clock.nowNs());
         }
         catch (final RuntimeException ex)
         {
             errorHandler.onError(new IllegalArgumentException("feedback connect from publisher " + publisherId +
-                ": response channel " + channel + " refused by the media driver: " + ex.getMessage(), ex));
+                ": response channel " + ResponseChannels.quoted(publicationChannel) + " refused by the media " +
+                "driver: " + ex.getMessage(), ex));
             refuse(buffer, offset, length, header, verdict, publisherId, channelOffset - offset);
             return true;
         }
@@ -313,7 +389,9 @@ final class FeedbackControl
 
     /**
      * Answer the feedback publishers a journal knows again, each asked at once to resend whatever followed its last
-     * journalled sequence; at start, before the agent runs.
+     * journalled sequence; at start, before the agent runs. A route today's policy refuses ({@link ResponseChannels},
+     * with no source known) is not resumed, and the error log says why: the publisher is answered once it connects
+     * again.
      *
      * @param recovered as {@link SequenceRecovery} reads it.
      */
@@ -326,10 +404,17 @@ final class FeedbackControl
         for (final SequenceRecovery.Route route : recovered.routes.values())
         {
             final long key = SequenceTracker.key(route.publisherId, route.streamId);
+            final String publicationChannel = channels.publicationChannel(route.responseChannel, null);
+            if (null == publicationChannel)
+            {
+                errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId +
+                    " stream " + route.streamId + " not resumed: " + channels.problem()));
+                continue;
+            }
             try
             {
                 final PublisherFeedback.Target target = feedback.connect(key, route.publisherId, route.streamId,
-                    Aeron.NULL_VALUE, route.responseChannel, route.responseStreamId);
+                    Images.NO_IMAGE, publicationChannel, route.responseStreamId, clock.nowNs());
                 final long lastSequence = sequences.last(key);
                 if (null != target && SequenceTracker.NO_SEQUENCE != lastSequence)
                 {
@@ -339,8 +424,8 @@ final class FeedbackControl
             catch (final RuntimeException ex)
             {
                 errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId +
-                    " stream " + route.streamId + " not resumed: response channel " + route.responseChannel + ": " +
-                    ex.getMessage(), ex));
+                    " stream " + route.streamId + " not resumed: response channel " +
+                    ResponseChannels.quoted(publicationChannel) + ": " + ex.getMessage(), ex));
             }
         }
     }
@@ -370,14 +455,14 @@ final class FeedbackControl
             return "response channel of " + channel.length() + " characters is longer than the " +
                 JournalWriter.MAX_CHANNEL_LENGTH + " a journal record holds";
         }
-        try
-        {
-            ChannelUri.parse(channel);
-            return null;
-        }
-        catch (final RuntimeException ex)
-        {
-            return "response channel '" + channel + "' is not an Aeron channel: " + ex.getMessage();
-        }
+        return null;
+    }
+
+    /**
+     * The source of the image a frame came on, when the header is Aeron's (its context is the image).
+     */
+    private static String sourceIdentity(final Header header)
+    {
+        return header.context() instanceof Image ? ((Image)header.context()).sourceIdentity() : null;
     }
 }

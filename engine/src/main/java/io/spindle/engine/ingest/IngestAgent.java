@@ -110,7 +110,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             null : new PublisherFeedback(builder.feedbackAeron, errorHandler, counters, builder.feedbackMaxPublishers,
             builder.feedbackRejectNotices, builder.feedbackAckIntervalNs, builder.feedbackAckMessages,
             builder.isFeedbackSyncOn);
-        feedback = new FeedbackControl(publisherFeedback, sequences, journal, rejects, clock, errorHandler);
+        feedback = new FeedbackControl(publisherFeedback, sequences, journal, rejects, clock, errorHandler,
+            this::isImageLive, new FeedbackControl.Limits(builder.sources, builder.feedbackMaxTermLength,
+            builder.feedbackIdleTimeoutNs, builder.feedbackConnectRate));
         rejects.feedback(feedback);
         sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);
         reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, builder.reassemblyTimeoutNs, clock,
@@ -418,15 +420,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private Action onControl(
         final int templateId, final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (ResendDecoder.TEMPLATE_ID == templateId)
+        final boolean isSessionStart = SessionStartDecoder.TEMPLATE_ID == templateId;
+        final boolean isResend = ResendDecoder.TEMPLATE_ID == templateId;
+        if (!isSessionStart && !isResend && feedback.isConnectRateExceeded(header))
         {
-            feedback.onResend(control.resend(buffer, offset), header.streamId());
+            rejects.reject(RejectReason.CONNECT_RATE.value(), buffer, offset, length, header, verdict,
+                control.connect(buffer, offset).publisherId(), NO_SEQUENCE, SchemaValidator.NO_OFFSET);
             return Action.CONTINUE;
         }
-
-        final boolean isSessionStart = SessionStartDecoder.TEMPLATE_ID == templateId;
-        final int publisherId = isSessionStart ?
-            control.sessionStart(buffer, offset).publisherId() : control.connect(buffer, offset).publisherId();
+        final int publisherId = isSessionStart ? control.sessionStart(buffer, offset).publisherId() :
+            isResend ? control.resend(buffer, offset).publisherId() : control.connect(buffer, offset).publisherId();
         if (null != publishers && !publishers.allows(publisherId))
         {
             rejects.reject(RejectReason.PUBLISHER_NOT_ALLOWED.value(), buffer, offset, length, header, verdict,
@@ -434,6 +437,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
         final long key = SequenceTracker.key(publisherId, header.streamId());
+        if (isResend)
+        {
+            if (!feedback.onResend(control.resend(buffer, offset), header))
+            {
+                // A Resend turns duplicates into silent drops: only the publication speaking for the publisher may.
+                sessions.onConflict(key, publisherId, header);
+                rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
+                    publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            }
+            return Action.CONTINUE;
+        }
         if (sequences.isFull(key))
         {
             rejects.reject(RejectReason.PUBLISHER_TABLE_FULL.value(), buffer, offset, length, header, verdict,
@@ -568,6 +582,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private long feedbackAckIntervalNs;
         private int feedbackAckMessages;
         private boolean isFeedbackSyncOn;
+        private int feedbackMaxTermLength = SpindleEngine.Configuration.FEEDBACK_MAX_TERM_LENGTH_DEFAULT;
+        private long feedbackIdleTimeoutNs =
+            TimeUnit.MILLISECONDS.toNanos(SpindleEngine.Configuration.FEEDBACK_IDLE_TIMEOUT_MS_DEFAULT);
+        private int feedbackConnectRate = SpindleEngine.Configuration.FEEDBACK_CONNECT_RATE_DEFAULT;
         private JournalSpace journalSpace;
         private OperatorCommands operatorCommands;
 
@@ -604,6 +622,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             sources = ctx.sourceAllowList();
             publishers = ctx.publisherAllowList();
             operatorCommands = ctx.operatorCommands();
+            feedbackLimits(ctx.feedbackMaxTermLength(), TimeUnit.MILLISECONDS.toNanos(ctx.feedbackIdleTimeoutMs()),
+                ctx.feedbackConnectRate());
             return feedback(ctx.aeron(), ctx.feedbackMaxPublishers(), ctx.feedbackRejectNotices(),
                 TimeUnit.MICROSECONDS.toNanos(ctx.feedbackAckIntervalUs()), ctx.feedbackAckMessages(),
                 ctx.hasSyncPolicy());
@@ -777,6 +797,22 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             this.feedbackAckIntervalNs = ackIntervalNs;
             this.feedbackAckMessages = ackMessages;
             this.isFeedbackSyncOn = isSyncOn;
+            return this;
+        }
+
+        /**
+         * What the feedback control plane is held to; the engine's defaults when not set.
+         *
+         * @param maxTermLength     longest term of a response publication, a power of two of at least 64 KiB.
+         * @param idleTimeoutNs     how long a feedback publisher may be gone before its slot is freed.
+         * @param connectsPerSecond Connects each source may send a second, and at once.
+         * @return this for a fluent API.
+         */
+        public Builder feedbackLimits(final int maxTermLength, final long idleTimeoutNs, final int connectsPerSecond)
+        {
+            this.feedbackMaxTermLength = maxTermLength;
+            this.feedbackIdleTimeoutNs = idleTimeoutNs;
+            this.feedbackConnectRate = connectsPerSecond;
             return this;
         }
 

@@ -11,7 +11,6 @@ import io.spindle.engine.schema.SchemaValidator;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -57,9 +56,10 @@ final class PublisherFeedback
     private final AtomicCounter noticesDropped;
     private final AtomicCounter resendRequests;
     private final AtomicCounter feedbackPublishers;
+    private final AtomicCounter slotsFreed;
     private final Target[] targets;
     private final Long2ObjectHashMap<Target> targetByKey;
-    private final Int2ObjectHashMap<Target> targetBySession;
+    private final Long2ObjectHashMap<Target> targetByImage;
     private final UnsafeBuffer messageBuffer =
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(MESSAGE_BUFFER_LENGTH, BitUtil.CACHE_LINE_LENGTH));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -105,13 +105,14 @@ final class PublisherFeedback
         this.noticesDropped = counters[SpindleCounter.REJECT_NOTICES_DROPPED.id()];
         this.resendRequests = counters[SpindleCounter.RESEND_REQUESTS.id()];
         this.feedbackPublishers = counters[SpindleCounter.FEEDBACK_PUBLISHERS.id()];
+        this.slotsFreed = counters[SpindleCounter.FEEDBACK_SLOTS_FREED.id()];
         this.targets = new Target[maxTargets];
         for (int i = 0; i < maxTargets; i++)
         {
             targets[i] = new Target(noticeCapacity);
         }
         this.targetByKey = new Long2ObjectHashMap<>(maxTargets * 2, 0.65f);
-        this.targetBySession = new Int2ObjectHashMap<>(maxTargets * 2, 0.65f);
+        this.targetByImage = new Long2ObjectHashMap<>(maxTargets * 2, 0.65f);
     }
 
     /**
@@ -147,9 +148,11 @@ final class PublisherFeedback
      * @param key              {@link SequenceTracker#key}.
      * @param publisherId      of the publisher.
      * @param streamId         of the ingest stream.
-     * @param sessionId        of the publication the connect came on, or {@link Aeron#NULL_VALUE} when not known.
-     * @param responseChannel  to answer on.
+     * @param imageId          of the publication the connect came on ({@link Images#id}), or {@link Images#NO_IMAGE}
+     *                         when not known.
+     * @param responseChannel  to answer on, as {@link ResponseChannels} wrote it.
      * @param responseStreamId to answer on.
+     * @param nowNs            the time now: the publisher was last heard of.
      * @return the target, or null when every target is taken.
      * @throws IllegalArgumentException when the media driver refuses the channel at once.
      */
@@ -157,9 +160,10 @@ final class PublisherFeedback
         final long key,
         final int publisherId,
         final int streamId,
-        final int sessionId,
+        final long imageId,
         final String responseChannel,
-        final int responseStreamId)
+        final int responseStreamId,
+        final long nowNs)
     {
         Target target = targetByKey.get(key);
         if (null == target)
@@ -173,16 +177,8 @@ final class PublisherFeedback
             targetByKey.put(key, target);
             feedbackPublishers.setRelease(targetCount);
         }
-
-        if (Aeron.NULL_VALUE != sessionId && sessionId != target.sessionId)
-        {
-            if (Aeron.NULL_VALUE != target.sessionId)
-            {
-                targetBySession.remove(target.sessionId);
-            }
-            target.sessionId = sessionId;
-            targetBySession.put(sessionId, target);
-        }
+        target.lastSeenNs = nowNs;
+        bindImage(target, imageId);
 
         final boolean isSameRoute =
             responseChannel.equals(target.responseChannel) && responseStreamId == target.responseStreamId;
@@ -200,6 +196,73 @@ final class PublisherFeedback
         }
 
         return target;
+    }
+
+    /**
+     * The publication a target's publisher speaks through from now on: its reject notices are found by it, and its
+     * Resends are taken only from it.
+     *
+     * @param target  the publisher's target.
+     * @param imageId of the publication's image ({@link Images#id}), or {@link Images#NO_IMAGE} to leave it as it is.
+     */
+    void bindImage(final Target target, final long imageId)
+    {
+        if (Images.NO_IMAGE != imageId && imageId != target.imageId)
+        {
+            if (Images.NO_IMAGE != target.imageId && targetByImage.get(target.imageId) == target)
+            {
+                targetByImage.remove(target.imageId);
+            }
+            target.imageId = imageId;
+            targetByImage.put(imageId, target);
+        }
+    }
+
+    /**
+     * Free the targets of publishers gone for the idle timeout: no live image of the publication they spoke through
+     * and no Connect for that long (a route read back from the journal whose publisher never came back included).
+     * Their response publications are let go and their slots taken by the next Connects; each is counted.
+     *
+     * @param nowNs         the time now.
+     * @param idleTimeoutNs how long a publisher may be gone before its slot is freed.
+     * @param liveness      whether a publication's image is live.
+     * @return work done: targets freed.
+     */
+    int freeGone(final long nowNs, final long idleTimeoutNs, final SequenceTracker.Liveness liveness)
+    {
+        int freed = 0;
+        for (int i = targetCount - 1; i >= 0; i--)
+        {
+            final Target target = targets[i];
+            if (Images.NO_IMAGE != target.imageId && liveness.isLive(target.imageId))
+            {
+                target.lastSeenNs = nowNs;
+            }
+            else if (nowNs - target.lastSeenNs >= idleTimeoutNs)
+            {
+                free(i);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    private void free(final int index)
+    {
+        final Target target = targets[index];
+        target.releasePublication(aeron);
+        targetByKey.remove(target.key);
+        if (Images.NO_IMAGE != target.imageId && targetByImage.get(target.imageId) == target)
+        {
+            targetByImage.remove(target.imageId);
+        }
+        target.clear();
+        final int last = targetCount - 1;
+        targets[index] = targets[last];
+        targets[last] = target;
+        targetCount = last;
+        feedbackPublishers.setRelease(targetCount);
+        slotsFreed.incrementRelease();
     }
 
     /**
@@ -222,7 +285,7 @@ final class PublisherFeedback
      * Queue a reject notice for the publisher that sent a rejected message, found by the publication it came on or,
      * when that is not known yet, by its publisher id. Nothing is queued for a publisher without feedback.
      *
-     * @param sessionId   of the publication the message came on.
+     * @param imageId     of the publication the message came on ({@link Images#id}).
      * @param streamId    of the ingest stream.
      * @param publisherId as read from the message, 0 when unread.
      * @param sequence    as read from the message, {@link #NO_SEQUENCE} when unread.
@@ -231,7 +294,7 @@ final class PublisherFeedback
      * @param badOffset   offset of the first bad byte, or {@link SchemaValidator#NO_OFFSET}.
      */
     void onReject(
-        final int sessionId,
+        final long imageId,
         final int streamId,
         final int publisherId,
         final long sequence,
@@ -243,7 +306,7 @@ final class PublisherFeedback
         {
             return;
         }
-        Target target = targetBySession.get(sessionId);
+        Target target = targetByImage.get(imageId);
         if (null == target && 0 != publisherId)
         {
             target = targetByKey.get(SequenceTracker.key(publisherId, streamId));
@@ -393,10 +456,11 @@ final class PublisherFeedback
         long key;
         int publisherId;
         int streamId;
-        int sessionId = Aeron.NULL_VALUE;
+        long imageId = Images.NO_IMAGE;
         String responseChannel;
         int responseStreamId;
         long registrationId = NO_REGISTRATION;
+        long lastSeenNs;
         long nextRegistrationCheckNs;
         boolean isRegistrationNew;
         ExclusivePublication publication;
@@ -438,6 +502,23 @@ final class PublisherFeedback
             this.key = key;
             this.publisherId = publisherId;
             this.streamId = streamId;
+        }
+
+        void clear()
+        {
+            imageId = Images.NO_IMAGE;
+            responseChannel = null;
+            responseStreamId = 0;
+            registrationId = NO_REGISTRATION;
+            isRegistrationNew = false;
+            publication = null;
+            requestFrom = 0;
+            requestCorrelationId = 0;
+            requestedNs = 0;
+            noticeHead = 0;
+            noticeCount = 0;
+            noticesDropped = 0;
+            forgetSequences();
         }
 
         void forgetSequences()

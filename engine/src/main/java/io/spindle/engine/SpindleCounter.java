@@ -175,7 +175,7 @@ public enum SpindleCounter
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 30;
+    public static final int FIRST_REJECT_REASON_ID = 31;
 
     private final int id;
     private final String label;

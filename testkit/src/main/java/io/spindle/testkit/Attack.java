@@ -1,11 +1,13 @@
 package io.spindle.testkit;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.ErrorLogFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.journal.JournalReader;
@@ -95,6 +97,192 @@ public enum Attack
     },
 
     /**
+     * Connects naming response channels beyond what feedback needs: a control address that would bind a socket, an
+     * endpoint outside the allowed networks (the engine as a UDP reflector), a host name, multicast, a 1 GiB term,
+     * and a parameter feedback does not take. Each is BAD_CONNECT; no response publication is made.
+     */
+    HOSTILE_RESPONSE_CHANNELS(RejectReason.BAD_CONNECT, 6)
+    {
+        private final String[] channels = {
+            "aeron:udp?endpoint=127.0.0.1:40001|control=127.0.0.1:40002",
+            "aeron:udp?endpoint=10.11.12.13:40001",
+            "aeron:udp?endpoint=localhost:40001",
+            "aeron:udp?endpoint=239.1.2.3:40001",
+            "aeron:ipc?term-length=1g",
+            "aeron:ipc?alias=reflector" };
+
+        public void configure(final SpindleEngine.Context ctx)
+        {
+            ctx.feedbackConnectRate(1_000_000);
+        }
+
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            for (final String channel : channels)
+            {
+                run.insider().connect(HostileRun.ATTACKER_ID, round, 1, channel, HostileRun.ATTACKER_RESPONSE_STREAM);
+            }
+        }
+    },
+
+    /**
+     * Connects under made-up publisher ids, as fast as the attacker can send them, to take every feedback slot:
+     * beyond the rate a source may Connect at, CONNECT_RATE; the rest are answered.
+     */
+    CONNECT_FLOOD("rejected as CONNECT_RATE or answered", 20,
+        (engine) -> engine.rejectCount(RejectReason.CONNECT_RATE.value()) +
+        engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS) - 1)
+    {
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                run.insider().connect(1_000 + round * 20 + i, round, 1, HostileRun.RESPONSE_CHANNEL,
+                    HostileRun.ATTACKER_RESPONSE_STREAM);
+            }
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            final long answered = engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS) - 1;
+            final long bound = (long)Math.ceil(seconds + 1) * engine.context().feedbackConnectRate();
+            return answered <= bound && engine.rejectCount(RejectReason.CONNECT_RATE.value()) > 0 ? null :
+                answered + " Connects answered in " + seconds + " s, more than the rate allows (" + bound + ")";
+        }
+    },
+
+    /**
+     * A Resend under the well-behaved publisher's id from another publication, which would make the engine drop
+     * the well-behaved publisher's repeats silently: PUBLISHER_CONFLICT, and the repeat the well-behaved publisher
+     * then sends is still rejected as a DUPLICATE.
+     */
+    HOSTILE_RESEND(RejectReason.PUBLISHER_CONFLICT, 1)
+    {
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            run.insider().resend(HostileRun.HONEST_ID, 1, honestNext - 1);
+            run.honest().quotes(HostileRun.HONEST_ID, 1, 1);
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            final long conflicts = engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value());
+            final long duplicates = engine.rejectCount(RejectReason.DUPLICATE.value());
+            return duplicates == conflicts ? null :
+                duplicates + " repeats rejected as DUPLICATE after " + conflicts + " hostile Resends";
+        }
+    },
+
+    /**
+     * Feed messages under ten made-up publisher ids a round, each new to the engine, to fill its sequence table
+     * (16 pairs here): once full, PUBLISHER_TABLE_FULL; the pairs it holds go on.
+     */
+    FAKE_PUBLISHER_IDS(RejectReason.PUBLISHER_TABLE_FULL, 10)
+    {
+        public void configure(final SpindleEngine.Context ctx)
+        {
+            ctx.maxPublishers(MAX_PUBLISHERS);
+        }
+
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                run.insider().quotes(1_000 + round * 10 + i, 1, 1);
+            }
+        }
+
+        public long expectedEffect(final int rounds)
+        {
+            // The well-behaved publisher holds one pair; the made-up ids take the rest.
+            return rounds * effectPerRound() - (MAX_PUBLISHERS - 1);
+        }
+    },
+
+    /**
+     * A new publication each round that sends the first fragment of a message and never the rest, to hold the
+     * engine's reassembly buffers (4 here, freed after 200 ms): each unfinished message ends as REASSEMBLY_TIMEOUT,
+     * or as NO_REASSEMBLY_BUFFER while all are held. Then a long message of the well-behaved publisher is
+     * journalled whole.
+     */
+    OPEN_REASSEMBLY("rejected as REASSEMBLY_TIMEOUT or NO_REASSEMBLY_BUFFER", 1,
+        (engine) -> engine.rejectCount(RejectReason.REASSEMBLY_TIMEOUT.value()) +
+        engine.rejectCount(RejectReason.NO_REASSEMBLY_BUFFER.value()))
+    {
+        public void configure(final SpindleEngine.Context ctx)
+        {
+            ctx.reassemblyBuffers(4).reassemblyTimeoutMs(200);
+        }
+
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            run.newInsider().firstFragmentOnly(HostileRun.ATTACKER_ID, round + 1);
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            // Every buffer the attacker held is free again: a long message of the well-behaved publisher gets one.
+            final long reassembled = engine.counter(SpindleCounter.MESSAGES_REASSEMBLED);
+            final long noBuffer = engine.rejectCount(RejectReason.NO_REASSEMBLY_BUFFER.value());
+            run.honest().book(HostileRun.HONEST_ID + 10, 1, 200);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (engine.counter(SpindleCounter.MESSAGES_REASSEMBLED) == reassembled &&
+                System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            return engine.counter(SpindleCounter.MESSAGES_REASSEMBLED) == reassembled + 1 &&
+                engine.rejectCount(RejectReason.NO_REASSEMBLY_BUFFER.value()) == noBuffer ? null :
+                "the well-behaved publisher's long message was not journalled after the attack's buffers were freed";
+        }
+    },
+
+    /**
+     * Connects whose response channels are each a different string of garbage, to fill the error log with text the
+     * attacker chose: each is BAD_CONNECT, and the error log keeps a bounded number of entries.
+     */
+    ERROR_LOG_FLOOD(RejectReason.BAD_CONNECT, 50)
+    {
+        public void configure(final SpindleEngine.Context ctx)
+        {
+            ctx.feedbackConnectRate(1_000_000);
+        }
+
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            final StringBuilder channel = new StringBuilder();
+            for (int i = 0; i < 50; i++)
+            {
+                channel.setLength(0);
+                channel.append("aeron:udp?endpoint=").append(round).append('-').append(i).append('-');
+                while (channel.length() < 300)
+                {
+                    channel.append((char)('a' + (channel.length() * 7 + i) % 26));
+                }
+                run.insider().connect(HostileRun.ATTACKER_ID, round, 1, channel.toString(),
+                    HostileRun.ATTACKER_RESPONSE_STREAM);
+            }
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            final int[] entries = new int[1];
+            final long[] characters = new long[1];
+            try (ErrorLogFile errors = ErrorLogFile.open(new File(engine.context().dir())))
+            {
+                errors.read((error) ->
+                {
+                    entries[0]++;
+                    characters[0] += error.length();
+                });
+            }
+            return entries[0] <= 16 && characters[0] < 64 * 1024 ? null :
+                "the error log holds " + entries[0] + " entries, " + characters[0] + " characters";
+        }
+    },
+
+    /**
      * A flood of 32-byte messages that are not SBE, as Aeron's sample streaming publisher sends: UNKNOWN_SCHEMA.
      */
     NOT_SBE_FLOOD(RejectReason.UNKNOWN_SCHEMA, 2_000)
@@ -104,7 +292,7 @@ public enum Attack
             run.insider().noise(2_000, 32);
         }
 
-        public String check(final SpindleEngine engine, final long startNs)
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
         {
             // Counted in full; journalled up to the rate a second, the rest as a sample that says so. The sampling
             // record of an interval is journalled once the interval is over: wait for it.
@@ -155,6 +343,8 @@ public enum Attack
         return records;
     }
 
+    private static final int MAX_PUBLISHERS = 16;
+
     private final String effectName;
     private final long effectPerRound;
     private final ToLongFunction<SpindleEngine> effect;
@@ -192,11 +382,12 @@ public enum Attack
     /**
      * Whatever else the attack must not have done, once the engine has counted all of it: by default nothing.
      *
+     * @param run     the publishers.
      * @param engine  still running.
      * @param startNs {@link System#nanoTime()} when the attack started.
      * @return null when all is well, else what is wrong.
      */
-    public String check(final SpindleEngine engine, final long startNs)
+    public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
     {
         return null;
     }
@@ -209,6 +400,17 @@ public enum Attack
     public String effectName()
     {
         return effectName;
+    }
+
+    /**
+     * How many times the engine counts this many rounds.
+     *
+     * @param rounds sent.
+     * @return the count expected.
+     */
+    public long expectedEffect(final int rounds)
+    {
+        return rounds * effectPerRound;
     }
 
     /**

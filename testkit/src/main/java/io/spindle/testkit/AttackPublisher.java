@@ -9,8 +9,11 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FrameDescriptor;
+import io.spindle.client.BookLevels;
 import io.spindle.client.ReferenceMessages;
 import io.spindle.codecs.feed.QuoteCondition;
+import io.spindle.codecs.feed.Side;
+import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.feedback.ConnectEncoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.ResendEncoder;
@@ -92,6 +95,23 @@ public final class AttackPublisher implements AutoCloseable
             send(buffer, messages.quote(buffer, 0, sequence, publisherId, System.nanoTime(), 7, 99_00000000L, 100,
                 101_00000000L, 200, QuoteCondition.FIRM));
         }
+    }
+
+    /**
+     * Send a book update: with enough levels, a message longer than one Aeron frame.
+     *
+     * @param publisherId claimed.
+     * @param sequence    of the message.
+     * @param levels      price levels in it.
+     */
+    public void book(final int publisherId, final long sequence, final int levels)
+    {
+        final BookLevels book = new BookLevels(levels);
+        for (int i = 0; i < levels; i++)
+        {
+            book.add(Side.BID, UpdateAction.NEW, 100_00000000L - i, 1 + i, 1);
+        }
+        send(buffer, messages.bookUpdate(buffer, 0, sequence, publisherId, System.nanoTime(), 7, book));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.spindle.testkit;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,9 +16,9 @@ import io.spindle.engine.journal.JournalRecord;
 
 /**
  * An engine ingesting over UDP on the loopback, a well-behaved publisher sending a numbered feed of quotes under
- * {@link #HONEST_ID}, and the attacker's publications on the same stream: an insider from an allowed source and an
- * outsider from a source that is not allowed. The publishers are told apart by the port they send from, as the
- * engine's source allow-list sees them.
+ * {@link #HONEST_ID} (it asks for feedback), and the attacker's publications on the same stream: an insider from an
+ * allowed source (as many publications as it likes) and an outsider from a source that is not allowed. The
+ * publishers are told apart by the port they send from, as the engine's source allow-list sees them.
  */
 public final class HostileRun implements AutoCloseable
 {
@@ -60,6 +62,14 @@ public final class HostileRun implements AutoCloseable
      */
     public static final int ATTACKER_RESPONSE_STREAM = 2_002;
 
+    /**
+     * Response stream the well-behaved publisher asks for feedback on.
+     */
+    public static final int HONEST_RESPONSE_STREAM = 3_000;
+
+    private final Aeron aeron;
+    private final SpindleEngine.Context ctx;
+    private final List<AttackPublisher> moreInsiders = new ArrayList<>();
     private final AttackPublisher honest;
     private final AttackPublisher insider;
     private final AttackPublisher outsider;
@@ -72,9 +82,12 @@ public final class HostileRun implements AutoCloseable
      */
     public HostileRun(final Aeron aeron, final SpindleEngine.Context ctx)
     {
+        this.aeron = aeron;
+        this.ctx = ctx;
         honest = publisher(aeron, ctx, HONEST_PORT);
         insider = publisher(aeron, ctx, INSIDER_PORT);
         outsider = publisher(aeron, ctx, OUTSIDER_PORT);
+        honest.connect(HONEST_ID, 1, 1, RESPONSE_CHANNEL, HONEST_RESPONSE_STREAM);
     }
 
     /**
@@ -114,6 +127,18 @@ public final class HostileRun implements AutoCloseable
     }
 
     /**
+     * Another publication of the attacker on its allowed source: a new image to the engine.
+     *
+     * @return its publisher, closed with the run.
+     */
+    public AttackPublisher newInsider()
+    {
+        final AttackPublisher publisher = publisher(aeron, ctx, INSIDER_PORT);
+        moreInsiders.add(publisher);
+        return publisher;
+    }
+
+    /**
      * The attacker on a source that is not allowed.
      *
      * @return its publisher.
@@ -131,6 +156,7 @@ public final class HostileRun implements AutoCloseable
         honest.close();
         insider.close();
         outsider.close();
+        moreInsiders.forEach(AttackPublisher::close);
     }
 
     private static AttackPublisher publisher(final Aeron aeron, final SpindleEngine.Context ctx, final int port)

@@ -50,7 +50,7 @@ class HostilePublisherIntegrationTest
             }
             feed.await((ROUNDS + 1) * PER_ROUND, TIMEOUT_MS);
 
-            final long expected = ROUNDS * attack.effectPerRound();
+            final long expected = attack.expectedEffect(ROUNDS);
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
             while (attack.effect(engine) < expected && System.nanoTime() - deadlineNs < 0)
             {
@@ -59,7 +59,7 @@ class HostilePublisherIntegrationTest
             assertEquals(expected, attack.effect(engine), () -> attack.effectName() + ":" + counters(engine));
             assertEquals(0, engine.counter(SpindleCounter.JOURNAL_BACK_PRESSURE), () -> counters(engine));
             assertNull(feed.failure());
-            assertNull(attack.check(engine, attackStartNs));
+            assertNull(attack.check(run, engine, attackStartNs));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.spindle.engine.ingest;
 
-import io.aeron.Aeron;
 import io.aeron.Image;
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectDecoder;

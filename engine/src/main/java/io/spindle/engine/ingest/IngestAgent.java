@@ -111,7 +111,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             builder.feedbackRejectNotices, builder.feedbackAckIntervalNs, builder.feedbackAckMessages,
             builder.isFeedbackSyncOn);
         feedback = new FeedbackControl(publisherFeedback, sequences, journal, rejects, clock, errorHandler,
-            this::isImageLive, new FeedbackControl.Limits(builder.sources, builder.feedbackMaxTermLength,
+            images::isLive, new FeedbackControl.Limits(builder.sources, builder.feedbackMaxTermLength,
             builder.feedbackIdleTimeoutNs, builder.feedbackConnectRate));
         rejects.feedback(feedback);
         sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);

@@ -283,7 +283,8 @@ final class PublisherFeedback
 
     /**
      * Queue a reject notice for the publisher that sent a rejected message, found by the publication it came on or,
-     * when that is not known yet, by its publisher id. Nothing is queued for a publisher without feedback.
+     * while the publisher has spoken through none yet, by its publisher id. Nothing is queued for a publisher without
+     * feedback.
      *
      * @param imageId     of the publication the message came on ({@link Images#id}).
      * @param streamId    of the ingest stream.
@@ -309,7 +310,13 @@ final class PublisherFeedback
         Target target = targetByImage.get(imageId);
         if (null == target && 0 != publisherId)
         {
+            // By publisher id only while the publisher has not spoken through a publication yet (a route read back
+            // from the journal): once it has, another publication's messages under its id are not its to hear of.
             target = targetByKey.get(SequenceTracker.key(publisherId, streamId));
+            if (null != target && Images.NO_IMAGE != target.imageId)
+            {
+                return;
+            }
         }
         if (null == target)
         {

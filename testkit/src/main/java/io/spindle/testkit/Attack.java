@@ -201,6 +201,39 @@ public enum Attack
     },
 
     /**
+     * Connects under ten made-up publisher ids a round, to fill the sequence table (16 pairs here) through the
+     * feedback control plane: once full, PUBLISHER_TABLE_FULL, before any feedback slot is taken.
+     */
+    FAKE_CONNECT_IDS(RejectReason.PUBLISHER_TABLE_FULL, 10)
+    {
+        public void configure(final SpindleEngine.Context ctx)
+        {
+            ctx.maxPublishers(MAX_PUBLISHERS).feedbackConnectRate(1_000_000);
+        }
+
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                run.insider().connect(2_000 + round * 10 + i, round, 1, HostileRun.RESPONSE_CHANNEL,
+                    HostileRun.ATTACKER_RESPONSE_STREAM);
+            }
+        }
+
+        public long expectedEffect(final int rounds)
+        {
+            return rounds * effectPerRound() - (MAX_PUBLISHERS - 1);
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            final long slots = engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS);
+            return slots == MAX_PUBLISHERS ? null :
+                slots + " feedback slots taken: the well-behaved publisher's and one per pair the table took";
+        }
+    },
+
+    /**
      * A new publication each round that sends the first fragment of a message and never the rest, to hold the
      * engine's reassembly buffers (4 here, freed after 200 ms): each unfinished message ends as REASSEMBLY_TIMEOUT,
      * or as NO_REASSEMBLY_BUFFER while all are held. Then a long message of the well-behaved publisher is

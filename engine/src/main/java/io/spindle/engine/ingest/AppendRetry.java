@@ -8,20 +8,19 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Polls the ingest subscription so that a journal append that failed, and may succeed later, is retried without
- * stalling the other publications, and without hammering a journal that fails whatever it is given.
+ * Polls the ingest subscription for the ingest agent, so that a journal append that failed, and may succeed later, is
+ * retried without stalling the other publications, and without hammering a journal that fails whatever it is given.
  * <p>
- * A failed append leaves its message in Aeron: the handler returned {@code ABORT}, so its image stops there. That image
- * then waits {@link #RETRY_DELAY_NS} while the others are polled on, in turn (a round robin of its own, as Aeron's
- * is); once the delay is over it is polled again and its message appended again, once. If a second image's append
- * fails while one waits, the fault is the journal's, not one message's: every image waits out the delay, so a
- * journal that fails everything costs at most two failed appends (each counted and logged) per delay however many
- * publications there are: from the second failure on, the handler takes nothing more ({@link #isJournalWaiting}) until
- * the delay is over. A failure on a frame that came from no image (a test's direct call of the handler) holds nothing
- * back: whoever called the handler retries as it will.
+ * A failed append leaves its message in Aeron: the agent's handler returned {@code ABORT} (it returns it for nothing
+ * else), so the image stops there. That image then waits {@link #RETRY_DELAY_NS} while the others are polled on, in
+ * turn (a round robin of its own, as Aeron's is); once the delay is over it is polled again and its message appended
+ * again, once. If a second image's append fails while one waits, the fault is the journal's, not one message's: no
+ * fragment reaches the handler until the delay is over, so a journal that fails everything costs at most two failed
+ * appends (each counted and logged) per delay, however many publications there are.
  * <p>
  * With no image waiting, a poll is the subscription's own {@code controlledPoll}: the normal path is unchanged.
  * {@code Publications awaiting a journal retry} shows the wait while it lasts: 1 while one publication waits, every
@@ -29,7 +28,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Single thread (the ingest agent's); allocates nothing once built, but to hold more images than ever before.
  */
-final class AppendRetry
+final class AppendRetry implements ControlledFragmentHandler
 {
     /**
      * How long a publication (or, for a failure of the journal's, every one) waits before a failed append is tried
@@ -39,6 +38,7 @@ final class AppendRetry
 
     private static final long NO_IMAGE = Aeron.NULL_VALUE;
 
+    private final ControlledFragmentHandler handler;
     private final AtomicCounter awaitingRetry;
     private final Consumer<Image> collector = this::collect;
     private Image[] images = new Image[16];
@@ -49,12 +49,16 @@ final class AppendRetry
     private boolean isJournalWaiting;
     private long journalRetryNs;
     private long awaitingPublished;
+    private long nowNs;
 
     /**
+     * @param handler       of each fragment, returning {@code ABORT} only when a journal append failed and may
+     *                      succeed later.
      * @param awaitingRetry the counter of publications awaiting a journal retry.
      */
-    AppendRetry(final AtomicCounter awaitingRetry)
+    AppendRetry(final ControlledFragmentHandler handler, final AtomicCounter awaitingRetry)
     {
+        this.handler = handler;
         this.awaitingRetry = awaitingRetry;
     }
 
@@ -62,17 +66,13 @@ final class AppendRetry
      * Poll every image that is not waiting for a retry, up to a number of fragments.
      *
      * @param subscription  to poll.
-     * @param handler       of each fragment.
      * @param fragmentLimit most fragments taken.
      * @param nowNs         the duty cycle's time.
      * @return fragments taken.
      */
-    int poll(
-        final Subscription subscription,
-        final ControlledFragmentHandler handler,
-        final int fragmentLimit,
-        final long nowNs)
+    int poll(final Subscription subscription, final int fragmentLimit, final long nowNs)
     {
+        this.nowNs = nowNs;
         if (isJournalWaiting)
         {
             if (nowNs - journalRetryNs < 0)
@@ -89,39 +89,40 @@ final class AppendRetry
         }
 
         final int fragments = NO_IMAGE == waitingImageId ?
-            subscription.controlledPoll(handler, fragmentLimit) : pollOthers(subscription, handler, fragmentLimit);
+            subscription.controlledPoll(this, fragmentLimit) : pollOthers(subscription, fragmentLimit);
 
         publish(isJournalWaiting ? subscription.imageCount() : NO_IMAGE == waitingImageId ? 0 : 1);
         return fragments;
     }
 
     /**
-     * Whether every image waits for the journal: the handler is to take nothing now, not even try.
-     *
-     * @param nowNs the duty cycle's time.
-     * @return true while a failure of the journal's waits out its delay.
+     * Hand a fragment to the handler, unless the journal as a whole waits; note a failed append.
+     * <p>
+     * {@inheritDoc}
      */
-    boolean isJournalWaiting(final long nowNs)
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        return isJournalWaiting && nowNs - journalRetryNs < 0;
+        if (isJournalWaiting)
+        {
+            return Action.ABORT;
+        }
+        final Action action = handler.onFragment(buffer, offset, length, header);
+        if (Action.ABORT == action)
+        {
+            onFailure(header);
+        }
+        return action;
     }
 
     /**
      * An append of a fragment's message failed and the fragment is left in Aeron: its image waits, or every image
      * does when another one already waits.
-     *
-     * @param header of the fragment.
-     * @param nowNs  the duty cycle's time.
      */
-    void onFailure(final Header header, final long nowNs)
+    private void onFailure(final Header header)
     {
         final Object context = header.context();
-        if (!(context instanceof Image))
-        {
-            return;
-        }
-        final long imageId = ((Image)context).correlationId();
-        if (NO_IMAGE == waitingImageId || imageId == waitingImageId || nowNs - imageRetryNs >= 0)
+        final long imageId = context instanceof Image ? ((Image)context).correlationId() : NO_IMAGE;
+        if (NO_IMAGE != imageId && (NO_IMAGE == waitingImageId || imageId == waitingImageId))
         {
             waitingImageId = imageId;
             imageRetryNs = nowNs + RETRY_DELAY_NS;
@@ -133,8 +134,7 @@ final class AppendRetry
         }
     }
 
-    private int pollOthers(
-        final Subscription subscription, final ControlledFragmentHandler handler, final int fragmentLimit)
+    private int pollOthers(final Subscription subscription, final int fragmentLimit)
     {
         imageCount = 0;
         subscription.forEachImage(collector);
@@ -152,7 +152,7 @@ final class AppendRetry
                 final Image image = images[index];
                 if (image.correlationId() != waitingImageId)
                 {
-                    fragments += image.controlledPoll(handler, fragmentLimit - fragments);
+                    fragments += image.controlledPoll(this, fragmentLimit - fragments);
                 }
                 if (++index == count)
                 {

@@ -115,7 +115,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         latency = new IngestLatency(
             builder.latencyRecorders, fragmentLimit, counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()]);
         operatorCommands = builder.operatorCommands;
-        retry = new AppendRetry(counters[SpindleCounter.IMAGES_AWAITING_RETRY.id()]);
+        retry = new AppendRetry(this, counters[SpindleCounter.IMAGES_AWAITING_RETRY.id()]);
 
         messagesReceived = counters[SpindleCounter.MESSAGES_RECEIVED.id()];
         duplicates = counters[SpindleCounter.DUPLICATES.id()];
@@ -155,7 +155,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             clock.stampIngestTime();
             latency.startBatch();
-            workCount += retry.poll(subscription, this, fragmentLimit, nowNs);
+            workCount += retry.poll(subscription, fragmentLimit, nowNs);
             if (workCount > 0)
             {
                 publishProgress();
@@ -178,37 +178,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (retry.isJournalWaiting(clock.nowNs()))
-        {
-            return Action.ABORT;
-        }
-        final Action action = takeFragment(buffer, offset, length, header);
-        if (Action.ABORT == action)
-        {
-            retry.onFailure(header, clock.nowNs());
-        }
-        return action;
-    }
-
-    /**
-     * The last sequence journalled (or covered by a gap record) of a publisher on a stream, for tests and tools.
-     *
-     * @param publisherId of the publisher.
-     * @param streamId    of the stream.
-     * @return last sequence journalled, or {@link Long#MIN_VALUE} when none.
-     */
-    public long lastSequence(final int publisherId, final int streamId)
-    {
-        return sequences.last(SequenceTracker.key(publisherId, streamId));
-    }
-
-    /**
-     * Take a fragment through the ingest path.
-     *
-     * @return {@code ABORT} only when a journal append failed and may succeed later: the fragment is to be retried.
-     */
-    private Action takeFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
         if (!sources.isAllowed(header.sessionId()))
         {
             return Action.CONTINUE;
@@ -229,6 +198,18 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             reassembler.release();
         }
         return action;
+    }
+
+    /**
+     * The last sequence journalled (or covered by a gap record) of a publisher on a stream, for tests and tools.
+     *
+     * @param publisherId of the publisher.
+     * @param streamId    of the stream.
+     * @return last sequence journalled, or {@link Long#MIN_VALUE} when none.
+     */
+    public long lastSequence(final int publisherId, final int streamId)
+    {
+        return sequences.last(SequenceTracker.key(publisherId, streamId));
     }
 
     /**

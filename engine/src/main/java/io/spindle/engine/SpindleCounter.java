@@ -48,8 +48,10 @@ public enum SpindleCounter
     MESSAGES_REASSEMBLED(7, "Messages reassembled from fragments"),
 
     /**
-     * Times the journal could not take a message and the engine left it in Aeron to retry: publishers see
-     * back-pressure while this climbs.
+     * Times the journal could not take a message and the engine left it in Aeron to retry (an append that failed and
+     * may succeed later, or the journal's file system found below its reserve): publishers see back-pressure while
+     * this climbs. A message the journal can never hold is not retried, and not counted here: it is rejected as
+     * {@code UNJOURNALLABLE}.
      */
     JOURNAL_BACK_PRESSURE(8, "Journal back-pressure events"),
 
@@ -169,13 +171,21 @@ public enum SpindleCounter
     /**
      * Feedback slots freed because their publisher had been gone for {@code spindle.feedback.idle.timeout.ms}.
      */
-    FEEDBACK_SLOTS_FREED(30, "Feedback slots freed: publisher gone");
+    FEEDBACK_SLOTS_FREED(30, "Feedback slots freed: publisher gone"),
+
+    /**
+     * Publications whose next message waits for the retry of a journal append that failed and may succeed later (a
+     * full file system, an I/O error): 1 while one publication's append keeps failing (the others go on), every
+     * connected publication while the journal as a whole fails; 0 once appends succeed. The failure itself is in the
+     * error log, each failed append in {@link #JOURNAL_BACK_PRESSURE}.
+     */
+    IMAGES_AWAITING_RETRY(31, "Publications awaiting a journal retry");
 
     /**
      * Id of the counter of the lowest reject reason code; reason {@code r} has id
      * {@code FIRST_REJECT_REASON_ID + r - 1}.
      */
-    public static final int FIRST_REJECT_REASON_ID = 31;
+    public static final int FIRST_REJECT_REASON_ID = 32;
 
     private final int id;
     private final String label;

@@ -314,6 +314,8 @@ public final class SpindleEngine implements AutoCloseable
         /**
          * Bytes of a journal file mapped at a time. Chronicle allocates about 700 bytes on the appending thread each
          * time it maps the next block, so the block is large: the file is sparse, so it costs address space, not disk.
+         * A journal record can be at most a quarter of a block long: {@link #MAX_MESSAGE_LENGTH_PROP_NAME} must fit
+         * ({@link JournalWriter#maxMessageLength(long)}), or the engine does not start.
          */
         public static final String BLOCK_SIZE_PROP_NAME = "spindle.journal.block.size";
 
@@ -449,7 +451,8 @@ public final class SpindleEngine implements AutoCloseable
         public static final String OLDER_TEMPLATE_DEFAULT = "reject";
 
         /**
-         * Longest message accepted, in bytes.
+         * Longest message accepted, in bytes; at most what a journal record holds with the configured
+         * {@link #BLOCK_SIZE_PROP_NAME} (a quarter of it, less the record header).
          */
         public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "spindle.max.message.length";
 
@@ -868,6 +871,16 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.BLOCK_SIZE_PROP_NAME + "=" + journalBlockSize +
                     " must be a power of two of at least 1 MiB");
+            }
+            final int journalMaxMessageLength = JournalWriter.maxMessageLength(journalBlockSize);
+            if (maxMessageLength > journalMaxMessageLength)
+            {
+                // Such a message would pass every check and then never fit the journal: refused here, not per message.
+                throw new IllegalArgumentException(Configuration.MAX_MESSAGE_LENGTH_PROP_NAME + "=" +
+                    maxMessageLength + " is longer than a journal record can hold with " +
+                    Configuration.BLOCK_SIZE_PROP_NAME + "=" + journalBlockSize + ": at most " +
+                    journalMaxMessageLength + " bytes (a quarter of the block, less the record header); raise " +
+                    Configuration.BLOCK_SIZE_PROP_NAME + " or lower " + Configuration.MAX_MESSAGE_LENGTH_PROP_NAME);
             }
 
             final boolean isIpc;

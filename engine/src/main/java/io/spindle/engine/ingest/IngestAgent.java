@@ -43,9 +43,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   rejects: {@link IngestRejects}; between polls: feedback rounds, operator commands, maintenance
  * </pre>
  * Each duty cycle reads the clocks once ({@link CycleClock}). Bad input is counted and journalled as a reject, never
- * thrown. If the journal cannot take a message the fragment is left in Aeron (publishers see back-pressure) and
- * retried a millisecond later; nothing taken is lost. Every message is counted as received once, when its handling
- * ends.
+ * thrown; so is a message the journal can never hold as it is ({@code UNJOURNALLABLE}). If an append fails and may
+ * succeed later, the fragment is left in Aeron (its publisher sees back-pressure) and retried after a delay while the
+ * other publications go on ({@link AppendRetry}); nothing taken is lost. Every message is counted as received once,
+ * when its handling ends.
  * <p>
  * Runs on one thread; allocates nothing per message once built.
  */
@@ -72,6 +73,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final SessionControl sessions;
     private final IngestLatency latency;
     private final OperatorCommands operatorCommands;
+    private final AppendRetry retry;
 
     private final AtomicCounter messagesReceived;
     private final AtomicCounter duplicates;
@@ -120,6 +122,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         latency = new IngestLatency(
             builder.latencyRecorders, fragmentLimit, counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()]);
         operatorCommands = builder.operatorCommands;
+        retry = new AppendRetry(this, counters[SpindleCounter.IMAGES_AWAITING_RETRY.id()]);
 
         messagesReceived = counters[SpindleCounter.MESSAGES_RECEIVED.id()];
         duplicates = counters[SpindleCounter.DUPLICATES.id()];
@@ -155,12 +158,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long nowNs = clock.tick();
         int workCount = 0;
 
-        if (journal.isRetryDue())
+        if (journal.hasRoom())
         {
             hasPolled = true;
             clock.stampIngestTime();
             latency.startBatch();
-            workCount += null == subscription ? 0 : subscription.controlledPoll(this, fragmentLimit);
+            workCount += null == subscription ? 0 : retry.poll(subscription, fragmentLimit, nowNs);
             if (workCount > 0)
             {
                 publishProgress();
@@ -315,7 +318,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
 
         if (!journal.appendMessage(header, verdict, buffer, offset, length))
         {
-            return Action.ABORT;
+            return journal.isUnjournallable() ? rejectUnjournallable(buffer, offset, length, header) : Action.ABORT;
         }
         if (NO_SEQUENCE != sequence)
         {
@@ -396,6 +399,26 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
+     * A valid message the journal can never hold as it is: rejected, never retried. A feedback publisher's takes its
+     * sequence (a gap record), as a rejected message does, so that it is not asked for again.
+     */
+    private Action rejectUnjournallable(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int publisherId = verdict.publisherId;
+        final long sequence = verdict.sequence;
+        if (NO_SEQUENCE != sequence &&
+            feedback.isFeedbackPublisher(SequenceTracker.key(publisherId, header.streamId())) &&
+            !feedback.skipRejected(header, publisherId, sequence))
+        {
+            return Action.ABORT;
+        }
+        rejects.reject(RejectReason.UNJOURNALLABLE.value(), buffer, offset, length, header, verdict, publisherId,
+            sequence, SchemaValidator.NO_OFFSET);
+        return Action.CONTINUE;
+    }
+
+    /**
      * A message that failed validation. A feedback publisher's that still names its sequence takes it (a gap record),
      * so that it is not asked for again.
      */
@@ -465,7 +488,18 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final boolean isTaken = isSessionStart ?
             sessions.onSessionStart(control.sessionStart(buffer, offset), buffer, offset, length, header, verdict) :
             feedback.onConnect(control.connect(buffer, offset), buffer, offset, length, header, verdict);
-        return isTaken ? Action.CONTINUE : Action.ABORT;
+        if (isTaken)
+        {
+            return Action.CONTINUE;
+        }
+        if (journal.isUnjournallable())
+        {
+            // Such as a Connect whose response channel the journal's record cannot hold: a reject, never a retry.
+            rejects.reject(RejectReason.UNJOURNALLABLE.value(), buffer, offset, length, header, verdict, publisherId,
+                NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
+        return Action.ABORT;
     }
 
     /**

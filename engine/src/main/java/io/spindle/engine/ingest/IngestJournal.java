@@ -14,16 +14,17 @@ import org.agrona.concurrent.status.AtomicCounter;
  * feedback connects), keeps what was journalled (count, bytes, last index and position) and publishes it to the
  * counters once per duty cycle.
  * <p>
- * An append that fails is counted as journal back-pressure and logged, and the agent takes nothing more until a
- * millisecond has passed ({@link #isRetryDue}): the message stays in Aeron and is tried again; nothing taken is lost.
- * The agent also takes nothing while the journal's file system is below its reserve ({@link JournalSpace}).
+ * An append returns false when nothing was journalled, for one of two reasons that {@link #isUnjournallable()} tells
+ * apart. The journal can never hold the record as it is ({@link JournalWriter#UNJOURNALLABLE}): the agent rejects the
+ * message and goes on; nothing is counted or logged here. Or the append failed and may succeed later (a full file
+ * system, an I/O error): counted as journal back-pressure and logged, and the message stays in Aeron to be retried
+ * ({@link AppendRetry} decides when); nothing taken is lost. The agent also takes nothing while the journal's file
+ * system is below its reserve ({@link JournalSpace}).
  * <p>
  * Single writer (the ingest thread); allocates nothing per record.
  */
 final class IngestJournal
 {
-    private static final long RETRY_DELAY_NS = 1_000_000L;
-
     private final JournalWriter journal;
     private final CycleClock clock;
     private final ErrorHandler errorHandler;
@@ -36,8 +37,7 @@ final class IngestJournal
     private final AtomicCounter backPressure;
     private JournalSpace journalSpace;
     private boolean wasSpaceLow;
-    private boolean isRetryPending;
-    private long retryAfterNs;
+    private boolean isUnjournallable;
     private long journalledCount;
     private long journalledBytes;
     private long lastIndex = -1;
@@ -47,7 +47,7 @@ final class IngestJournal
      * @param journal      to append to.
      * @param clock        the duty cycle's clocks.
      * @param counters     the engine's counters, indexed by id.
-     * @param errorHandler told of failed appends.
+     * @param errorHandler told of failed appends (those that may succeed later).
      */
     IngestJournal(
         final JournalWriter journal,
@@ -85,22 +85,13 @@ final class IngestJournal
     }
 
     /**
-     * Whether the agent may take messages now: no failed append waits for its retry, and the file system has room.
-     * The first time the file system is found low is counted as back-pressure.
+     * Whether the journal's file system has room for the agent to take messages now. The first time it is found low
+     * is counted as back-pressure.
      *
      * @return true to poll.
      */
-    boolean isRetryDue()
+    boolean hasRoom()
     {
-        final long nowNs = clock.nowNs();
-        if (isRetryPending)
-        {
-            if (nowNs - retryAfterNs < 0)
-            {
-                return false;
-            }
-            isRetryPending = false;
-        }
         final boolean isLow = null != journalSpace && journalSpace.isLow();
         if (isLow && !wasSpaceLow)
         {
@@ -111,9 +102,20 @@ final class IngestJournal
     }
 
     /**
+     * Whether the last append that returned false was refused because the journal can never hold its record as it
+     * is: the message is to be rejected, not retried. Meaningful only after an append returned false.
+     *
+     * @return true when unjournallable, false when the append failed and may succeed later.
+     */
+    boolean isUnjournallable()
+    {
+        return isUnjournallable;
+    }
+
+    /**
      * Append a feed message exactly as received.
      *
-     * @return false when it failed (to be retried).
+     * @return false when nothing was journalled: unjournallable ({@link #isUnjournallable()}) or to be retried.
      */
     boolean appendMessage(
         final Header header,
@@ -122,14 +124,19 @@ final class IngestJournal
         final int offset,
         final int length)
     {
+        final long index;
         try
         {
-            lastIndex = journal.appendMessage(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+            index = journal.appendMessage(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
                 header.position(), verdict.schemaId, verdict.templateId, verdict.version, buffer, offset, length);
         }
         catch (final Throwable ex)
         {
             onFailure(ex);
+            return false;
+        }
+        if (!isAppended(index))
+        {
             return false;
         }
         journalledCount++;
@@ -141,7 +148,7 @@ final class IngestJournal
     /**
      * Append a gap record: sequences {@code fromSequence..toSequence} of a publisher never arrived.
      *
-     * @return false when it failed (to be retried).
+     * @return false when nothing was journalled: unjournallable ({@link #isUnjournallable()}) or to be retried.
      */
     boolean appendGap(
         final Header header,
@@ -149,14 +156,19 @@ final class IngestJournal
         final long fromSequence,
         final long toSequence)
     {
+        final long index;
         try
         {
-            lastIndex = journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+            index = journal.appendGap(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
                 header.position(), publisherId, fromSequence, toSequence);
         }
         catch (final Throwable ex)
         {
             onFailure(ex);
+            return false;
+        }
+        if (!isAppended(index))
+        {
             return false;
         }
         gaps.incrementRelease();
@@ -168,7 +180,7 @@ final class IngestJournal
     /**
      * Append a session start record.
      *
-     * @return false when it failed (to be retried).
+     * @return false when nothing was journalled: unjournallable ({@link #isUnjournallable()}) or to be retried.
      */
     boolean appendSessionStart(
         final int streamId,
@@ -180,25 +192,30 @@ final class IngestJournal
         final long previousSequence,
         final SessionOrigin origin)
     {
+        final long index;
         try
         {
-            lastIndex = journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId,
+            index = journal.appendSessionStart(clock.ingestTimeNs(), streamId, sessionId, position, publisherId,
                 epoch, firstSequence, previousSequence, origin);
-            // An operator's reset is journalled between polls: published here, it is synced without waiting for one.
-            journalIndex.setRelease(lastIndex);
         }
         catch (final Throwable ex)
         {
             onFailure(ex);
             return false;
         }
+        if (!isAppended(index))
+        {
+            return false;
+        }
+        // An operator's reset is journalled between polls: published here, it is synced without waiting for one.
+        journalIndex.setRelease(lastIndex);
         return true;
     }
 
     /**
      * Append a feedback connect record.
      *
-     * @return false when it failed (to be retried).
+     * @return false when nothing was journalled: unjournallable ({@link #isUnjournallable()}) or to be retried.
      */
     boolean appendFeedbackConnect(
         final Header header,
@@ -209,9 +226,10 @@ final class IngestJournal
         final int channelOffset,
         final int channelLength)
     {
+        final long index;
         try
         {
-            lastIndex = journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
+            index = journal.appendFeedbackConnect(clock.ingestTimeNs(), header.streamId(), header.sessionId(),
                 header.position(), publisherId, responseStreamId, oldestSequence, channel, channelOffset,
                 channelLength);
         }
@@ -220,7 +238,7 @@ final class IngestJournal
             onFailure(ex);
             return false;
         }
-        return true;
+        return isAppended(index);
     }
 
     /**
@@ -255,11 +273,21 @@ final class IngestJournal
         journalledPosition.setRelease(lastPosition);
     }
 
+    private boolean isAppended(final long index)
+    {
+        if (JournalWriter.UNJOURNALLABLE == index)
+        {
+            isUnjournallable = true;
+            return false;
+        }
+        lastIndex = index;
+        return true;
+    }
+
     private void onFailure(final Throwable ex)
     {
+        isUnjournallable = false;
         backPressure.incrementRelease();
-        retryAfterNs = clock.nowNs() + RETRY_DELAY_NS;
-        isRetryPending = true;
         errorHandler.onError(journal.explain(ex));
     }
 }

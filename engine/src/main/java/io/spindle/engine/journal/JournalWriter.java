@@ -31,9 +31,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * file. Gap and reject records are encoded in a small preallocated buffer first. A record is written whole or not at
  * all: if the append fails, the partly written document is rolled back and the exception goes to the caller.
  * <p>
- * Single writer; allocates nothing per record in steady state (Chronicle maps a new chunk now and then).
+ * Two kinds of failure, told apart because only one of them is worth retrying. A record the journal can never hold as
+ * it is (a message longer than a document of this journal can be, {@link #maxMessageLength()}; a response channel
+ * longer than {@link #MAX_CHANNEL_LENGTH}; a header id out of its {@code uint16} range) is refused before anything is
+ * written: the append returns {@link #UNJOURNALLABLE} instead of an index, and the same record would be refused again.
+ * Gap, session start and reject records take any values they are given (a reject keeps at most
+ * {@link #MAX_REJECT_BYTES} of the message), so they are never refused.
+ * Anything else that goes wrong (a full file system, a mapped page that could not be backed, an I/O error) throws,
+ * and the same append may succeed later.
+ * <p>
+ * Single writer; allocates nothing per record in steady state (Chronicle maps a new chunk now and then). Not final
+ * only so that tests can make its appends fail on demand.
  */
-public final class JournalWriter implements AutoCloseable
+public class JournalWriter implements AutoCloseable
 {
     /**
      * How many leading bytes of a rejected message its reject record keeps.
@@ -46,7 +56,18 @@ public final class JournalWriter implements AutoCloseable
      */
     public static final int MAX_CHANNEL_LENGTH = 1024;
 
-    private static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
+    /**
+     * What an append returns instead of a journal index when the record can never be journalled as it is: nothing was
+     * written, and retrying the same record would be refused again. A valid journal index is never negative.
+     */
+    public static final long UNJOURNALLABLE = -2;
+
+    /**
+     * Length of the record header written before every message, in bytes.
+     */
+    public static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
+
+    private static final int UINT16_MASK = 0xFFFF;
     private static final long FULL_BELOW_BYTES = 1L << 20;
 
     private final Path dir;
@@ -54,6 +75,7 @@ public final class JournalWriter implements AutoCloseable
     private final ExcerptAppender appender;
     private final UnsafeBuffer headerBuffer;
     private final UnsafeBuffer recordBuffer;
+    private final int maxMessageLength;
     private final RecordHeaderEncoder recordHeader = new RecordHeaderEncoder();
     private final MessageHeaderEncoder messageHeader = new MessageHeaderEncoder();
     private final GapEncoder gapEncoder = new GapEncoder();
@@ -92,9 +114,53 @@ public final class JournalWriter implements AutoCloseable
             queue.close();
             throw ex;
         }
+        maxMessageLength = documentToMessageLength(queue.overlapSize());
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);
+    }
+
+    /**
+     * Longest message a journal of a block size holds, in bytes: Chronicle lets a document be as long as its queue's
+     * overlap (a quarter of the block size for blocks of 256 KiB to 4 GiB, 1 GiB beyond), and a record is the
+     * {@link #RECORD_HEADER_LENGTH record header} and the message.
+     * <p>
+     * For checking a configuration before a journal is opened; an open writer's {@link #maxMessageLength()} is taken
+     * from its queue and is the one that holds.
+     *
+     * @param blockSize bytes of a journal file mapped at a time.
+     * @return the longest message, in bytes.
+     */
+    public static int maxMessageLength(final long blockSize)
+    {
+        final long overlap;
+        if (blockSize < 64 * 1024)
+        {
+            overlap = blockSize;
+        }
+        else if (blockSize < 256 * 1024)
+        {
+            overlap = 64 * 1024;
+        }
+        else if (blockSize < 1L << 32)
+        {
+            overlap = blockSize / 4;
+        }
+        else
+        {
+            overlap = 1L << 30;
+        }
+        return documentToMessageLength(overlap);
+    }
+
+    /**
+     * Longest message this journal holds, in bytes: a longer one is refused as {@link #UNJOURNALLABLE}.
+     *
+     * @return the longest message, in bytes.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
     }
 
     /**
@@ -110,7 +176,8 @@ public final class JournalWriter implements AutoCloseable
      * @param buffer       holding the message.
      * @param offset       of the message header.
      * @param length       of the whole message.
-     * @return the journal index of the record.
+     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the message is longer
+     * than {@link #maxMessageLength()} or an id is beyond {@code uint16}.
      */
     public long appendMessage(
         final long ingestTimeNs,
@@ -124,6 +191,10 @@ public final class JournalWriter implements AutoCloseable
         final int offset,
         final int length)
     {
+        if (length > maxMessageLength || ((schemaId | templateId | version) & ~UINT16_MASK) != 0)
+        {
+            return UNJOURNALLABLE;
+        }
         recordHeader
             .ingestTimeNs(ingestTimeNs)
             .position(position)
@@ -182,8 +253,9 @@ public final class JournalWriter implements AutoCloseable
      * @param oldestSequence   oldest sequence the publisher could still send again.
      * @param channel          buffer holding the response channel, ASCII.
      * @param channelOffset    of the channel.
-     * @param channelLength    of the channel, at most 1024 bytes.
-     * @return the journal index of the record.
+     * @param channelLength    of the channel, at most {@link #MAX_CHANNEL_LENGTH} bytes.
+     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the channel is
+     * longer than {@link #MAX_CHANNEL_LENGTH}.
      */
     public long appendFeedbackConnect(
         final long ingestTimeNs,
@@ -197,6 +269,10 @@ public final class JournalWriter implements AutoCloseable
         final int channelOffset,
         final int channelLength)
     {
+        if (channelLength > MAX_CHANNEL_LENGTH)
+        {
+            return UNJOURNALLABLE;
+        }
         connectEncoder.wrapAndApplyHeader(recordBuffer, 0, messageHeader)
             .publisherId(publisherId)
             .streamId(streamId)
@@ -390,6 +466,11 @@ public final class JournalWriter implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(appender, queue);
+    }
+
+    private static int documentToMessageLength(final long documentLength)
+    {
+        return (int)Math.min(Integer.MAX_VALUE, documentLength - RECORD_HEADER_LENGTH);
     }
 
     private long appendEngineRecord(

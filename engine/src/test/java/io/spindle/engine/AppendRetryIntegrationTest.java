@@ -1,0 +1,224 @@
+package io.spindle.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.spindle.engine.ingest.IngestAgent;
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
+import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.engine.schema.Schemas;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.spindle.engine.TestMessages.HEADER_LENGTH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A journal append that fails and may succeed later, with two publications on the ingest stream, a real media driver
+ * (IPC) and a real journal whose appends fail on demand ({@link FailingJournal}): the ingest agent is driven by hand
+ * ({@link IngestAgent#doWork()}) on a clock of the test's. While one publication's append fails, the other's messages
+ * are journalled, in order, and the failing one is tried again once per retry delay (1 ms), then journalled once
+ * when the failure clears; while the journal fails for every publication, each is held back after at most two failed
+ * appends per delay. {@code Publications awaiting a journal retry} shows the wait while it lasts.
+ */
+class AppendRetryIntegrationTest
+{
+    private static final long RETRY_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final String CHANNEL = "aeron:ipc?term-length=64k";
+    private static final int STREAM_ID = 1001;
+    private static final int PUBLISHER_A = 1;
+    private static final int PUBLISHER_B = 2;
+
+    @TempDir
+    Path dir;
+
+    private final List<Throwable> errors = new ArrayList<>();
+    private final List<Throwable> aeronErrors = new ArrayList<>();
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+    private MediaDriver driver;
+    private Aeron aeron;
+    private ExclusivePublication publicationA;
+    private ExclusivePublication publicationB;
+    private FailingJournal journal;
+    private JournalWriter rejectJournal;
+    private CountersFile countersFile;
+    private AtomicCounter[] counters;
+    private IngestAgent agent;
+
+    @BeforeEach
+    void setUp()
+    {
+        final String aeronDir = CommonContext.generateRandomDirName();
+        driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+            .asyncExecutorEnabled(false)
+            .errorHandler(aeronErrors::add)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(aeronErrors::add));
+        final Subscription subscription = aeron.addSubscription(CHANNEL, STREAM_ID);
+        publicationA = aeron.addExclusivePublication(CHANNEL, STREAM_ID);
+        publicationB = aeron.addExclusivePublication(CHANNEL, STREAM_ID);
+        TestEngines.await(10_000, () -> publicationA.isConnected() && publicationB.isConnected() &&
+            subscription.imageCount() == 2, "both publications connected");
+
+        journal = new FailingJournal(dir.resolve("journal"), 1L << 20);
+        rejectJournal = new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), 1L << 20);
+        countersFile = CountersFile.create(dir.toFile(), 0);
+        counters = countersFile.allocateCounters();
+        clock.update(1_000_000_000L);
+        agent = IngestAgent.builder()
+            .subscription(subscription)
+            .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
+            .journals(journal, rejectJournal)
+            .counters(counters)
+            .clocks(clock, null)
+            .errorHandler(errors::add)
+            .latencyRecorders(new SingleWriterRecorder[]{
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .limits(1024, 2, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
+            .build();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        CloseHelper.closeAll(aeron, driver, journal, rejectJournal, countersFile);
+        assertEquals(List.of(), aeronErrors);
+    }
+
+    @Test
+    void shouldJournalTheOtherPublicationWhileOneWaitsForItsRetryThenTheWaitingOneOnce()
+    {
+        journal.failSession(publicationA.sessionId());
+        publish(publicationA, PUBLISHER_A, 1, 5);
+        publish(publicationB, PUBLISHER_B, 1, 5);
+        drain();
+
+        assertEquals(1, journal.failures(), "A's first message failed once, then A waits");
+        assertEquals(1, counter(SpindleCounter.JOURNAL_BACK_PRESSURE));
+        assertEquals(1, counter(SpindleCounter.IMAGES_AWAITING_RETRY));
+        assertEquals(1, errors.size(), "the failure is in the error log");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), journalled(publicationB));
+
+        publish(publicationB, PUBLISHER_B, 6, 10);
+        clock.advance(RETRY_DELAY_NS - 1);
+        drain();
+        assertEquals(1, journal.failures(), "not tried again before its delay");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), journalled(publicationB));
+
+        clock.advance(1);
+        drain();
+        assertEquals(2, journal.failures(), "tried again once the delay is over, and waits again");
+        assertEquals(1, counter(SpindleCounter.IMAGES_AWAITING_RETRY));
+
+        journal.failSession(FailingJournal.NONE);
+        clock.advance(RETRY_DELAY_NS);
+        drain();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), journalled(publicationA));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), journalled(publicationB));
+        assertEquals(0, counter(SpindleCounter.IMAGES_AWAITING_RETRY));
+        assertEquals(2, counter(SpindleCounter.JOURNAL_BACK_PRESSURE));
+        assertEquals(0, counter(SpindleCounter.MESSAGES_REJECTED));
+        assertEquals(15, counter(SpindleCounter.MESSAGES_JOURNALLED));
+    }
+
+    @Test
+    void shouldHoldEveryPublicationBackWhileTheJournalFailsForEach()
+    {
+        journal.failAll(true);
+        publish(publicationA, PUBLISHER_A, 1, 3);
+        publish(publicationB, PUBLISHER_B, 1, 3);
+        drain();
+
+        assertEquals(2, journal.failures(), "one failure each: the second holds every publication back");
+        assertEquals(2, counter(SpindleCounter.IMAGES_AWAITING_RETRY));
+        clock.advance(RETRY_DELAY_NS - 1);
+        drain();
+        assertEquals(2, journal.failures());
+
+        clock.advance(1);
+        drain();
+        assertEquals(4, journal.failures(), "at most two failed appends per delay");
+        assertEquals(4, counter(SpindleCounter.JOURNAL_BACK_PRESSURE));
+        assertEquals(4, errors.size());
+
+        journal.failAll(false);
+        clock.advance(RETRY_DELAY_NS);
+        drain();
+        assertEquals(List.of(1L, 2L, 3L), journalled(publicationA));
+        assertEquals(List.of(1L, 2L, 3L), journalled(publicationB));
+        assertEquals(0, counter(SpindleCounter.IMAGES_AWAITING_RETRY));
+        assertEquals(4, journal.failures());
+    }
+
+    private void publish(
+        final ExclusivePublication publication, final int publisherId, final long fromSequence, final long toSequence)
+    {
+        for (long sequence = fromSequence; sequence <= toSequence; sequence++)
+        {
+            final int length = TestMessages.quote(message, 0, publisherId, sequence);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (publication.offer(message, 0, length) < 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "publication back-pressured for 10 s");
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Run the agent's duty cycle until it has nothing more to do at this time: IPC messages offered are in the
+     * subscription's images as soon as the offer returns.
+     */
+    private void drain()
+    {
+        for (int idle = 0, cycles = 0; idle < 3; cycles++)
+        {
+            assertTrue(cycles < 10_000, "the agent keeps finding work");
+            idle = agent.doWork() > 0 ? 0 : idle + 1;
+        }
+    }
+
+    private List<Long> journalled(final ExclusivePublication publication)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
+        {
+            if (entry.sessionId == publication.sessionId() && !entry.isGap && !entry.isReject &&
+                !entry.isSessionStart)
+            {
+                sequences.add(new UnsafeBuffer(entry.bytes).getLong(HEADER_LENGTH));
+            }
+        }
+        return sequences;
+    }
+
+    private long counter(final SpindleCounter counter)
+    {
+        return counters[counter.id()].get();
+    }
+}

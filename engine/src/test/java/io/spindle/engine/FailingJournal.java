@@ -1,0 +1,88 @@
+package io.spindle.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import io.spindle.engine.journal.JournalWriter;
+import io.spindle.engine.journal.Journals;
+import org.agrona.DirectBuffer;
+
+/**
+ * A real journal whose message appends fail on demand, as a full file system or an I/O error makes them fail: for
+ * one Aeron session, or for every one. Nothing is written by a failed append.
+ */
+final class FailingJournal extends JournalWriter
+{
+    /**
+     * Fail no session's appends.
+     */
+    static final int NONE = 0;
+
+    private int failingSessionId = NONE;
+    private boolean isFailingAll;
+    private int failures;
+
+    /**
+     * @param dir       of the journal.
+     * @param blockSize bytes mapped at a time.
+     */
+    FailingJournal(final Path dir, final long blockSize)
+    {
+        super(dir, Journals.rollCycle("LARGE_DAILY"), blockSize);
+    }
+
+    /**
+     * Fail the message appends of one Aeron session until told otherwise.
+     *
+     * @param sessionId whose appends fail, or {@link #NONE}.
+     */
+    void failSession(final int sessionId)
+    {
+        failingSessionId = sessionId;
+    }
+
+    /**
+     * Fail every message append, or none.
+     *
+     * @param isFailingAll whether to.
+     */
+    void failAll(final boolean isFailingAll)
+    {
+        this.isFailingAll = isFailingAll;
+    }
+
+    /**
+     * Appends failed so far.
+     *
+     * @return the count.
+     */
+    int failures()
+    {
+        return failures;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long appendMessage(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int schemaId,
+        final int templateId,
+        final int version,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (isFailingAll || (NONE != failingSessionId && sessionId == failingSessionId))
+        {
+            failures++;
+            throw new UncheckedIOException(new IOException("injected: No space left on device"));
+        }
+        return super.appendMessage(
+            ingestTimeNs, streamId, sessionId, position, schemaId, templateId, version, buffer, offset, length);
+    }
+}

@@ -154,23 +154,29 @@ public enum Attack
 
     /**
      * A Resend under the well-behaved publisher's id from another publication, which would make the engine drop
-     * the well-behaved publisher's repeats silently: PUBLISHER_CONFLICT, and the repeat the well-behaved publisher
-     * then sends is still rejected as a DUPLICATE.
+     * the well-behaved publisher's repeats silently: PUBLISHER_CONFLICT, and a repeat the well-behaved publisher
+     * sends after the attack is still rejected as a DUPLICATE.
      */
     HOSTILE_RESEND(RejectReason.PUBLISHER_CONFLICT, 1)
     {
         public void round(final HostileRun run, final int round, final long honestNext)
         {
             run.insider().resend(HostileRun.HONEST_ID, 1, honestNext - 1);
-            run.honest().quotes(HostileRun.HONEST_ID, 1, 1);
         }
 
         public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
         {
-            final long conflicts = engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value());
+            // The well-behaved publisher repeats its first message: still a DUPLICATE, not dropped as a resend.
             final long duplicates = engine.rejectCount(RejectReason.DUPLICATE.value());
-            return duplicates == conflicts ? null :
-                duplicates + " repeats rejected as DUPLICATE after " + conflicts + " hostile Resends";
+            run.honest().quotes(HostileRun.HONEST_ID, 1, 1);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (engine.rejectCount(RejectReason.DUPLICATE.value()) == duplicates &&
+                System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            return engine.rejectCount(RejectReason.DUPLICATE.value()) == duplicates + 1 ? null :
+                "the well-behaved publisher's repeat was not rejected as a DUPLICATE after the hostile Resends";
         }
     },
 
@@ -234,9 +240,10 @@ public enum Attack
     },
 
     /**
-     * A new publication each round that sends the first fragment of a message and never the rest, to hold the
-     * engine's reassembly buffers (4 here, freed after 200 ms): each unfinished message ends as REASSEMBLY_TIMEOUT,
-     * or as NO_REASSEMBLY_BUFFER while all are held. Then a long message of the well-behaved publisher is
+     * Publications (24, one after another) that each send the first fragment of a message and never the rest, to
+     * hold the engine's reassembly buffers (4 here, freed after 200 ms): each unfinished message ends as
+     * REASSEMBLY_TIMEOUT, or as NO_REASSEMBLY_BUFFER while all are held (in a run longer than 24 rounds, as
+     * ORPHAN_FRAGMENT when its publication begins another). Then a long message of the well-behaved publisher is
      * journalled whole.
      */
     OPEN_REASSEMBLY("rejected as REASSEMBLY_TIMEOUT or NO_REASSEMBLY_BUFFER", 1,
@@ -250,7 +257,7 @@ public enum Attack
 
         public void round(final HostileRun run, final int round, final long honestNext)
         {
-            run.newInsider().firstFragmentOnly(HostileRun.ATTACKER_ID, round + 1);
+            run.insider(round % PUBLICATIONS).firstFragmentOnly(HostileRun.ATTACKER_ID, round + 1);
         }
 
         public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
@@ -377,6 +384,7 @@ public enum Attack
     }
 
     private static final int MAX_PUBLISHERS = 16;
+    private static final int PUBLICATIONS = 24;
 
     private final String effectName;
     private final long effectPerRound;

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.schema.RejectReasons;
 
 /**
  * {@code scripts/attack}: the hostile-publisher attacks for a longer run. A well-behaved publisher sends its numbered
@@ -32,7 +33,7 @@ public final class AttackRun
     /**
      * Run it.
      *
-     * @param args {@code [seconds per phase] [directory]}.
+     * @param args {@code [seconds per phase] [directory] [attacks, comma separated, or none]}.
      * @throws Exception when the run cannot be set up.
      */
     public static void main(final String[] args) throws Exception
@@ -41,14 +42,24 @@ public final class AttackRun
         final Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("spindle-attack");
         final List<Attack> phases = new ArrayList<>();
         phases.add(null);
-        phases.addAll(List.of(Attack.values()));
+        if (args.length > 2)
+        {
+            for (final String name : args[2].split(","))
+            {
+                if (!name.isBlank() && !"none".equals(name.strip()))
+                {
+                    phases.add(Attack.valueOf(name.strip()));
+                }
+            }
+        }
+        else
+        {
+            phases.addAll(List.of(Attack.values()));
+        }
         phases.add(null);
 
+        // One engine for every phase, with the engine's defaults: each attack meets the limits a user would have.
         final SpindleEngine.Context ctx = HostileRun.context(dir);
-        for (final Attack attack : Attack.values())
-        {
-            attack.configure(ctx);
-        }
         System.out.printf("attack: engine over %s in %s, %.1f s per phase%n", HostileRun.CHANNEL, dir, seconds);
 
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -73,13 +84,13 @@ public final class AttackRun
             LockSupport.parkNanos((long)(seconds * 1e9));
 
             System.out.println();
-            System.out.println("| phase | well-behaved msg/s | vs first phase | attack rounds | counted | under |" +
-                " journal back-pressure |");
-            System.out.println("|---|---:|---:|---:|---:|---|---:|");
+            System.out.println("| phase | well-behaved msg/s | vs first phase | attack rounds |" +
+                " what the engine counted | journal back-pressure |");
+            System.out.println("|---|---:|---:|---:|---|---:|");
             double firstRate = 0;
             for (final Attack attack : phases)
             {
-                final long effectBefore = null == attack ? 0 : attack.effect(engine);
+                final long[] before = effects(engine);
                 final long backPressureBefore = engine.counter(SpindleCounter.JOURNAL_BACK_PRESSURE);
                 final long sentBefore = sent.get();
                 final long startNs = System.nanoTime();
@@ -98,10 +109,9 @@ public final class AttackRun
                 {
                     firstRate = rate;
                 }
-                System.out.println(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %,d | %,d | %s | %,d |",
+                System.out.println(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %,d | %s | %,d |",
                     null == attack ? "none" : attack.name(), rate, rate / firstRate, rounds,
-                    null == attack ? 0 : attack.effect(engine) - effectBefore,
-                    null == attack ? "-" : attack.effectName(),
+                    counted(before, effects(engine)),
                     engine.counter(SpindleCounter.JOURNAL_BACK_PRESSURE) - backPressureBefore));
             }
 
@@ -117,5 +127,44 @@ public final class AttackRun
             System.out.println("FAILED: " + failure);
             System.exit(1);
         }
+    }
+
+    /**
+     * What the engine has counted against attacks: each reject reason, then the fragments of refused images.
+     */
+    private static long[] effects(final SpindleEngine engine)
+    {
+        final long[] effects = new long[RejectReasons.MAX_REASON + 2];
+        for (int reason = 1; reason <= RejectReasons.MAX_REASON; reason++)
+        {
+            effects[reason] = engine.rejectCount(reason);
+        }
+        effects[RejectReasons.MAX_REASON + 1] = engine.counter(SpindleCounter.FRAGMENTS_REFUSED);
+        return effects;
+    }
+
+    /**
+     * What moved between two snapshots of {@link #effects}, the most first.
+     */
+    private static String counted(final long[] before, final long[] after)
+    {
+        final List<String> moved = new ArrayList<>();
+        final List<Long> deltas = new ArrayList<>();
+        for (int i = 1; i < after.length; i++)
+        {
+            final long delta = after[i] - before[i];
+            if (delta > 0)
+            {
+                int at = 0;
+                while (at < deltas.size() && deltas.get(at) >= delta)
+                {
+                    at++;
+                }
+                deltas.add(at, delta);
+                moved.add(at, String.format(Locale.ROOT, "%s %,d",
+                    i <= RejectReasons.MAX_REASON ? RejectReasons.reason(i).name() : "refused fragments", delta));
+            }
+        }
+        return moved.isEmpty() ? "-" : String.join(", ", moved);
     }
 }

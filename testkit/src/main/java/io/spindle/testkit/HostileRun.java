@@ -67,6 +67,11 @@ public final class HostileRun implements AutoCloseable
      */
     public static final int HONEST_RESPONSE_STREAM = 3_000;
 
+    /**
+     * Term length of the attacker's publications: small, so that many images cost the engine's driver little.
+     */
+    private static final String ATTACK_TERM_LENGTH = "64k";
+
     private final Aeron aeron;
     private final SpindleEngine.Context ctx;
     private final List<AttackPublisher> moreInsiders = new ArrayList<>();
@@ -84,9 +89,9 @@ public final class HostileRun implements AutoCloseable
     {
         this.aeron = aeron;
         this.ctx = ctx;
-        honest = publisher(aeron, ctx, HONEST_PORT);
-        insider = publisher(aeron, ctx, INSIDER_PORT);
-        outsider = publisher(aeron, ctx, OUTSIDER_PORT);
+        honest = publisher(aeron, ctx, HONEST_PORT, null);
+        insider = publisher(aeron, ctx, INSIDER_PORT, ATTACK_TERM_LENGTH);
+        outsider = publisher(aeron, ctx, OUTSIDER_PORT, ATTACK_TERM_LENGTH);
         honest.connect(HONEST_ID, 1, 1, RESPONSE_CHANNEL, HONEST_RESPONSE_STREAM);
     }
 
@@ -127,15 +132,19 @@ public final class HostileRun implements AutoCloseable
     }
 
     /**
-     * Another publication of the attacker on its allowed source: a new image to the engine.
+     * One of the attacker's further publications on its allowed source, each a new image to the engine, made when
+     * first asked for and kept for the run.
      *
+     * @param index 0, 1, 2, ...: the same index gives the same publication.
      * @return its publisher, closed with the run.
      */
-    public AttackPublisher newInsider()
+    public AttackPublisher insider(final int index)
     {
-        final AttackPublisher publisher = publisher(aeron, ctx, INSIDER_PORT);
-        moreInsiders.add(publisher);
-        return publisher;
+        while (moreInsiders.size() <= index)
+        {
+            moreInsiders.add(publisher(aeron, ctx, INSIDER_PORT, ATTACK_TERM_LENGTH));
+        }
+        return moreInsiders.get(index);
     }
 
     /**
@@ -159,10 +168,12 @@ public final class HostileRun implements AutoCloseable
         moreInsiders.forEach(AttackPublisher::close);
     }
 
-    private static AttackPublisher publisher(final Aeron aeron, final SpindleEngine.Context ctx, final int port)
+    private static AttackPublisher publisher(
+        final Aeron aeron, final SpindleEngine.Context ctx, final int port, final String termLength)
     {
-        return new AttackPublisher(aeron, CHANNEL + "|interface=127.0.0.1:" + port, ctx.streamId(), port)
-            .awaitConnected();
+        final String channel = CHANNEL + "|interface=127.0.0.1:" + port +
+            (null == termLength ? "" : "|term-length=" + termLength);
+        return new AttackPublisher(aeron, channel, ctx.streamId(), port).awaitConnected();
     }
 
     /**

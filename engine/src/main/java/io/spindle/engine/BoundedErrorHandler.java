@@ -18,8 +18,10 @@ import org.agrona.concurrent.errors.DistinctErrorLog;
  *     its chain of causes to {@link #MAX_CAUSES} (the recorded error then names the original class in its
  *     message);</li>
  *     <li>errors are grouped by kind, their class and the place they were made (the first frame): a kind keeps
- *     {@link #MAX_ENTRIES_PER_KIND} distinct messages, and the errors of that kind with yet other messages are
- *     counted in one entry that says so; at most {@link #MAX_KINDS} kinds are kept, the rest counted together.</li>
+ *     {@link #MAX_ENTRIES_PER_KIND} distinct entries, and the errors of that kind that would make yet another are
+ *     counted in one entry that says so; at most {@link #MAX_KINDS} kinds are kept, the rest counted together. An
+ *     entry is distinct as the log tells them apart: by the message and stack of the error and of each of its causes,
+ *     so that an error whose message stays the same while its causes vary is held to the same bound.</li>
  * </ul>
  * Every error is counted once in the log (the observation counts add up to the errors reported, until the log is
  * full). When the log is full, one line says so on standard error, once; errors are still counted in
@@ -47,7 +49,7 @@ final class BoundedErrorHandler implements ErrorHandler, AutoCloseable
     static final int MAX_CAUSES = 4;
 
     /**
-     * Distinct messages kept per kind of error.
+     * Distinct entries kept per kind of error: errors that differ in message or stack, or in those of a cause.
      */
     static final int MAX_ENTRIES_PER_KIND = 8;
 
@@ -139,23 +141,60 @@ final class BoundedErrorHandler implements ErrorHandler, AutoCloseable
             kinds[kindCount++] = kind;
         }
 
-        final String message = null == throwable.getMessage() ? null : cut(throwable.getMessage());
-        if (!kind.hasMessage(message))
+        final Throwable toRecord = isBounded(throwable, stack) ? throwable : bounded(throwable);
+        if (!kind.hasEntry(toRecord))
         {
-            if (kind.messageCount == MAX_ENTRIES_PER_KIND)
+            if (kind.entryCount == MAX_ENTRIES_PER_KIND)
             {
                 if (null == kind.overflow)
                 {
                     kind.overflow = new RecordedError("more than " + MAX_ENTRIES_PER_KIND + " distinct " +
                         type.getName() + " errors from " + site + ": the rest are counted here, the first was: " +
-                        message, null, new StackTraceElement[0]);
+                        cut(String.valueOf(throwable.getMessage())) + causes(toRecord), null,
+                        new StackTraceElement[0]);
                 }
                 return kind.overflow;
             }
-            kind.addMessage(message);
+            kind.addEntry(toRecord);
         }
 
-        return isBounded(throwable, stack) ? throwable : bounded(throwable);
+        return toRecord;
+    }
+
+    /**
+     * Whether two errors are one entry of the log: the log keeps an error apart from another when their classes,
+     * messages or stacks differ, or those of any of their causes, so the same is compared here.
+     */
+    private static boolean isSameEntry(final Throwable a, final Throwable b)
+    {
+        Throwable left = a;
+        Throwable right = b;
+        for (int i = 0; i <= MAX_CAUSES + 1; i++)
+        {
+            if (left == right)
+            {
+                return true;
+            }
+            if (null == left || null == right || left.getClass() != right.getClass() ||
+                !Objects.equals(left.getMessage(), right.getMessage()) ||
+                !Arrays.equals(left.getStackTrace(), right.getStackTrace()))
+            {
+                return false;
+            }
+            left = left.getCause();
+            right = right.getCause();
+        }
+        return false;
+    }
+
+    private static String causes(final Throwable recorded)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (Throwable cause = recorded.getCause(); null != cause; cause = cause.getCause())
+        {
+            text.append(" (caused by ").append(cut(cause.toString())).append(')');
+        }
+        return text.toString();
     }
 
     private static boolean isBounded(final Throwable throwable, final StackTraceElement[] stack)
@@ -212,8 +251,8 @@ final class BoundedErrorHandler implements ErrorHandler, AutoCloseable
     {
         private final Class<?> type;
         private final StackTraceElement site;
-        private final String[] messages = new String[MAX_ENTRIES_PER_KIND];
-        private int messageCount;
+        private final Throwable[] entries = new Throwable[MAX_ENTRIES_PER_KIND];
+        private int entryCount;
         private Throwable overflow;
 
         Kind(final Class<?> type, final StackTraceElement site)
@@ -222,11 +261,11 @@ final class BoundedErrorHandler implements ErrorHandler, AutoCloseable
             this.site = site;
         }
 
-        boolean hasMessage(final String message)
+        boolean hasEntry(final Throwable recorded)
         {
-            for (int i = 0; i < messageCount; i++)
+            for (int i = 0; i < entryCount; i++)
             {
-                if (Objects.equals(messages[i], message))
+                if (isSameEntry(entries[i], recorded))
                 {
                     return true;
                 }
@@ -234,9 +273,9 @@ final class BoundedErrorHandler implements ErrorHandler, AutoCloseable
             return false;
         }
 
-        void addMessage(final String message)
+        void addEntry(final Throwable recorded)
         {
-            messages[messageCount++] = message;
+            entries[entryCount++] = recorded;
         }
     }
 

@@ -57,6 +57,61 @@ class BoundedErrorHandlerTest
     }
 
     @Test
+    void shouldHoldAKindToItsBoundWhenOnlyItsCausesVary()
+    {
+        final CountedErrorHandler handler = handler(logBuffer);
+        final int failures = 5_000;
+        for (int i = 0; i < failures; i++)
+        {
+            // As a journal append retried every millisecond fails: one fixed message, a cause that varies each time.
+            handler.onError(fileSystemFull(new IllegalStateException("Unable to map block at offset " + ((long)i << 20))));
+        }
+
+        final List<Entry> entries = read(logBuffer);
+        assertEquals(failures, errors.get(), "every error counted");
+        assertEquals(failures, entries.stream().mapToLong(Entry::count).sum(), "every error observed once in the log");
+        assertEquals(BoundedErrorHandler.MAX_ENTRIES_PER_KIND + 1, entries.size(), "the first few, then the rest");
+        final Entry rest = entries.get(entries.size() - 1);
+        assertEquals(failures - BoundedErrorHandler.MAX_ENTRIES_PER_KIND, rest.count());
+        assertTrue(rest.text().contains("the rest are counted here") && rest.text().contains("journal file system " +
+            "full") && rest.text().contains("Unable to map block at offset"), rest.text());
+        assertTrue(used(logBuffer) < 64 * 1024, "log bytes used: " + used(logBuffer));
+        assertEquals("", stderrBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldHoldAKindToItsBoundWhenOnlyTheStacksOfItsCausesVary()
+    {
+        final CountedErrorHandler handler = handler(logBuffer);
+        final int failures = 1_000;
+        for (int i = 0; i < failures; i++)
+        {
+            final IllegalStateException cause = new IllegalStateException("No space left on device");
+            cause.setStackTrace(new StackTraceElement[]{
+                new StackTraceElement("net.openhft.chronicle.Mapped", "acquire", "Mapped.java", 1 + i) });
+            handler.onError(fileSystemFull(cause));
+        }
+
+        final List<Entry> entries = read(logBuffer);
+        assertEquals(failures, entries.stream().mapToLong(Entry::count).sum(), "every error observed once in the log");
+        assertEquals(BoundedErrorHandler.MAX_ENTRIES_PER_KIND + 1, entries.size(), "the first few, then the rest");
+    }
+
+    @Test
+    void shouldKeepOneEntryForAnErrorRepeatedWithTheSameCause()
+    {
+        final CountedErrorHandler handler = handler(logBuffer);
+        for (int i = 0; i < 100; i++)
+        {
+            handler.onError(fileSystemFull(new IllegalStateException("cause " + (i % 3))));
+        }
+
+        final List<Entry> entries = read(logBuffer);
+        assertEquals(3, entries.size(), entries.toString());
+        assertEquals(List.of(34L, 33L, 33L), entries.stream().map(Entry::count).toList());
+    }
+
+    @Test
     void shouldCountRepeatsOfOneMessageInItsOwnEntryWhateverTheOthers()
     {
         final CountedErrorHandler handler = handler(logBuffer);
@@ -158,6 +213,16 @@ class BoundedErrorHandlerTest
     private static SecurityException refusedImage(final String source)
     {
         return new SecurityException("refused image from " + source + " (session 7, stream 1001)");
+    }
+
+    /**
+     * As the journal explains a failed append on a full file system: one message, made at one place, whatever the
+     * failure it wraps.
+     */
+    private static IllegalStateException fileSystemFull(final Throwable failure)
+    {
+        return new IllegalStateException("journal file system full: /var/spindle/journal is on tmpfs (tmpfs), which " +
+            "has no space left; not taking messages until space returns, then resuming on its own", failure);
     }
 
     private static int used(final AtomicBuffer buffer)

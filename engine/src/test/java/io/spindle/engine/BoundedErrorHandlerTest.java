@@ -64,7 +64,8 @@ class BoundedErrorHandlerTest
         for (int i = 0; i < failures; i++)
         {
             // As a journal append retried every millisecond fails: one fixed message, a cause that varies each time.
-            handler.onError(fileSystemFull(new IllegalStateException("Unable to map block at offset " + ((long)i << 20))));
+            final long offset = (long)i << 20;
+            handler.onError(fileSystemFull(new IllegalStateException("Unable to map block at offset " + offset)));
         }
 
         final List<Entry> entries = read(logBuffer);

@@ -16,8 +16,12 @@ import org.agrona.concurrent.status.AtomicCounter;
  * its full length, its checksum and its first bytes, and told to its publisher when it asked for feedback.
  * <p>
  * A reject record that cannot be appended is logged, never retried: the message is counted as rejected either way,
- * and a reject record is not worth stalling the feed for. Beyond a rate per source ({@link RejectSampler}) rejects are
- * still counted and told in full, but journalled as a sample, with a record of the sampling.
+ * and a reject record is not worth stalling the feed for. The first failure of a streak (failures with no append
+ * between them) is logged as the journal explains it, which asks the file system whether it is full; the rest of the
+ * streak are logged as they are (each counted in the Errors counter and in the error log), so that a broken reject
+ * journal costs no file system query per reject. Beyond a rate per source ({@link RejectSampler}) rejects are still
+ * counted and told in full, but journalled as a sample, with a record of the sampling; a reject whose record could
+ * not be appended counts there as not journalled.
  * Single writer; allocates nothing per reject.
  */
 final class IngestRejects
@@ -30,6 +34,7 @@ final class IngestRejects
     private final int maxMessageLength;
     private final RejectSampler sampler;
     private FeedbackControl feedback;
+    private boolean isFailing;
 
     /**
      * @param rejectJournal    to record rejects in.
@@ -58,7 +63,7 @@ final class IngestRejects
             byReason[reason] = counters[SpindleCounter.rejectReasonId(reason)];
         }
         sampler = 0 == journalRate ? null : new RejectSampler(
-            rejectJournal, clock, errorHandler, counters[SpindleCounter.REJECTS_SAMPLED.id()], journalRate);
+            rejectJournal, clock, this::onFailure, counters[SpindleCounter.REJECTS_SAMPLED.id()], journalRate);
     }
 
     /**
@@ -119,10 +124,11 @@ final class IngestRejects
                 buffer,
                 offset,
                 length);
+            isFailing = false;
         }
         catch (final Throwable ex)
         {
-            errorHandler.onError(rejectJournal.explain(ex));
+            onRejectFailed(ex);
         }
     }
 
@@ -158,10 +164,11 @@ final class IngestRejects
             rejectJournal.appendReject(
                 clock.ingestTimeNs(), reason, header.streamId(), header.sessionId(), header.position(), 0, 0, 0,
                 length, 0, 0, 0, buffer, offset, Math.min(length, maxMessageLength));
+            isFailing = false;
         }
         catch (final Throwable ex)
         {
-            errorHandler.onError(rejectJournal.explain(ex));
+            onRejectFailed(ex);
         }
     }
 
@@ -183,6 +190,28 @@ final class IngestRejects
         if (null != sampler)
         {
             sampler.closeAll();
+        }
+    }
+
+    private void onRejectFailed(final Throwable ex)
+    {
+        if (null != sampler)
+        {
+            sampler.onJournalFailed();
+        }
+        onFailure(ex);
+    }
+
+    private void onFailure(final Throwable ex)
+    {
+        if (isFailing)
+        {
+            errorHandler.onError(ex);
+        }
+        else
+        {
+            isFailing = true;
+            errorHandler.onError(rejectJournal.explain(ex));
         }
     }
 

@@ -30,6 +30,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * agent's nano clock (read once per duty cycle); an ended interval is closed by the source's next reject or by
  * {@link #closeIntervals()} (the agent's maintenance, every 100 ms), which also frees its source's slot.
  * <p>
+ * A reject let through whose record then cannot be appended ({@link #onJournalFailed()}) still uses up its source's
+ * rate, so that a broken journal is not tried more often than a working one, but counts as not journalled: the
+ * record of the interval says how many reject records were written, never more.
+ * <p>
  * Single thread, the ingest agent's. Allocates only when it meets a new image; nothing per reject.
  */
 final class RejectSampler
@@ -75,16 +79,18 @@ final class RejectSampler
     private final long[] startNs = new long[MAX_SOURCES + 1];
     private final long[] startEpochNs = new long[MAX_SOURCES + 1];
     private final long[] counted = new long[MAX_SOURCES + 1];
+    private final long[] allowed = new long[MAX_SOURCES + 1];
     private final long[] journalled = new long[MAX_SOURCES + 1];
     private final long[] lastPosition = new long[MAX_SOURCES + 1];
     private final int[] lastStreamId = new int[MAX_SOURCES + 1];
     private final int[] lastSessionId = new int[MAX_SOURCES + 1];
     private int freeCount;
+    private int lastAllowedSlot = NO_SLOT;
 
     /**
      * @param rejectJournal  to journal rejects sampled records in.
      * @param clock          the duty cycle's clocks.
-     * @param errorHandler   told of records that could not be appended.
+     * @param errorHandler   told of rejects sampled records that could not be appended, the failure as it is.
      * @param rejectsSampled counts rejects not journalled.
      * @param rate           reject records journalled per source per interval, at least 1.
      */
@@ -140,6 +146,7 @@ final class RejectSampler
             startNs[slot] = nowNs;
             startEpochNs[slot] = clock.ingestTimeNs();
             counted[slot] = 0;
+            allowed[slot] = 0;
             journalled[slot] = 0;
         }
 
@@ -147,13 +154,29 @@ final class RejectSampler
         lastStreamId[slot] = header.streamId();
         lastSessionId[slot] = header.sessionId();
         lastPosition[slot] = header.position();
-        if (journalled[slot] < rate)
+        if (allowed[slot] < rate)
         {
+            allowed[slot]++;
             journalled[slot]++;
+            lastAllowedSlot = slot;
             return true;
         }
+        lastAllowedSlot = NO_SLOT;
         rejectsSampled.incrementRelease();
         return false;
+    }
+
+    /**
+     * The reject {@link #onReject(Header)} last said to journal could not be: it counts as not journalled (its source's
+     * rate stays used).
+     */
+    void onJournalFailed()
+    {
+        if (NO_SLOT != lastAllowedSlot)
+        {
+            journalled[lastAllowedSlot]--;
+            lastAllowedSlot = NO_SLOT;
+        }
     }
 
     /**
@@ -309,7 +332,7 @@ final class RejectSampler
         }
         catch (final Throwable ex)
         {
-            errorHandler.onError(rejectJournal.explain(ex));
+            errorHandler.onError(ex);
         }
         return 1;
     }

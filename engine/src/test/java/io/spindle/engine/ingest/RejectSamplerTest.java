@@ -1,19 +1,31 @@
 package io.spindle.engine.ingest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.aeron.Image;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
+import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.RejectsSampledDecoder;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.SpindleEngine;
+import io.spindle.engine.TestMessages;
 import io.spindle.engine.journal.JournalReader;
 import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
+import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.engine.schema.Schemas;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@link RejectSampler} with a clock the test moves: a source beyond its rate has only its first rejects of each
  * second journalled and a rejects sampled record per second saying so; a source within it has all of them journalled
- * and no such record; sources beyond the most tracked share one bucket.
+ * and no such record; sources beyond the most tracked share one bucket. Through the ingest agent, with a reject journal
+ * that fails on demand: a reject whose record could not be appended is not claimed as journalled, and a streak of
+ * failures asks the file system once.
  */
 class RejectSamplerTest
 {
@@ -48,6 +62,14 @@ class RejectSamplerTest
     private AtomicCounter sampledCounter;
     private CycleClock clock;
     private RejectSampler sampler;
+    private TestImages images;
+    private FailingRejects failingRejects;
+    private JournalWriter agentJournal;
+    private CountersFile agentCountersFile;
+    private AtomicCounter[] agentCounters;
+    private final List<Throwable> agentErrors = new ArrayList<>();
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[1024]);
+    private IngestAgent agent;
 
     @BeforeEach
     void setUp()
@@ -65,7 +87,7 @@ class RejectSamplerTest
     @AfterEach
     void tearDown()
     {
-        CloseHelper.closeAll(rejectJournal, countersFile);
+        CloseHelper.closeAll(rejectJournal, countersFile, agentJournal, failingRejects, agentCountersFile, images);
     }
 
     @Test
@@ -242,6 +264,59 @@ class RejectSamplerTest
     }
 
     @Test
+    void shouldNotClaimARejectWhoseRecordCouldNotBeAppendedAsJournalled() throws IOException
+    {
+        buildAgent();
+        final Image image = images.image(7, "aeron:ipc", 1);
+        final int rejects = RATE + 50;
+        final int failed = 30;
+        failingRejects.failNext(failed);
+        for (int i = 0; i < rejects; i++)
+        {
+            reject(image, i);
+        }
+        nowNs += RejectSampler.INTERVAL_NS;
+        agent.doWork();
+
+        final int[] rejectRecords = new int[1];
+        final List<Sampled> records = new ArrayList<>();
+        readAll(dir.resolve("agent-rejects"), rejectRecords, records);
+        assertEquals(RATE - failed, rejectRecords[0], "reject records written: the rate's, less those that failed");
+        assertEquals(1, records.size(), records.toString());
+        assertEquals(rejects, records.get(0).counted);
+        assertEquals(rejectRecords[0], records.get(0).journalled, "the record claims only the reject records written");
+        assertEquals(rejects, agentCounters[SpindleCounter.MESSAGES_REJECTED.id()].get());
+        assertEquals(rejects - RATE, agentCounters[SpindleCounter.REJECTS_SAMPLED.id()].get());
+        assertEquals(failed, agentErrors.size(), "each failed append reported");
+    }
+
+    @Test
+    void shouldAskTheFileSystemOncePerStreakOfFailedAppendsReportingEveryOne() throws IOException
+    {
+        buildAgent();
+        final Image image = images.image(7, "aeron:ipc", 1);
+        failingRejects.failNext(50);
+        for (int i = 0; i < 50; i++)
+        {
+            reject(image, i);
+        }
+        assertEquals(1, failingRejects.explained, "explained once in a streak of 50 failures");
+        assertEquals(50, agentErrors.size(), "every failure reported");
+        assertEquals(FailingRejects.EXPLAINED, agentErrors.get(0).getMessage());
+        assertTrue(agentErrors.get(49) instanceof UncheckedIOException, agentErrors.get(49).toString());
+
+        reject(image, 50);
+        failingRejects.failNext(10);
+        for (int i = 51; i < 61; i++)
+        {
+            reject(image, i);
+        }
+        assertEquals(2, failingRejects.explained, "a new streak after an append is explained again");
+        assertEquals(60, agentErrors.size());
+        assertEquals(FailingRejects.EXPLAINED, agentErrors.get(50).getMessage());
+    }
+
+    @Test
     void shouldNameTheSourceByItsAddressWithoutThePort()
     {
         assertEquals("10.1.2.3", RejectSampler.address("10.1.2.3:40500"));
@@ -277,6 +352,119 @@ class RejectSamplerTest
             }
         }
         return records;
+    }
+
+    private void buildAgent() throws IOException
+    {
+        images = new TestImages(dir);
+        agentJournal = new JournalWriter(dir.resolve("agent-journal"), Journals.rollCycle("LARGE_DAILY"), 1 << 20);
+        failingRejects = new FailingRejects(dir.resolve("agent-rejects"));
+        agentCountersFile = CountersFile.create(Files.createDirectories(dir.resolve("agent")).toFile(), 0);
+        agentCounters = agentCountersFile.allocateCounters();
+        agent = IngestAgent.builder()
+            .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
+            .journals(agentJournal, failingRejects)
+            .counters(agentCounters)
+            .clocks(() -> nowNs, () -> EPOCH_START_NS + nowNs)
+            .errorHandler(agentErrors::add)
+            .latencyRecorders(new SingleWriterRecorder[]{
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
+                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .rejectJournalRate(RATE)
+            .build();
+    }
+
+    /**
+     * A heartbeat of a template the schema does not have: rejected as {@link RejectReason#UNKNOWN_TEMPLATE}.
+     */
+    private void reject(final Image image, final int n)
+    {
+        final int length = TestMessages.heartbeat(message, 0, 1, n + 1);
+        message.putShort(2, (short)42, ByteOrder.LITTLE_ENDIAN);
+        final int termOffset = (n % 200) * 256;
+        final Header header = images.fragment(image, 7, termOffset, FrameDescriptor.UNFRAGMENTED, message, 0, length);
+        agent.onFragment(images.frame(), TestImages.payload(termOffset), length, header);
+        assertEquals(n + 1, agentCounters[SpindleCounter.rejectReasonId(RejectReason.UNKNOWN_TEMPLATE.value())].get());
+    }
+
+    private static void readAll(final Path journalDir, final int[] rejectRecords, final List<Sampled> sampled)
+    {
+        try (JournalReader reader = new JournalReader(journalDir))
+        {
+            while (reader.poll((record) ->
+            {
+                assertTrue(record.isIntact());
+                if (record.isRejectsSampled())
+                {
+                    final RejectsSampledDecoder decoder = record.rejectsSampled();
+                    sampled.add(new Sampled(decoder.streamId(), decoder.sessionId(), decoder.intervalStartNs(),
+                        decoder.intervalEndNs(), decoder.rejectsCounted(), decoder.rejectsJournalled(),
+                        decoder.source()));
+                }
+                else
+                {
+                    rejectRecords[0]++;
+                }
+            }, 100) > 0)
+            {
+                continue;
+            }
+        }
+    }
+
+    /**
+     * A real reject journal whose reject appends fail on demand, as an I/O error makes them fail, and which counts
+     * the failures it was asked to explain.
+     */
+    private static final class FailingRejects extends JournalWriter
+    {
+        static final String EXPLAINED = "explained";
+
+        private int failuresLeft;
+        private int explained;
+
+        FailingRejects(final Path dir)
+        {
+            super(dir, Journals.rollCycle("LARGE_DAILY"), 1 << 20);
+        }
+
+        void failNext(final int failures)
+        {
+            failuresLeft = failures;
+        }
+
+        public Throwable explain(final Throwable failure)
+        {
+            explained++;
+            return new IllegalStateException(EXPLAINED, failure);
+        }
+
+        public long appendReject(
+            final long ingestTimeNs,
+            final int reason,
+            final int streamId,
+            final int sessionId,
+            final long position,
+            final int schemaId,
+            final int templateId,
+            final int version,
+            final int messageLength,
+            final int checksum,
+            final int publisherId,
+            final long sequence,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            if (failuresLeft > 0)
+            {
+                failuresLeft--;
+                throw new UncheckedIOException(new IOException("injected: Input/output error"));
+            }
+            return super.appendReject(ingestTimeNs, reason, streamId, sessionId, position, schemaId, templateId,
+                version, messageLength, checksum, publisherId, sequence, buffer, offset, length);
+        }
     }
 
     private record Sampled(

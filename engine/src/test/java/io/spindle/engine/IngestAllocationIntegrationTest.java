@@ -1,8 +1,10 @@
 package io.spindle.engine;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.aeron.Aeron;
@@ -66,8 +68,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * duplicates dropped), and the publisher's send path. The agent has allow-lists of sources and publishers set, so
  * that every path goes through both checks, and feedback on, with two publishers connected on this stream's
  * session: every path sends acks (a round every microsecond), reject notices and resend requests, and coalesces them
- * when the response stream, drained only between batches, is back-pressured. The counters of each path are asserted
- * too, so that it cannot pass without the path having run.
+ * when the response stream, drained only between batches, is back-pressured. It journals every reject; a second
+ * agent, on a stream and an IPC image of its own, has the engine's default reject journal rate, so that the rejects
+ * path is measured as an engine runs it too: rejects beyond the rate counted and not journalled, and each interval
+ * closed with a rejects sampled record. The counters of each path are asserted too, so that it cannot pass without
+ * the path having run.
  * <p>
  * What is measured, with {@code ThreadMXBean#getThreadAllocatedBytes} on this thread, which drives everything: for
  * an ingest path, only {@link IngestAgent#doWork()}, called until the agent has taken a batch of messages published
@@ -119,6 +124,13 @@ class IngestAllocationIntegrationTest
     private static final int SESSION_PUBLISHER_ID = 93;
     private static final int SESSION_CYCLE = 4;
     private static final int RESPONSE_STREAM_ID = 3;
+    private static final int SAMPLED_STREAM_ID = 5;
+    // The sampling agent's clock moves with the messages sent to it, so that each of its intervals (a second) holds
+    // this many batches, whatever the machine's speed: its default rate journals the first batches' rejects only.
+    private static final int SAMPLED_BATCHES_PER_INTERVAL = 4;
+    private static final long SAMPLING_INTERVAL_NS = 1_000_000_000L;
+    private static final int SAMPLED_INTERVAL_MESSAGES = SAMPLED_BATCHES_PER_INTERVAL * BATCH_MESSAGES;
+    private static final long SAMPLED_NS_PER_MESSAGE = SAMPLING_INTERVAL_NS / SAMPLED_INTERVAL_MESSAGES;
     private static final String RESPONSE_CHANNEL = "aeron:ipc?term-length=64k";
     private static final int RESEND_CYCLE = 5;
     private static final int FEEDBACK_NOTICES = 16;
@@ -186,6 +198,14 @@ class IngestAllocationIntegrationTest
     private Subscription sendSubscription;
     private Image sendImage;
     private FeedPublisher sendPublisher;
+    private IngestAgent sampledAgent;
+    private ExclusivePublication sampledPublication;
+    private Image sampledImage;
+    private JournalWriter sampledJournal;
+    private JournalWriter sampledRejectJournal;
+    private CountersFile sampledCountersFile;
+    private AtomicCounter[] sampledCounters;
+    private long sampledNowNs;
 
     private final BookLevels levels = new BookLevels(LONG_BOOK_LEVELS);
     private final UnsafeBuffer symbols = new UnsafeBuffer(new byte[INSTRUMENTS * SYMBOL_LENGTH]);
@@ -216,10 +236,11 @@ class IngestAllocationIntegrationTest
     private final Sender timedFeed = this::sendTimed;
     private final Sender resends = this::sendResend;
     private final Sender sessions = this::sendSession;
+    private final Sender sampledBadOnes = this::sendSampledBad;
     private final Sender[] ingestPaths =
     {
         quotes, trades, books, heartbeats, instruments, longBooks, badOnes, gaps, duplicates, notAllowed, timedFeed,
-        resends, sessions
+        resends, sessions, sampledBadOnes
     };
     private long sessionEpoch;
     private final io.spindle.codecs.feedback.SessionStartEncoder sessionEncoder =
@@ -234,7 +255,7 @@ class IngestAllocationIntegrationTest
         new io.spindle.codecs.feedback.ResendEncoder();
 
     @BeforeEach
-    void setUp()
+    void setUp() throws IOException
     {
         assertTrue(Checksums.isAllocationFree(), "run with scripts/jvm.options");
 
@@ -256,6 +277,11 @@ class IngestAllocationIntegrationTest
             subscription.imageCount() == 1 && sendSubscription.imageCount() == 1, "connected");
         ingestImage = subscription.imageAtIndex(0);
         sendImage = sendSubscription.imageAtIndex(0);
+        final Subscription sampledSubscription = aeron.addSubscription("aeron:ipc", SAMPLED_STREAM_ID);
+        sampledPublication = aeron.addExclusivePublication(CHANNEL, SAMPLED_STREAM_ID);
+        TestEngines.await(10_000, () -> sampledPublication.isConnected() && sampledSubscription.imageCount() == 1,
+            "sampled stream connected");
+        sampledImage = sampledSubscription.imageAtIndex(0);
 
         journal = new JournalWriter(dir.resolve("journal"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE);
         rejectJournal =
@@ -276,11 +302,34 @@ class IngestAllocationIntegrationTest
             .errorHandler(this::onError)
             .latencyRecorders(recorders)
             .limits(MAX_MESSAGE_LENGTH, 4, 16, 64)
-            // Every reject journalled, so that each reject path journals; RejectSamplerTest measures the sampling.
+            // Every reject journalled, so that each reject path journals; the sampling agent has the default rate.
             .rejectJournalRate(0)
             .accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS))
             .feedback(aeron, 4, FEEDBACK_NOTICES, 1_000, 64, true)
             .build();
+        sampledJournal = new JournalWriter(
+            dir.resolve("sampled-journal"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE);
+        sampledRejectJournal = new JournalWriter(
+            dir.resolve("sampled-rejects"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE);
+        sampledCountersFile = CountersFile.create(Files.createDirectories(dir.resolve("sampled")).toFile(), 0);
+        sampledCounters = sampledCountersFile.allocateCounters();
+        final SingleWriterRecorder[] sampledRecorders = new SingleWriterRecorder[LatencyStage.values().length];
+        for (int i = 0; i < sampledRecorders.length; i++)
+        {
+            sampledRecorders[i] = new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+        }
+        // The reject journal rate left at the engine's default (spindle.reject.journal.rate).
+        sampledAgent = IngestAgent.builder()
+            .subscription(sampledSubscription)
+            .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
+            .journals(sampledJournal, sampledRejectJournal)
+            .counters(sampledCounters)
+            .clocks(() -> sampledNowNs, null)
+            .errorHandler(this::onError)
+            .latencyRecorders(sampledRecorders)
+            .limits(MAX_MESSAGE_LENGTH, 4, 16, 64)
+            .build();
+
         responses = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
         connectForFeedback(FEED_PUBLISHER_ID);
         connectForFeedback(RESEND_PUBLISHER_ID);
@@ -316,7 +365,8 @@ class IngestAllocationIntegrationTest
     @AfterEach
     void tearDown()
     {
-        CloseHelper.closeAll(aeron, driver, journal, rejectJournal, countersFile);
+        CloseHelper.closeAll(aeron, driver, journal, rejectJournal, countersFile, sampledJournal, sampledRejectJournal,
+            sampledCountersFile);
     }
 
     @Test
@@ -340,6 +390,7 @@ class IngestAllocationIntegrationTest
         final Measurement latencyRun = measure(timedFeed, MEASURED_MESSAGES);
         final Measurement resendRun = measure(resends, MEASURED_MESSAGES);
         final Measurement sessionRun = measure(sessions, MEASURED_MESSAGES);
+        final Measurement sampledRun = measure(sampledBadOnes, MEASURED_MESSAGES);
         final Measurement publishRun = measure(null, MEASURED_MESSAGES);
 
         assertAll(
@@ -356,6 +407,7 @@ class IngestAllocationIntegrationTest
             () -> assertLatencyRecorded(latencyRun),
             () -> assertResends(resendRun),
             () -> assertSessions(sessionRun),
+            () -> assertSampled(sampledRun),
             () -> assertPublished(publishRun));
     }
 
@@ -414,6 +466,34 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(cycles, run.rejects(RejectReason.GROUP_OVERRUN)),
             () -> assertEquals(cycles, run.rejects(RejectReason.VAR_DATA_OVERRUN)),
             () -> assertEquals(cycles, run.rejects(RejectReason.TRAILING_BYTES)),
+            () -> assertEquals(cycles, run.rejects(RejectReason.TOO_LONG)));
+    }
+
+    /**
+     * The rejects path at the engine's default rate: each interval of the sampling agent's clock holds
+     * {@value #SAMPLED_BATCHES_PER_INTERVAL} batches, the first {@code rate} rejects of each journalled, the rest
+     * counted as sampled, and the interval closed by the next one's first reject with a rejects sampled record. The
+     * measured messages make whole intervals, so these are the counts wherever the window starts among them.
+     */
+    private void assertSampled(final Measurement run)
+    {
+        final int rate = SpindleEngine.Configuration.REJECT_JOURNAL_RATE_DEFAULT;
+        final long intervals = MEASURED_MESSAGES / SAMPLED_INTERVAL_MESSAGES;
+        final long journalled = intervals * rate;
+        final int cycles = MEASURED_MESSAGES / badMessages.length;
+        assertAll(
+            "rejects sampled",
+            () -> assertTrue(rate < SAMPLED_INTERVAL_MESSAGES, "an interval exceeds the rate"),
+            () -> assertEquals(0, MEASURED_MESSAGES % SAMPLED_INTERVAL_MESSAGES, "whole intervals"),
+            () -> assertEquals(0, run.bytes, allocatedOver("bad messages, most beyond the reject journal rate", run)),
+            () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_REJECTED)),
+            () -> assertEquals(MEASURED_MESSAGES - journalled, run.counter(SpindleCounter.REJECTS_SAMPLED)),
+            () -> assertEquals(journalled + intervals, run.rejectRecords,
+                "reject records, and a rejects sampled record per interval closed"),
+            () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
+            () -> assertEquals(0, run.newErrors, "errors"),
+            () -> assertEquals(2L * cycles, run.rejects(RejectReason.TOO_SHORT)),
+            () -> assertEquals(cycles, run.rejects(RejectReason.UNKNOWN_TEMPLATE)),
             () -> assertEquals(cycles, run.rejects(RejectReason.TOO_LONG)));
     }
 
@@ -568,7 +648,9 @@ class IngestAllocationIntegrationTest
      * cursors through weak references: after a collection has cleared them, the next index write (every 128 records
      * of a {@code LARGE_DAILY} journal) allocates them again, 288 bytes a journal on the ingest thread (measured).
      * That is once per collection, not per message, and an engine that makes no garbage seldom collects; the warm-up
-     * rounds run through here too, so that the JIT has compiled that branch. Should the JVM still collect inside a
+     * rounds run through here too, so that the JIT has compiled that branch. The sampled rejects path runs a whole
+     * interval instead of a batch, since half its batches journal nothing: so it always appends after the collection,
+     * and each of its windows starts where an interval does. Should the JVM still collect inside a
      * window (the test JVM's other threads, such as the forked runner's, allocate a little), the path is measured
      * again, up to {@value #MAX_ATTEMPTS} times: a run counts only from a window without a collection.
      * <p>
@@ -591,12 +673,13 @@ class IngestAllocationIntegrationTest
             }
             else
             {
-                ingest(sender, BATCH_MESSAGES);
+                ingest(sender, sampledBadOnes == sender ? SAMPLED_INTERVAL_MESSAGES : BATCH_MESSAGES);
             }
 
             final long collectionsBefore = collections();
             final long classesBefore = classesLoaded();
-            run = new Measurement();
+            run = sampledBadOnes == sender ?
+                new Measurement(sampledCounters, sampledRejectJournal) : new Measurement(counters, rejectJournal);
             run.end(null == sender ? publish(messages) : ingest(sender, messages));
             run.attempts = attempt;
             run.collections = collections() - collectionsBefore;
@@ -635,6 +718,10 @@ class IngestAllocationIntegrationTest
     private long ingest(final Sender sender, final int messages)
     {
         final long threadId = Thread.currentThread().getId();
+        final boolean isSampled = sampledBadOnes == sender;
+        final ExclusivePublication publication = isSampled ? sampledPublication : ingestPublication;
+        final Image image = isSampled ? sampledImage : ingestImage;
+        final IngestAgent ingestAgent = isSampled ? sampledAgent : agent;
         long allocatedBytes = 0;
         for (int sent = 0; sent < messages; sent += BATCH_MESSAGES)
         {
@@ -649,13 +736,13 @@ class IngestAllocationIntegrationTest
                 }
             }
 
-            final long position = ingestPublication.position();
+            final long position = publication.position();
             final long before = threads.getThreadAllocatedBytes(threadId);
-            while (ingestImage.position() < position)
+            while (image.position() < position)
             {
-                agent.doWork();
+                ingestAgent.doWork();
             }
-            agent.doWork();
+            ingestAgent.doWork();
             allocatedBytes += threads.getThreadAllocatedBytes(threadId) - before;
 
             counters[SpindleCounter.JOURNAL_SYNCED_INDEX.id()].set(journal.lastIndex());
@@ -761,6 +848,21 @@ class IngestAllocationIntegrationTest
     {
         final int form = (int)(n % badMessages.length);
         return ingestPublication.offer(badMessages[form], 0, badLengths[form]);
+    }
+
+    /**
+     * Message {@code n} of the sampled rejects path: the bad messages in turn, to the sampling agent, whose clock
+     * moves on with each one sent.
+     */
+    private long sendSampledBad(final long n)
+    {
+        final int form = (int)(n % badMessages.length);
+        final long result = sampledPublication.offer(badMessages[form], 0, badLengths[form]);
+        if (result > 0)
+        {
+            sampledNowNs += SAMPLED_NS_PER_MESSAGE;
+        }
+        return result;
     }
 
     private long sendGap(final long n)
@@ -934,7 +1036,7 @@ class IngestAllocationIntegrationTest
         return counts;
     }
 
-    private long[] snapshot()
+    private static long[] snapshot(final AtomicCounter[] counters)
     {
         final long[] values = new long[counters.length];
         for (int i = 0; i < counters.length; i++)
@@ -957,9 +1059,11 @@ class IngestAllocationIntegrationTest
      */
     private final class Measurement
     {
-        private final long[] countersBefore = snapshot();
+        private final AtomicCounter[] measuredCounters;
+        private final JournalWriter measuredRejects;
+        private final long[] countersBefore;
         private final long errorsBefore = errors;
-        private final long rejectIndexBefore = rejectJournal.lastIndex();
+        private final long rejectIndexBefore;
         private final long sequenceBefore = sendPublisher.lastSequence();
         private final long[] sentBefore = sentByTemplateId.clone();
         private final long fragmentedBefore = sentFragmented;
@@ -975,8 +1079,12 @@ class IngestAllocationIntegrationTest
         long collections;
         long classesLoaded;
 
-        Measurement()
+        Measurement(final AtomicCounter[] measuredCounters, final JournalWriter measuredRejects)
         {
+            this.measuredCounters = measuredCounters;
+            this.measuredRejects = measuredRejects;
+            countersBefore = snapshot(measuredCounters);
+            rejectIndexBefore = measuredRejects.lastIndex();
             recorded();
         }
 
@@ -984,13 +1092,13 @@ class IngestAllocationIntegrationTest
         {
             bytes = allocatedBytes;
             recorded = recorded();
-            counterDeltas = snapshot();
+            counterDeltas = snapshot(measuredCounters);
             for (int i = 0; i < counterDeltas.length; i++)
             {
                 counterDeltas[i] -= countersBefore[i];
             }
             newErrors = errors - errorsBefore;
-            rejectRecords = rejectJournal.lastIndex() - rejectIndexBefore;
+            rejectRecords = measuredRejects.lastIndex() - rejectIndexBefore;
             sequence = sendPublisher.lastSequence() - sequenceBefore;
             sent = sentByTemplateId.clone();
             for (int i = 0; i < sent.length; i++)

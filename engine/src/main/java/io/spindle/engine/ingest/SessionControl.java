@@ -172,7 +172,8 @@ final class SessionControl
     }
 
     /**
-     * A publication sent under a publisher id another live one holds: counted and reported once per publication.
+     * A publication sent under a publisher id another live one holds: counted, and reported to the error handler, once
+     * per publication (the engine's error log keeps the first 8 such reports in full and only counts later ones).
      *
      * @param key         of the publisher and stream.
      * @param publisherId claimed.

@@ -393,9 +393,10 @@ public final class SpindleEngine implements AutoCloseable
         /**
          * Sources (Aeron image source identities) the engine takes images from: a comma separated list of IP
          * addresses and networks, each with an optional port ({@code 10.1.2.0/24}, {@code 10.1.2.3:40500},
-         * {@code [fd00::/8]:40500}), or {@code *} for any. Images from other sources are counted, logged once and
-         * their messages dropped. Unset: {@link #ALLOWED_SOURCES_LOOPBACK_DEFAULT} for a UDP channel bound to
-         * loopback; a UDP channel bound to any other address does not start until it is set. IPC images always pass.
+         * {@code [fd00::/8]:40500}), or {@code *} for any. Images from other sources are counted, reported once
+         * each to the error log and their messages dropped. Unset: {@link #ALLOWED_SOURCES_LOOPBACK_DEFAULT} for a
+         * UDP channel bound to loopback; a UDP channel bound to any other address does not start until it is set.
+         * IPC images always pass.
          */
         public static final String ALLOWED_SOURCES_PROP_NAME = "spindle.ingest.allowed.sources";
 

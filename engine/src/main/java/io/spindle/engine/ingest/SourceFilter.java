@@ -13,7 +13,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Decided once per image, on its first fragment, and kept by the image's correlation id ({@link Images}), never by its
  * session id: a new image that reuses the session id of an allowed (or refused) one is decided afresh. A refused
- * image is counted and logged once, and its fragments are counted and dropped (Aeron has no way for a subscriber to
+ * image is counted and reported once to the error log (which keeps the first 8 such reports in full and counts the
+ * rest), and its fragments are counted and dropped (Aeron has no way for a subscriber to
  * turn a publication away without the publisher's cooperation), so nothing from it is journalled. Decisions of images
  * that are gone are forgotten at maintenance. The last image's decision is cached, so a run of fragments from one
  * image costs no lookup.

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feedback.AckDecoder;
+import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
@@ -175,6 +176,36 @@ class FeedbackControlPlaneIntegrationTest
             assertEquals(1, engine.counter(SpindleCounter.PUBLISHER_CONFLICTS));
         }
         assertEquals(sequences(1, 12), journalledSequences());
+    }
+
+    /**
+     * One publication speaks for publishers 5 and 9, each answered on its own response stream: a reject of 5's message
+     * is told to 5, never to 9, the publisher the publication connected for last.
+     */
+    @Test
+    void shouldTellAPublisherOfItsOwnRejectsWhenOnePublicationSpeaksForSeveral()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx);
+            FeedbackProbe both = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
+            FeedbackProbe nine = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1))
+        {
+            both.connect(PUBLISHER_ID, 1, 1);
+            both.awaitResendRequest(1);
+            both.connect(9, 2, 1, RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1);
+            nine.awaitResendRequest(1);
+
+            both.quotes(PUBLISHER_ID, 1, 3);
+            both.quote(PUBLISHER_ID, 2);
+            final FeedbackProbe.Response notice = both.await("reject notice of the duplicate",
+                (r) -> r.templateId == RejectNoticeDecoder.TEMPLATE_ID);
+            assertEquals(PUBLISHER_ID, notice.publisherId);
+            assertEquals(2, notice.sequence);
+            assertEquals(RejectReason.DUPLICATE.value(), notice.reason);
+            both.quote(PUBLISHER_ID, 4);
+            both.awaitAck(4);
+            assertEquals(List.of(), nine.of(RejectNoticeDecoder.TEMPLATE_ID), "9 hears nothing of 5's rejects");
+        }
     }
 
     @Test

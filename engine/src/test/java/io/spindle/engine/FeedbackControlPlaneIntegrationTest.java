@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feedback.AckDecoder;
+import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
@@ -177,6 +178,36 @@ class FeedbackControlPlaneIntegrationTest
         assertEquals(sequences(1, 12), journalledSequences());
     }
 
+    /**
+     * One publication speaks for publishers 5 and 9, each answered on its own response stream: a reject of 5's message
+     * is told to 5, never to 9, the publisher the publication connected for last.
+     */
+    @Test
+    void shouldTellAPublisherOfItsOwnRejectsWhenOnePublicationSpeaksForSeveral()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        try (SpindleEngine engine = SpindleEngine.launch(ctx);
+            FeedbackProbe both = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
+            FeedbackProbe nine = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1))
+        {
+            both.connect(PUBLISHER_ID, 1, 1);
+            both.awaitResendRequest(1);
+            both.connect(9, 2, 1, RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1);
+            nine.awaitResendRequest(1);
+
+            both.quotes(PUBLISHER_ID, 1, 3);
+            both.quote(PUBLISHER_ID, 2);
+            final FeedbackProbe.Response notice = both.await("reject notice of the duplicate",
+                (r) -> r.templateId == RejectNoticeDecoder.TEMPLATE_ID);
+            assertEquals(PUBLISHER_ID, notice.publisherId);
+            assertEquals(2, notice.sequence);
+            assertEquals(RejectReason.DUPLICATE.value(), notice.reason);
+            both.quote(PUBLISHER_ID, 4);
+            both.awaitAck(4);
+            assertEquals(List.of(), nine.of(RejectNoticeDecoder.TEMPLATE_ID), "9 hears nothing of 5's rejects");
+        }
+    }
+
     @Test
     void shouldFreeTheSlotOfAPublisherGoneForTheIdleTimeout()
     {
@@ -253,33 +284,44 @@ class FeedbackControlPlaneIntegrationTest
         }
     }
 
+    /**
+     * The publication that holds a publisher id re-Connects at a rate of its own; other publications of its source
+     * (here every IPC publication) share the source's.
+     */
     @Test
     void shouldRejectConnectsBeyondTheRateOfTheirSourceChangingNothing()
     {
         final TestNanoClock clock = new TestNanoClock();
         final SpindleEngine.Context ctx = TestEngines.context(dir).nanoClock(clock).feedbackConnectRate(3);
         try (SpindleEngine engine = SpindleEngine.launch(ctx);
-            FeedbackProbe probe = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID))
+            FeedbackProbe probe = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
+            FeedbackProbe other = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1))
         {
             probe.connect(PUBLISHER_ID, 1, 1);
             probe.connect(PUBLISHER_ID, 2, 1);
             probe.connect(PUBLISHER_ID, 3, 1);
-            probe.connect(PUBLISHER_ID, 4, 1, "aeron:ipc?term-length=128k");
-            probe.connect(6, 1, 1);
+            probe.connect(PUBLISHER_ID, 4, 1);
+            probe.connect(PUBLISHER_ID, 5, 1, "aeron:ipc?term-length=128k");
+            TestEngines.await(10_000, () -> engine.rejectCount(RejectReason.CONNECT_RATE.value()) == 1,
+                () -> TestEngines.counters(engine));
+            other.connect(6, 1, 1);
+            other.connect(7, 1, 1);
+            other.connect(8, 1, 1);
             TestEngines.await(10_000, () -> engine.rejectCount(RejectReason.CONNECT_RATE.value()) == 2,
                 () -> TestEngines.counters(engine));
-            assertEquals(1, engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS),
+            assertEquals(3, engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS),
                 "the rejected Connects changed nothing");
 
             clock.advance(TimeUnit.MILLISECONDS.toNanos(400));
-            probe.connect(PUBLISHER_ID, 5, 1, "aeron:ipc?term-length=128k");
+            probe.connect(PUBLISHER_ID, 6, 1, "aeron:ipc?term-length=128k");
             probe.quotes(PUBLISHER_ID, 1, 3);
             TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 3,
                 () -> TestEngines.counters(engine));
             assertEquals(2, engine.rejectCount(RejectReason.CONNECT_RATE.value()), "one a third of a second later");
             assertEquals(0, engine.counter(SpindleCounter.ERRORS), "a flood of Connects does not fill the error log");
         }
-        assertEquals(List.of(PUBLISHER_ID, PUBLISHER_ID), feedbackConnectPublishers(), "two routes, none refused");
+        assertEquals(List.of(PUBLISHER_ID, 6, 7, PUBLISHER_ID), feedbackConnectPublishers(),
+            "a route for each Connect taken that changed one, none for those refused");
     }
 
     @Test

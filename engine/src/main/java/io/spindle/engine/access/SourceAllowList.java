@@ -180,6 +180,31 @@ public final class SourceAllowList
     }
 
     /**
+     * Whether an entry that names a port allows this source: the list tells this sender apart from others on its
+     * host, so that what is counted per source may be counted per {@code ip:port}.
+     *
+     * @param sourceIdentity of an image: {@code ip:port}, or {@code aeron:ipc}.
+     * @return true when an entry with a port matches its address and port.
+     */
+    public boolean namesPortOf(final String sourceIdentity)
+    {
+        final byte[] address = isIpc(sourceIdentity) ? null : sourceAddress(sourceIdentity);
+        if (null == address)
+        {
+            return false;
+        }
+        final int port = Integer.parseInt(sourceIdentity.substring(sourceIdentity.lastIndexOf(':') + 1));
+        for (int i = 0; i < networks.length; i++)
+        {
+            if (port == ports[i] && matches(networks[i], prefixBits[i], address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether an address is inside one of the listed addresses or networks, whatever port an entry names: where
      * publishers may be, as the engine's feedback may answer them.
      *

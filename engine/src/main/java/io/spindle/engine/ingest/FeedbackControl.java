@@ -85,7 +85,7 @@ final class FeedbackControl
         this.errorHandler = errorHandler;
         this.liveness = liveness;
         this.channels = new ResponseChannels(limits.sources(), limits.maxTermLength());
-        this.connectRate = new ConnectRate(limits.connectsPerSecond());
+        this.connectRate = new ConnectRate(limits.connectsPerSecond(), limits.sources());
         this.idleTimeoutNs = limits.idleTimeoutNs();
         this.nextIdleCheckNs = clock.nowNs() + IDLE_CHECK_INTERVAL_NS;
     }
@@ -118,20 +118,38 @@ final class FeedbackControl
         {
             nextIdleCheckNs = nowNs + IDLE_CHECK_INTERVAL_NS;
             workCount += feedback.freeGone(nowNs, idleTimeoutNs, liveness);
+            connectRate.forgetClosedImages();
         }
         return workCount +
             feedback.doWork(nowNs, journal.journalledCount(), journal.lastIndex(), sequences.lastSequences());
     }
 
     /**
-     * Whether a Connect is beyond the rate its source may send at; one within it is counted against it.
+     * Whether a Connect is beyond the rate it may be sent at; one within it is charged against it, until
+     * {@link #refundConnect()}. A Connect from the publication that holds its publisher id, or that the publisher's
+     * feedback is bound to, is charged to that publication alone: others on its host cannot use up its Connects.
+     * <p>
+     * Allocates nothing, but on the first Connect of an image.
      *
      * @param header of the Connect's frame.
+     * @param key    of the publisher and stream it names.
      * @return true to refuse it as {@code CONNECT_RATE}.
      */
-    boolean isConnectRateExceeded(final Header header)
+    boolean isConnectRateExceeded(final Header header, final long key)
     {
-        return !connectRate.tryAcquire(sourceIdentity(header), clock.nowNs());
+        final long imageId = Images.id(header);
+        final PublisherFeedback.Target target = feedback.target(key);
+        final boolean isHolder = imageId == sequences.owner(key) || (null != target && imageId == target.imageId);
+        return !connectRate.tryAcquire(header, isHolder, clock.nowNs());
+    }
+
+    /**
+     * The last Connect charged against its rate was not handled (a record could not be journalled): it is given back,
+     * as the same Connect will come again.
+     */
+    void refundConnect()
+    {
+        connectRate.refund();
     }
 
     /**
@@ -338,29 +356,8 @@ final class FeedbackControl
                 ControlAdapter.HEADER_LENGTH + ConnectDecoder.oldestSequenceEncodingOffset());
             return true;
         }
-        final PublisherFeedback.Target existing = feedback.target(key);
-        if ((null == existing || !publicationChannel.equals(existing.responseChannel) ||
-            responseStreamId != existing.responseStreamId) && !journal.appendFeedbackConnect(
-            header, publisherId, responseStreamId, oldestSequence, buffer, channelOffset,
-            offset + length - channelOffset))
-        {
-            return false;
-        }
-
-        final long lastSequence = sequences.last(key);
-        if (SequenceTracker.NO_SEQUENCE == lastSequence)
-        {
-            sequences.advance(key, oldestSequence - 1);
-        }
-        else if (lastSequence + 1 < oldestSequence)
-        {
-            if (!journal.appendGap(header, publisherId, lastSequence + 1, oldestSequence - 1))
-            {
-                return false;
-            }
-            sequences.advance(key, oldestSequence - 1);
-        }
-
+        // The target first, before anything is journalled or moved: a Connect refused for want of a slot, or whose
+        // channel the media driver refuses, changes nothing (and leaves no route for a restart to resume).
         final PublisherFeedback.Target target;
         try
         {
@@ -382,6 +379,31 @@ final class FeedbackControl
             refuse(buffer, offset, length, header, verdict, publisherId, SchemaValidator.NO_OFFSET);
             return true;
         }
+
+        // Each record once, however often the Connect is retried: the route until it is journalled, the gap until
+        // the sequence is moved past it.
+        if (!target.isRouteJournalled())
+        {
+            if (!journal.appendFeedbackConnect(header, publisherId, responseStreamId, oldestSequence, buffer,
+                channelOffset, offset + length - channelOffset))
+            {
+                return false;
+            }
+            target.routeJournalled();
+        }
+        final long lastSequence = sequences.last(key);
+        if (SequenceTracker.NO_SEQUENCE == lastSequence)
+        {
+            sequences.advance(key, oldestSequence - 1);
+        }
+        else if (lastSequence + 1 < oldestSequence)
+        {
+            if (!journal.appendGap(header, publisherId, lastSequence + 1, oldestSequence - 1))
+            {
+                return false;
+            }
+            sequences.advance(key, oldestSequence - 1);
+        }
         feedback.requestResend(target, sequences.last(key) + 1, correlationId, clock.nowNs());
         return true;
     }
@@ -390,7 +412,8 @@ final class FeedbackControl
      * Answer the feedback publishers a journal knows again, each asked at once to resend whatever followed its last
      * journalled sequence; at start, before the agent runs. A route today's policy refuses ({@link ResponseChannels},
      * with no source known) is not resumed, and the error log says why: the publisher is answered once it connects
-     * again.
+     * again. When the journal holds more routes than there are feedback slots, those of the publishers heard of last
+     * (in journal order) take them, and the error log says how many were left out.
      *
      * @param recovered as {@link SequenceRecovery} reads it.
      */
@@ -400,7 +423,8 @@ final class FeedbackControl
         {
             return;
         }
-        for (final SequenceRecovery.Route route : recovered.routes.values())
+        int leftOut = 0;
+        for (final SequenceRecovery.Route route : recovered.routesByRecency())
         {
             final long key = SequenceTracker.key(route.publisherId, route.streamId);
             final String publicationChannel = channels.publicationChannel(route.responseChannel, null);
@@ -414,8 +438,14 @@ final class FeedbackControl
             {
                 final PublisherFeedback.Target target = feedback.connect(key, route.publisherId, route.streamId,
                     Images.NO_IMAGE, publicationChannel, route.responseStreamId, clock.nowNs());
+                if (null == target)
+                {
+                    leftOut++;
+                    continue;
+                }
+                target.routeJournalled();
                 final long lastSequence = sequences.last(key);
-                if (null != target && SequenceTracker.NO_SEQUENCE != lastSequence)
+                if (SequenceTracker.NO_SEQUENCE != lastSequence)
                 {
                     feedback.requestResend(target, lastSequence + 1, 0, clock.nowNs());
                 }
@@ -426,6 +456,13 @@ final class FeedbackControl
                     " stream " + route.streamId + " not resumed: response channel " +
                     ResponseChannels.quoted(publicationChannel) + ": " + ex.getMessage(), ex));
             }
+        }
+        if (leftOut > 0)
+        {
+            errorHandler.onError(new IllegalStateException("feedback of " + leftOut + " publisher(s) not resumed: " +
+                "the journal holds more routes than the engine's " + feedback.maxTargets() + " feedback slots " +
+                "(spindle.feedback.max.publishers); those heard of last were resumed, the others are answered " +
+                "once they connect again"));
         }
     }
 

@@ -445,12 +445,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         final boolean isSessionStart = SessionStartDecoder.TEMPLATE_ID == templateId;
         final boolean isResend = ResendDecoder.TEMPLATE_ID == templateId;
-        if (!isSessionStart && !isResend && feedback.isConnectRateExceeded(header))
-        {
-            rejects.reject(RejectReason.CONNECT_RATE.value(), buffer, offset, length, header, verdict,
-                control.connect(buffer, offset).publisherId(), NO_SEQUENCE, SchemaValidator.NO_OFFSET);
-            return Action.CONTINUE;
-        }
         final int publisherId = isSessionStart ? control.sessionStart(buffer, offset).publisherId() :
             isResend ? control.resend(buffer, offset).publisherId() : control.connect(buffer, offset).publisherId();
         if (null != publishers && !publishers.allows(publisherId))
@@ -460,6 +454,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
         final long key = SequenceTracker.key(publisherId, header.streamId());
+        // Charged once allowed (an id the allow-list refuses costs nothing) and given back should it be retried.
+        if (!isSessionStart && !isResend && feedback.isConnectRateExceeded(header, key))
+        {
+            rejects.reject(RejectReason.CONNECT_RATE.value(), buffer, offset, length, header, verdict, publisherId,
+                NO_SEQUENCE, SchemaValidator.NO_OFFSET);
+            return Action.CONTINUE;
+        }
         if (isResend)
         {
             if (!feedback.onResend(control.resend(buffer, offset), header))
@@ -498,6 +499,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             rejects.reject(RejectReason.UNJOURNALLABLE.value(), buffer, offset, length, header, verdict, publisherId,
                 NO_SEQUENCE, SchemaValidator.NO_OFFSET);
             return Action.CONTINUE;
+        }
+        if (!isSessionStart)
+        {
+            feedback.refundConnect();
         }
         return Action.ABORT;
     }

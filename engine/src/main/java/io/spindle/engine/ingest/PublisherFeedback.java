@@ -143,7 +143,9 @@ final class PublisherFeedback
 
     /**
      * Answer a publisher on a response channel and stream from now on: a new target, or the publisher's target with
-     * its route changed (its old publication is let go).
+     * its route changed (its old publication is let go). A Connect refused (every target taken, or the channel refused
+     * by the media driver) changes nothing. A route that changed is not journalled yet
+     * ({@link Target#isRouteJournalled()}).
      *
      * @param key              {@link SequenceTracker#key}.
      * @param publisherId      of the publisher.
@@ -166,12 +168,21 @@ final class PublisherFeedback
         final long nowNs)
     {
         Target target = targetByKey.get(key);
+        if (null == target && targetCount == targets.length)
+        {
+            return null;
+        }
+        final boolean isSameRoute = null != target &&
+            responseChannel.equals(target.responseChannel) && responseStreamId == target.responseStreamId;
+        long registrationId = NO_REGISTRATION;
+        if (!isSameRoute || (null == target.publication && NO_REGISTRATION == target.registrationId))
+        {
+            // Added before anything changes: a channel the driver refuses leaves no target and no route.
+            registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
+        }
+
         if (null == target)
         {
-            if (targetCount == targets.length)
-            {
-                return null;
-            }
             target = targets[targetCount++];
             target.reset(key, publisherId, streamId);
             targetByKey.put(key, target);
@@ -179,23 +190,30 @@ final class PublisherFeedback
         }
         target.lastSeenNs = nowNs;
         bindImage(target, imageId);
-
-        final boolean isSameRoute =
-            responseChannel.equals(target.responseChannel) && responseStreamId == target.responseStreamId;
         if (!isSameRoute)
         {
             target.releasePublication(aeron);
-        }
-        if (!isSameRoute || (null == target.publication && NO_REGISTRATION == target.registrationId))
-        {
-            // Added before the route is recorded: a channel the driver refuses is tried again on the next Connect.
-            target.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
-            target.isRegistrationNew = true;
             target.responseChannel = responseChannel;
             target.responseStreamId = responseStreamId;
+            target.isRouteJournalled = false;
+        }
+        if (NO_REGISTRATION != registrationId)
+        {
+            target.registrationId = registrationId;
+            target.isRegistrationNew = true;
         }
 
         return target;
+    }
+
+    /**
+     * Publisher and stream pairs that may have a target at once.
+     *
+     * @return the maximum.
+     */
+    int maxTargets()
+    {
+        return targets.length;
     }
 
     /**
@@ -282,9 +300,9 @@ final class PublisherFeedback
     }
 
     /**
-     * Queue a reject notice for the publisher that sent a rejected message, found by the publication it came on or,
-     * while the publisher has spoken through none yet, by its publisher id. Nothing is queued for a publisher without
-     * feedback.
+     * Queue a reject notice for the publisher that sent a rejected message: found by its publisher id when the message
+     * names one (and only while that publisher speaks through the publication the message came on, or has spoken
+     * through none yet), else by the publication it came on. Nothing is queued for a publisher without feedback.
      *
      * @param imageId     of the publication the message came on ({@link Images#id}).
      * @param streamId    of the ingest stream.
@@ -307,20 +325,25 @@ final class PublisherFeedback
         {
             return;
         }
-        Target target = targetByImage.get(imageId);
-        if (null == target && 0 != publisherId)
+        final Target target;
+        if (0 != publisherId)
         {
-            // By publisher id only while the publisher has not spoken through a publication yet (a route read back
-            // from the journal): once it has, another publication's messages under its id are not its to hear of.
+            // By publisher id: the image may speak for several publishers. Only while the publisher speaks through
+            // this publication, or has spoken through none yet (a route read back from the journal): another
+            // publication's messages under its id are not its to hear of.
             target = targetByKey.get(SequenceTracker.key(publisherId, streamId));
-            if (null != target && Images.NO_IMAGE != target.imageId)
+            if (null == target || (Images.NO_IMAGE != target.imageId && imageId != target.imageId))
             {
                 return;
             }
         }
-        if (null == target)
+        else
         {
-            return;
+            target = targetByImage.get(imageId);
+            if (null == target)
+            {
+                return;
+            }
         }
 
         if (target.noticeCount == noticeCapacity)
@@ -470,6 +493,7 @@ final class PublisherFeedback
         long lastSeenNs;
         long nextRegistrationCheckNs;
         boolean isRegistrationNew;
+        boolean isRouteJournalled;
         ExclusivePublication publication;
 
         long ackedSequence = NO_SEQUENCE;
@@ -518,6 +542,7 @@ final class PublisherFeedback
             responseStreamId = 0;
             registrationId = NO_REGISTRATION;
             isRegistrationNew = false;
+            isRouteJournalled = false;
             publication = null;
             requestFrom = 0;
             requestCorrelationId = 0;
@@ -538,6 +563,25 @@ final class PublisherFeedback
             resendTo = Long.MIN_VALUE;
             checkpointHead = 0;
             checkpointCount = 0;
+        }
+
+        /**
+         * Whether the journal holds the target's route, as a feedback connect record, so that a restart answers the
+         * publisher there again.
+         *
+         * @return false for a route set by a Connect whose record is not journalled yet.
+         */
+        boolean isRouteJournalled()
+        {
+            return isRouteJournalled;
+        }
+
+        /**
+         * The target's route is journalled (or was read back from the journal).
+         */
+        void routeJournalled()
+        {
+            isRouteJournalled = true;
         }
 
         /**

@@ -4,6 +4,9 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
@@ -24,6 +27,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  * journalled before it starts that publisher at the oldest sequence it said it could send again, as the engine did
  * when it took the connect. A session start record starts its publisher's numbering again at its first sequence, in
  * the session's epoch. Reads the whole journal once at start, off the hot path.
+ * <p>
+ * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
+ * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
+ * has feedback slots, the routes of the publishers heard of last are resumed first.
  */
 final class SequenceRecovery
 {
@@ -54,6 +61,26 @@ final class SequenceRecovery
         final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
         final Long2LongHashMap epochs = new Long2LongHashMap(0);
         final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
+        final Long2LongHashMap lastRecords = new Long2LongHashMap(-1);
+        private long records;
+
+        private void heardOf(final long key)
+        {
+            lastRecords.put(key, records++);
+        }
+
+        /**
+         * The routes, those of the publishers heard of last first.
+         *
+         * @return a new list.
+         */
+        List<Route> routesByRecency()
+        {
+            final List<Route> byRecency = new ArrayList<>(routes.values());
+            byRecency.sort(Comparator.comparingLong(
+                (Route route) -> lastRecords.get(SequenceTracker.key(route.publisherId, route.streamId))).reversed());
+            return byRecency;
+        }
     }
 
     private SequenceRecovery()
@@ -89,14 +116,16 @@ final class SequenceRecovery
                 if (record.isGap())
                 {
                     final GapDecoder gap = record.gap();
-                    raise(lastSequences, SequenceTracker.key(gap.publisherId(), gap.streamId()),
-                        gap.toSequence());
+                    final long key = SequenceTracker.key(gap.publisherId(), gap.streamId());
+                    raise(lastSequences, key, gap.toSequence());
+                    recovered.heardOf(key);
                 }
                 else if (record.isSessionStart())
                 {
                     final SessionStartDecoder session = record.sessionStart();
                     final long key = SequenceTracker.key(session.publisherId(), session.streamId());
                     lastSequences.put(key, session.firstSequence() - 1);
+                    recovered.heardOf(key);
                     if (0 == session.epoch())
                     {
                         recovered.epochs.remove(key);
@@ -122,14 +151,16 @@ final class SequenceRecovery
                     {
                         lastSequences.put(key, oldestSequence - 1);
                     }
+                    recovered.heardOf(key);
                 }
                 else if (!record.isEngineRecord() && record.schemaId() == validator.schemaId() &&
                     RejectReasons.VALID == validator.validate(record.message(), 0, record.length()) &&
                     validator.hasSequence())
                 {
-                    raise(lastSequences, SequenceTracker.key(
-                        validator.publisherId(record.message(), 0), record.streamId()),
-                        validator.sequence(record.message(), 0));
+                    final long key = SequenceTracker.key(
+                        validator.publisherId(record.message(), 0), record.streamId());
+                    raise(lastSequences, key, validator.sequence(record.message(), 0));
+                    recovered.heardOf(key);
                 }
             };
             while (reader.poll(handler, 4096) > 0)

@@ -102,7 +102,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         sources = new SourceFilter(subscription, images, builder.sources, counters[SpindleCounter.IMAGES_REFUSED.id()],
             counters[SpindleCounter.FRAGMENTS_REFUSED.id()], errorHandler);
         publishers = null == builder.publishers || builder.publishers.isAny() ? null : builder.publishers;
-        sequences = new SequenceTracker(builder.maxPublishers, images::isLive, builder.sequenceMaxJump,
+        sequences = new SequenceTracker(builder.maxPublishers, images::isLive, clock, builder.sequenceMaxJump,
             builder.sequenceFirst, builder.isRestartNewSession);
         journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
         journal.journalSpace(builder.journalSpace);
@@ -116,7 +116,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             images::isLive, new FeedbackControl.Limits(builder.sources, builder.feedbackMaxTermLength,
             builder.feedbackIdleTimeoutNs, builder.feedbackConnectRate));
         rejects.feedback(feedback);
-        sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);
+        sessions = new SessionControl(
+            sequences, journal, rejects, feedback, counters, errorHandler, builder.sessionTakeoverIdleNs);
         reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, builder.reassemblyTimeoutNs, clock,
             this::onBrokenFragment);
         latency = new IngestLatency(
@@ -479,7 +480,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         if (!isSessionStart && !sequences.claim(key, imageId))
         {
-            // A Connect cannot take over a publisher id another live publication holds; a SessionStart can.
+            // A Connect cannot take over a publisher id another live publication holds; a SessionStart may take it
+            // from a silent holder (SessionControl).
             sessions.onConflict(key, publisherId, header);
             rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
                 publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
@@ -608,6 +610,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private long sequenceMaxJump = SpindleEngine.Configuration.SEQUENCE_MAX_JUMP_DEFAULT;
         private long sequenceFirst = SpindleEngine.Configuration.SEQUENCE_FIRST_DEFAULT;
         private boolean isRestartNewSession;
+        private long sessionTakeoverIdleNs =
+            TimeUnit.MILLISECONDS.toNanos(SpindleEngine.Configuration.SESSION_TAKEOVER_IDLE_MS_DEFAULT);
         private SourceAllowList sources;
         private PublisherAllowList publishers;
         private Aeron feedbackAeron;
@@ -653,6 +657,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             sequenceMaxJump = ctx.sequenceMaxJump();
             sequenceFirst = ctx.sequenceFirst();
             isRestartNewSession = ctx.isRestartNewSession();
+            sessionTakeoverIdleNs = TimeUnit.MILLISECONDS.toNanos(ctx.sessionTakeoverIdleMs());
             sources = ctx.sourceAllowList();
             publishers = ctx.publisherAllowList();
             operatorCommands = ctx.operatorCommands();
@@ -790,6 +795,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             this.sequenceMaxJump = maxJump;
             this.sequenceFirst = firstSequence;
             this.isRestartNewSession = isRestartNewSession;
+            return this;
+        }
+
+        /**
+         * @param idleNs how long the holder of a publisher id must have been silent before another publication's
+         *               {@code SessionStart} takes the id from its live image, ns on the nano clock.
+         * @return this for a fluent API.
+         */
+        public Builder sessionTakeoverIdle(final long idleNs)
+        {
+            this.sessionTakeoverIdleNs = idleNs;
             return this;
         }
 

@@ -85,7 +85,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private long nextMaintenanceNs;
     private long receivedCount;
     private long imageId = Images.NO_IMAGE;
-    private boolean hasPolled;
 
     private IngestAgent(final Builder builder)
     {
@@ -159,9 +158,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long nowNs = clock.tick();
         int workCount = 0;
 
-        if (journal.hasRoom())
+        final boolean hasRoom = journal.hasRoom();
+        // Time the journal cannot take fragments is not held against a message waiting for its next fragments.
+        reassembler.onCycle(hasRoom && !retry.isJournalWaiting(nowNs));
+        if (hasRoom)
         {
-            hasPolled = true;
             clock.stampIngestTime();
             latency.startBatch();
             workCount += null == subscription ? 0 : retry.poll(subscription, fragmentLimit, nowNs);
@@ -569,8 +570,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         clock.stampIngestTime();
         workCount += rejects.closeIntervals();
-        final int timedOut = reassembler.checkTimeouts(hasPolled);
-        hasPolled = false;
+        final int timedOut = reassembler.checkTimeouts();
         if (timedOut > 0)
         {
             messagesReceived.setRelease(receivedCount);

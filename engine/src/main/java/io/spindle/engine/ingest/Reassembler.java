@@ -21,9 +21,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * after the agent left it in Aeron (a journal that could not take the message) is recognised by its position and not
  * appended twice.
  * <p>
- * The timeout runs only while the agent polls: time the agent spends not taking fragments (a journal that cannot take
- * them) is not held against a message whose next fragments wait in Aeron. A message complete but not yet taken never
- * times out. Timeouts are checked at maintenance and when a message needs a buffer and none is free.
+ * The timeout runs only while the agent takes fragments: the time up to a duty cycle that cannot
+ * ({@link #onCycle}: a journal without room, or one that waits as a whole for a retry) is not held against a message
+ * whose next fragments wait in Aeron. A message complete but not yet taken never times out. Timeouts are checked at
+ * maintenance and when a message needs a buffer and none is free.
  * <p>
  * Single thread; allocates nothing after construction.
  */
@@ -51,7 +52,8 @@ final class Reassembler
     private final CycleClock clock;
     private final BrokenHandler brokenHandler;
     private Assembly complete;
-    private long lastCheckNs;
+    private long lastCycleNs;
+    private long pausedNs;
 
     /**
      * @param buffers          messages that may be mid-assembly at once.
@@ -71,7 +73,7 @@ final class Reassembler
         this.timeoutNs = timeoutNs;
         this.clock = clock;
         this.brokenHandler = brokenHandler;
-        lastCheckNs = clock.nowNs();
+        lastCycleNs = clock.nowNs();
         assemblies = new Assembly[buffers];
         for (int i = 0; i < buffers; i++)
         {
@@ -104,7 +106,7 @@ final class Reassembler
                 assembly.release();
             }
             assembly = acquire(imageId);
-            if (null == assembly && expire(clock.nowNs()) > 0)
+            if (null == assembly && expire() > 0)
             {
                 assembly = acquire(imageId);
             }
@@ -202,34 +204,37 @@ final class Reassembler
     }
 
     /**
-     * At maintenance: reject and free the messages whose last fragment is overdue. When the agent has not polled since
-     * the last check, the time since is not held against any message: their deadlines move on by it.
+     * A duty cycle begins, on the clock just read: the time since the last one is held against the messages being
+     * assembled only when this cycle can take fragments; otherwise their deadlines move on by it.
+     * <p>
+     * Allocates nothing; constant time.
      *
-     * @param hasPolled whether the agent polled since the last check.
-     * @return messages timed out.
+     * @param isTakingFragments whether the cycle can hand fragments to the ingest path.
      */
-    int checkTimeouts(final boolean hasPolled)
+    void onCycle(final boolean isTakingFragments)
     {
         final long nowNs = clock.nowNs();
-        if (!hasPolled)
+        if (!isTakingFragments)
         {
-            final long pausedNs = nowNs - lastCheckNs;
-            for (final Assembly assembly : assemblies)
-            {
-                if (assembly.isInUse)
-                {
-                    assembly.deadlineNs += pausedNs;
-                }
-            }
-            lastCheckNs = nowNs;
-            return 0;
+            pausedNs += nowNs - lastCycleNs;
         }
-        lastCheckNs = nowNs;
-        return expire(nowNs);
+        lastCycleNs = nowNs;
     }
 
-    private int expire(final long nowNs)
+    /**
+     * At maintenance: reject and free the messages whose last fragment is overdue, counting only the time the agent
+     * could take fragments ({@link #onCycle}).
+     *
+     * @return messages timed out.
+     */
+    int checkTimeouts()
     {
+        return expire();
+    }
+
+    private int expire()
+    {
+        final long nowNs = takingNs();
         int expired = 0;
         for (final Assembly assembly : assemblies)
         {
@@ -242,6 +247,14 @@ final class Reassembler
             }
         }
         return expired;
+    }
+
+    /**
+     * The clock less the time the agent could not take fragments: what deadlines are measured on.
+     */
+    private long takingNs()
+    {
+        return clock.nowNs() - pausedNs;
     }
 
     private Assembly find(final long imageId)
@@ -262,7 +275,7 @@ final class Reassembler
         {
             if (!assembly.isInUse)
             {
-                assembly.acquire(imageId, clock.nowNs() + timeoutNs);
+                assembly.acquire(imageId, takingNs() + timeoutNs);
                 return assembly;
             }
         }

@@ -11,6 +11,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.ingest.IngestAgent;
 import io.spindle.engine.journal.JournalWriter;
@@ -38,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link IngestAgent#doWork()}) on a clock of the test's. While one publication's append fails, the other's messages
  * are journalled, in order, and the failing one is tried again once per retry delay (1 ms), then journalled once
  * when the failure clears; while the journal fails for every publication, each is held back after at most two failed
- * appends per delay. {@code Publications awaiting a journal retry} shows the wait while it lasts. A message put
+ * appends per delay. {@code Publications awaiting a journal retry} shows the wait while it lasts. A feedback
+ * publisher's message too long to take waits the same way while the gap record that takes its sequence fails, and is
+ * rejected once, whether it came in one frame or several. A message put
  * together from fragments whose append fails is journalled once when the failure clears, and the time the whole journal
  * waits is not held against a message still waiting for its next fragments.
  */
@@ -51,6 +54,8 @@ class AppendRetryIntegrationTest
     private static final int PUBLISHER_B = 2;
     private static final int PUBLISHER_C = 3;
     private static final int MAX_MESSAGE_LENGTH = 8192;
+    private static final int TOO_LONG_LIMIT = 1024;
+    private static final int RESPONSE_STREAM_ID = 1002;
     private static final int IPC_PAYLOAD_PER_FRAME = 1408 - 32;
     private static final long REASSEMBLY_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -236,7 +241,68 @@ class AppendRetryIntegrationTest
         CloseHelper.close(publicationC);
     }
 
+    @Test
+    void shouldLeaveATooLongMessageInAeronWhileItsGapRecordFailsThenRejectItOnce()
+    {
+        shouldRejectATooLongMessageOnceItsGapRecordIsJournalled(false);
+    }
+
+    @Test
+    void shouldLeaveATooLongReassembledMessageInAeronWhileItsGapRecordFailsThenRejectItOnce()
+    {
+        shouldRejectATooLongMessageOnceItsGapRecordIsJournalled(true);
+    }
+
+    /**
+     * A feedback publisher's message longer than the maximum takes its sequence with a gap record, so that it is not
+     * asked for again; while that record cannot be journalled the message waits in Aeron, nothing counted, and is
+     * rejected once when it can.
+     */
+    private void shouldRejectATooLongMessageOnceItsGapRecordIsJournalled(final boolean isFragmented)
+    {
+        buildAgent(TOO_LONG_LIMIT, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, REASSEMBLY_TIMEOUT_NS, true);
+        try (FeedbackProbe probe = new FeedbackProbe(aeron, CHANNEL, STREAM_ID, "aeron:ipc", RESPONSE_STREAM_ID)
+            .awaitConnected())
+        {
+            final int sessionId = probe.publication.sessionId();
+            TestEngines.await(10_000, () -> subscription.imageCount() == 3, "the probe's image");
+            probe.connect(PUBLISHER_C, 1, 1);
+            probe.quote(PUBLISHER_C, 1);
+            drain();
+            assertEquals(List.of("1"), journalledOf(sessionId), errors::toString);
+
+            journal.failGaps(true);
+            final int length = tooLongBook(PUBLISHER_C, 2, isFragmented);
+            assertTrue(length > TOO_LONG_LIMIT);
+            assertEquals(isFragmented, length > IPC_PAYLOAD_PER_FRAME, "fragmented: " + isFragmented);
+            probe.send(message, length);
+            probe.quote(PUBLISHER_C, 3);
+            drain();
+            assertEquals(1, journal.failures());
+            assertEquals(0, counter(SpindleCounter.MESSAGES_REJECTED), "not rejected while its gap record fails");
+            clock.advance(RETRY_DELAY_NS);
+            drain();
+            assertEquals(2, journal.failures(), "tried again after the retry delay");
+
+            journal.failGaps(false);
+            clock.advance(RETRY_DELAY_NS);
+            drain();
+            assertEquals(List.of("1", "gap 2..2", "3"), journalledOf(sessionId));
+            assertEquals(1, counters[SpindleCounter.rejectReasonId(RejectReason.TOO_LONG.value())].get());
+            assertEquals(1, counter(SpindleCounter.MESSAGES_REJECTED), "rejected once");
+            assertEquals(0, counter(SpindleCounter.MESSAGES_AWAITING_RESEND), "never asked for again");
+            assertEquals(0, counter(SpindleCounter.MESSAGES_REASSEMBLED));
+            assertEquals(4, counter(SpindleCounter.MESSAGES_RECEIVED), "the Connect and three messages, each once");
+        }
+    }
+
     private void buildAgent(final int maxMessageLength, final int fragmentLimit, final long reassemblyTimeoutNs)
+    {
+        buildAgent(maxMessageLength, fragmentLimit, reassemblyTimeoutNs, false);
+    }
+
+    private void buildAgent(
+        final int maxMessageLength, final int fragmentLimit, final long reassemblyTimeoutNs, final boolean isFeedbackOn)
     {
         agent = IngestAgent.builder()
             .subscription(subscription)
@@ -251,6 +317,7 @@ class AppendRetryIntegrationTest
                 new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
             .limits(maxMessageLength, 2, fragmentLimit, 64)
             .reassemblyTimeout(reassemblyTimeoutNs)
+            .feedback(isFeedbackOn ? aeron : null, 8, 64, TimeUnit.MILLISECONDS.toNanos(1), 64, false)
             .build();
     }
 
@@ -264,6 +331,44 @@ class AppendRetryIntegrationTest
             Thread.yield();
         }
         return length;
+    }
+
+    /**
+     * A book longer than the agent's maximum, in one frame or in several.
+     */
+    private int tooLongBook(final int publisherId, final long sequence, final boolean isFragmented)
+    {
+        int levels = 1;
+        int length = TestMessages.book(message, 0, publisherId, sequence, levels);
+        while (length <= (isFragmented ? 2 * IPC_PAYLOAD_PER_FRAME : TOO_LONG_LIMIT))
+        {
+            length = TestMessages.book(message, 0, publisherId, sequence, ++levels);
+        }
+        return length;
+    }
+
+    /**
+     * What the journal holds of one Aeron session: its messages' sequences and its gap records, in order.
+     */
+    private List<String> journalledOf(final int sessionId)
+    {
+        final List<String> entries = new ArrayList<>();
+        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
+        {
+            if (entry.sessionId != sessionId)
+            {
+                continue;
+            }
+            if (entry.isGap)
+            {
+                entries.add("gap " + entry.gapFrom + ".." + entry.gapTo);
+            }
+            else if (entry.schemaId != GapDecoder.SCHEMA_ID)
+            {
+                entries.add(String.valueOf(new UnsafeBuffer(entry.bytes).getLong(HEADER_LENGTH)));
+            }
+        }
+        return entries;
     }
 
     private void publish(

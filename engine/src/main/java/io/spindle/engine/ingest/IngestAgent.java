@@ -210,10 +210,14 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        final Action action = onMessage(reassembler.buffer(), 0, reassembler.length(), header);
+        final int messageLength = reassembler.length();
+        final Action action = onMessage(reassembler.buffer(), 0, messageLength, header);
         if (Action.CONTINUE == action)
         {
-            messagesReassembled.incrementRelease();
+            if (messageLength <= maxMessageLength)
+            {
+                messagesReassembled.incrementRelease();
+            }
             reassembler.release();
         }
         return action;
@@ -281,8 +285,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         if (length > maxMessageLength)
         {
-            rejectTooLong(buffer, offset, length, header);
-            return Action.CONTINUE;
+            return rejectTooLong(buffer, offset, length, header);
         }
 
         final int controlTemplateId = control.templateId(buffer, offset, length, feedback.isOn());
@@ -506,9 +509,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * A message longer than the maximum: rejected; a feedback publisher's that still names its sequence takes it.
+     * A message longer than the maximum, in one frame or put together from several (its bytes past the maximum not
+     * kept): rejected; a feedback publisher's that still names its sequence takes it (a gap record), so that it is not
+     * asked for again. Should the gap record fail, nothing is counted and the message is left in Aeron to retry, as
+     * any failed append is.
      */
-    private void rejectTooLong(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private Action rejectTooLong(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         int publisherId = 0;
         long sequence = NO_SEQUENCE;
@@ -516,9 +522,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             publisherId = validator.peekedPublisherId();
             sequence = validator.peekedSequence();
-            feedback.skipRejected(header, publisherId, sequence);
+            if (!feedback.skipRejected(header, publisherId, sequence))
+            {
+                return Action.ABORT;
+            }
         }
         rejects.rejectFragment(RejectReason.TOO_LONG.value(), buffer, offset, length, header, publisherId, sequence);
+        return Action.CONTINUE;
     }
 
     /**
@@ -528,14 +538,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final int reason, final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         receivedCount++;
-        if (RejectReason.TOO_LONG.value() == reason)
-        {
-            rejectTooLong(buffer, offset, length, header);
-        }
-        else
-        {
-            rejects.rejectFragment(reason, buffer, offset, length, header, 0, NO_SEQUENCE);
-        }
+        rejects.rejectFragment(reason, buffer, offset, length, header, 0, NO_SEQUENCE);
     }
 
     /**

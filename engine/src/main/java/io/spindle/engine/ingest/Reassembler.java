@@ -15,11 +15,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * A fragment that belongs to no message being assembled, or that does not follow the last one taken, is an
  * {@code ORPHAN_FRAGMENT}; a message that begins while every buffer is in use has {@code NO_REASSEMBLY_BUFFER}; a
- * message longer than the maximum is {@code TOO_LONG} (its bytes past the buffer are counted, not kept, so that it is
- * rejected with its true length); a message whose last fragment has not come within the timeout is
- * {@code REASSEMBLY_TIMEOUT}, its buffer freed. Each goes to the {@link BrokenHandler}. A fragment delivered again
- * after the agent left it in Aeron (a journal that could not take the message) is recognised by its position and not
- * appended twice.
+ * message whose last fragment has not come within the timeout is {@code REASSEMBLY_TIMEOUT}, its buffer freed. Each
+ * goes to the {@link BrokenHandler}. A message longer than the maximum is completed like any other, its bytes past the
+ * buffer counted, not kept, so that the caller rejects it ({@code TOO_LONG}) with its true length, or leaves it in
+ * Aeron, as it may any message. A fragment delivered again after the agent left it in Aeron (a journal that could not
+ * take the message, or its reject's gap record) is recognised by its position and not appended twice.
  * <p>
  * The timeout runs only while the agent takes fragments: the time up to a duty cycle that cannot
  * ({@link #onCycle}: a journal without room, or one that waits as a whole for a retry) is not held against a message
@@ -47,7 +47,6 @@ final class Reassembler
     }
 
     private final Assembly[] assemblies;
-    private final int maxMessageLength;
     private final long timeoutNs;
     private final CycleClock clock;
     private final BrokenHandler brokenHandler;
@@ -57,7 +56,7 @@ final class Reassembler
 
     /**
      * @param buffers          messages that may be mid-assembly at once.
-     * @param maxMessageLength longest message assembled.
+     * @param maxMessageLength longest message kept whole; the bytes of a longer one past it are counted, not kept.
      * @param timeoutNs        longest a message may wait for its last fragment while the agent polls, ns.
      * @param clock            the duty cycle's clocks.
      * @param brokenHandler    told of fragments that make no message.
@@ -69,7 +68,6 @@ final class Reassembler
         final CycleClock clock,
         final BrokenHandler brokenHandler)
     {
-        this.maxMessageLength = maxMessageLength;
         this.timeoutNs = timeoutNs;
         this.clock = clock;
         this.brokenHandler = brokenHandler;
@@ -89,8 +87,8 @@ final class Reassembler
      * @param length of the fragment.
      * @param header  of the fragment's frame.
      * @param imageId of the fragment's image ({@link Images#id}).
-     * @return true when it completed a message: read it with {@link #buffer()} and {@link #length()}, and
-     * {@link #release()} it once taken.
+     * @return true when it completed a message: read it with {@link #buffer()} and {@link #length()} (which may be
+     * more than the maximum, the bytes past it not kept), and {@link #release()} it once taken.
      */
     boolean onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header, final long imageId)
@@ -143,13 +141,6 @@ final class Reassembler
             return false;
         }
         assembly.isComplete = true;
-        if (assembly.length > maxMessageLength)
-        {
-            brokenHandler.onBroken(RejectReason.TOO_LONG.value(), assembly.buffer, 0, assembly.length, header);
-            assembly.release();
-            return false;
-        }
-
         complete = assembly;
         return true;
     }

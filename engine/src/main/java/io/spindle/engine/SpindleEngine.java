@@ -658,6 +658,21 @@ public final class SpindleEngine implements AutoCloseable
          */
         public static final String SEQUENCE_RESTART_DEFAULT = "reject";
 
+        /**
+         * How long the publication holding a publisher id must have sent nothing (its numbering not advanced) before
+         * another publication's {@code SessionStart} may take the id from its live image, in ms. Until then such a
+         * {@code SessionStart} is a {@code PUBLISHER_CONFLICT} and changes nothing; once the holder's image is gone it
+         * is taken at once.
+         */
+        public static final String SESSION_TAKEOVER_IDLE_MS_PROP_NAME = "spindle.session.takeover.idle.ms";
+
+        /**
+         * Default takeover time: 1 s. A restarted publisher's new publication takes over from its crashed one's image,
+         * which Aeron keeps for up to its image liveness timeout (10 s by default), once the old one has been silent
+         * that long; a live publisher sending more often than that cannot be locked out.
+         */
+        public static final long SESSION_TAKEOVER_IDLE_MS_DEFAULT = 1_000;
+
         private Configuration()
         {
         }
@@ -773,6 +788,8 @@ public final class SpindleEngine implements AutoCloseable
         private String sequenceRestart = Configuration.property(
             Configuration.SEQUENCE_RESTART_PROP_NAME, Configuration.SEQUENCE_RESTART_DEFAULT);
         private boolean isRestartNewSession;
+        private long sessionTakeoverIdleMs = Configuration.longProperty(
+            Configuration.SESSION_TAKEOVER_IDLE_MS_PROP_NAME, Configuration.SESSION_TAKEOVER_IDLE_MS_DEFAULT);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private EpochNanoClock epochNanoClock;
@@ -862,6 +879,11 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.SEQUENCE_RESTART_PROP_NAME + "=" + sequenceRestart +
                     " must be reject or new-session");
+            }
+            if (sessionTakeoverIdleMs < 1 || sessionTakeoverIdleMs > 365L * 24 * 3600 * 1000)
+            {
+                throw new IllegalArgumentException(Configuration.SESSION_TAKEOVER_IDLE_MS_PROP_NAME + "=" +
+                    sessionTakeoverIdleMs + " must be from 1 ms to a year");
             }
             if (journalMinFreeBytes < 0)
             {
@@ -1906,6 +1928,30 @@ public final class SpindleEngine implements AutoCloseable
         public boolean hasSyncPolicy()
         {
             return null != syncPolicy && !JournalSyncAgent.Policy.NONE.equals(syncPolicy);
+        }
+
+        /**
+         * How long the holder of a publisher id must have been silent before another publication's SessionStart takes
+         * the id from its live image.
+         *
+         * @return the time in ms, measured on {@link #nanoClock()}.
+         */
+        public long sessionTakeoverIdleMs()
+        {
+            return sessionTakeoverIdleMs;
+        }
+
+        /**
+         * Set how long the holder of a publisher id must have sent nothing before another publication's SessionStart
+         * may take the id from its live image; until then it is a {@code PUBLISHER_CONFLICT} and changes nothing.
+         *
+         * @param sessionTakeoverIdleMs the time in ms, measured on {@link #nanoClock()}.
+         * @return this for a fluent API.
+         */
+        public Context sessionTakeoverIdleMs(final long sessionTakeoverIdleMs)
+        {
+            this.sessionTakeoverIdleMs = sessionTakeoverIdleMs;
+            return this;
         }
 
         /**

@@ -215,6 +215,7 @@ class EngineLifecycleIntegrationTest
         assertStartFails(TestEngines.context(dir).idleStrategy("spinny"), "spindle.ingest.idle.strategy");
         assertStartFails(TestEngines.context(dir).maxMessageLength(0), "spindle.max.message.length");
         assertStartFails(TestEngines.context(dir).reassemblyTimeoutMs(0), "spindle.reassembly.timeout.ms");
+        assertStartFails(TestEngines.context(dir).sessionTakeoverIdleMs(0), "spindle.session.takeover.idle.ms");
         assertStartFails(
             TestEngines.context(dir).aeronDirectoryName(dir.resolve("no-driver").toString()), "spindle.aeron.dir");
     }

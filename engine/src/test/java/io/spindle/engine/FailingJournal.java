@@ -10,7 +10,7 @@ import org.agrona.DirectBuffer;
 
 /**
  * A real journal whose message appends fail on demand, as a full file system or an I/O error makes them fail: for
- * one Aeron session, or for every one. Nothing is written by a failed append.
+ * one Aeron session, or for every one; and its gap records, for every one. Nothing is written by a failed append.
  */
 final class FailingJournal extends JournalWriter
 {
@@ -21,6 +21,7 @@ final class FailingJournal extends JournalWriter
 
     private int failingSessionId = NONE;
     private boolean isFailingAll;
+    private boolean isFailingGaps;
     private int failures;
 
     /**
@@ -50,6 +51,16 @@ final class FailingJournal extends JournalWriter
     void failAll(final boolean isFailingAll)
     {
         this.isFailingAll = isFailingAll;
+    }
+
+    /**
+     * Fail every gap record append, or none.
+     *
+     * @param isFailingGaps whether to.
+     */
+    void failGaps(final boolean isFailingGaps)
+    {
+        this.isFailingGaps = isFailingGaps;
     }
 
     /**
@@ -84,5 +95,25 @@ final class FailingJournal extends JournalWriter
         }
         return super.appendMessage(
             ingestTimeNs, streamId, sessionId, position, schemaId, templateId, version, buffer, offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long appendGap(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int publisherId,
+        final long fromSequence,
+        final long toSequence)
+    {
+        if (isFailingGaps)
+        {
+            failures++;
+            throw new UncheckedIOException(new IOException("injected: No space left on device"));
+        }
+        return super.appendGap(ingestTimeNs, streamId, sessionId, position, publisherId, fromSequence, toSequence);
     }
 }

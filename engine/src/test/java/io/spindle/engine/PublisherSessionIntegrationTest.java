@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Publisher sessions and the sequence rules around them, on a real engine: a SessionStart starts a new numbering,
  * journalled and recovered after a restart; a stale session is refused; a sequence restart is a new session only
  * under that policy; a jump beyond the bound is rejected without moving the publisher; a second live publication
- * under a held publisher id is rejected and reported once; an operator's reset works on a running engine and on a
+ * under a held publisher id is rejected and reported once, and its SessionStart, whatever its epoch, takes the id only
+ * once the holder has been silent for the takeover time; an operator's reset works on a running engine and on a
  * stopped one's journal.
  * <p>
  * Expected journals are written out by hand from the rules the README states, never read from the engine.
@@ -148,7 +150,10 @@ class PublisherSessionIntegrationTest
     @Test
     void shouldRejectASecondLivePublicationUnderAHeldPublisherIdAndReportItOnce()
     {
-        final SpindleEngine.Context ctx = TestEngines.context(dir);
+        // The engine's clock is the system's plus what the test adds: the holder falls silent when the test says so.
+        final AtomicLong skippedNs = new AtomicLong();
+        final SpindleEngine.Context ctx = TestEngines.context(dir)
+            .nanoClock(() -> System.nanoTime() + skippedNs.get());
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             final ExclusivePublication first = publication(ctx);
@@ -162,13 +167,24 @@ class PublisherSessionIntegrationTest
 
             sendHeartbeats(first, PUBLISHER, 6, 6);
             awaitReceived(engine, 11);
+            sendSessionStart(second, PUBLISHER, Long.MAX_VALUE, Long.MAX_VALUE - 1);
+            sendHeartbeats(first, PUBLISHER, 7, 7);
+            awaitReceived(engine, 13);
+            assertEquals(6, engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()),
+                "no epoch takes the id from a live holder that is sending");
+            assertEquals(0, engine.counter(SpindleCounter.SESSIONS_STARTED));
+            assertEquals(0, engine.rejectCount(RejectReason.DUPLICATE.value()));
+            assertEquals(7, engine.agent().lastSequence(PUBLISHER, ctx.streamId()));
+
+            skippedNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(ctx.sessionTakeoverIdleMs()));
             sendSessionStart(second, PUBLISHER, 7, 1);
             sendHeartbeats(second, PUBLISHER, 1, 2);
-            awaitReceived(engine, 14);
-            sendHeartbeats(first, PUBLISHER, 7, 7);
-            awaitReceived(engine, 15);
-            assertEquals(6, engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()),
-                "the first publication lost the id to the second's session");
+            awaitReceived(engine, 16);
+            sendHeartbeats(first, PUBLISHER, 8, 8);
+            awaitReceived(engine, 17);
+            assertEquals(7, engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()),
+                "the first publication, silent for the takeover time, lost the id to the second's session");
+            assertEquals(1, engine.counter(SpindleCounter.SESSIONS_STARTED));
             assertEquals(2, engine.counter(SpindleCounter.PUBLISHER_CONFLICTS));
 
             final int secondSession = second.sessionId();
@@ -179,8 +195,8 @@ class PublisherSessionIntegrationTest
                 return null == image || image.isEndOfStream();
             }, "second publication's image gone");
             sendHeartbeats(first, PUBLISHER, 3, 3);
-            awaitReceived(engine, 16);
-            assertEquals(6, engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()),
+            awaitReceived(engine, 18);
+            assertEquals(7, engine.rejectCount(RejectReason.PUBLISHER_CONFLICT.value()),
                 "the id is free once its holder is gone");
 
             final List<String> errors = errors(ctx);
@@ -188,8 +204,8 @@ class PublisherSessionIntegrationTest
             assertTrue(errors.get(0).startsWith("1 observation") && errors.get(0).contains("PUBLISHER_CONFLICT"),
                 errors.get(0));
         }
-        assertEquals(List.of("3:1", "3:2", "3:3", "3:4", "3:5", "3:6",
-            "session 3 epoch 7 first 1 previous 6 PUBLISHER", "3:1", "3:2", "3:3"),
+        assertEquals(List.of("3:1", "3:2", "3:3", "3:4", "3:5", "3:6", "3:7",
+            "session 3 epoch 7 first 1 previous 7 PUBLISHER", "3:1", "3:2", "3:3"),
             describe(JournalContents.read(dir.resolve("journal"))));
     }
 

@@ -95,6 +95,18 @@ final class AppendRetry implements ControlledFragmentHandler
     }
 
     /**
+     * Whether the journal as a whole waits for its retry at this time: a {@link #poll} now hands no fragment to the
+     * handler.
+     *
+     * @param nowNs the duty cycle's time.
+     * @return true while it waits.
+     */
+    boolean isJournalWaiting(final long nowNs)
+    {
+        return isJournalWaiting && nowNs - journalRetryNs < 0;
+    }
+
+    /**
      * Hand a fragment to the handler, unless the journal as a whole waits; note a failed append.
      * <p>
      * {@inheritDoc}

@@ -85,7 +85,6 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private long nextMaintenanceNs;
     private long receivedCount;
     private long imageId = Images.NO_IMAGE;
-    private boolean hasPolled;
 
     private IngestAgent(final Builder builder)
     {
@@ -102,7 +101,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         sources = new SourceFilter(subscription, images, builder.sources, counters[SpindleCounter.IMAGES_REFUSED.id()],
             counters[SpindleCounter.FRAGMENTS_REFUSED.id()], errorHandler);
         publishers = null == builder.publishers || builder.publishers.isAny() ? null : builder.publishers;
-        sequences = new SequenceTracker(builder.maxPublishers, images::isLive, builder.sequenceMaxJump,
+        sequences = new SequenceTracker(builder.maxPublishers, images::isLive, clock, builder.sequenceMaxJump,
             builder.sequenceFirst, builder.isRestartNewSession);
         journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
         journal.journalSpace(builder.journalSpace);
@@ -116,7 +115,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             images::isLive, new FeedbackControl.Limits(builder.sources, builder.feedbackMaxTermLength,
             builder.feedbackIdleTimeoutNs, builder.feedbackConnectRate));
         rejects.feedback(feedback);
-        sessions = new SessionControl(sequences, journal, rejects, feedback, counters, errorHandler);
+        sessions = new SessionControl(
+            sequences, journal, rejects, feedback, counters, errorHandler, builder.sessionTakeoverIdleNs);
         reassembler = new Reassembler(builder.reassemblyBuffers, maxMessageLength, builder.reassemblyTimeoutNs, clock,
             this::onBrokenFragment);
         latency = new IngestLatency(
@@ -158,9 +158,11 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final long nowNs = clock.tick();
         int workCount = 0;
 
-        if (journal.hasRoom())
+        final boolean hasRoom = journal.hasRoom();
+        // Time the journal cannot take fragments is not held against a message waiting for its next fragments.
+        reassembler.onCycle(hasRoom && !retry.isJournalWaiting(nowNs));
+        if (hasRoom)
         {
-            hasPolled = true;
             clock.stampIngestTime();
             latency.startBatch();
             workCount += null == subscription ? 0 : retry.poll(subscription, fragmentLimit, nowNs);
@@ -208,10 +210,14 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
 
-        final Action action = onMessage(reassembler.buffer(), 0, reassembler.length(), header);
+        final int messageLength = reassembler.length();
+        final Action action = onMessage(reassembler.buffer(), 0, messageLength, header);
         if (Action.CONTINUE == action)
         {
-            messagesReassembled.incrementRelease();
+            if (messageLength <= maxMessageLength)
+            {
+                messagesReassembled.incrementRelease();
+            }
             reassembler.release();
         }
         return action;
@@ -279,8 +285,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         if (length > maxMessageLength)
         {
-            rejectTooLong(buffer, offset, length, header);
-            return Action.CONTINUE;
+            return rejectTooLong(buffer, offset, length, header);
         }
 
         final int controlTemplateId = control.templateId(buffer, offset, length, feedback.isOn());
@@ -480,7 +485,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         if (!isSessionStart && !sequences.claim(key, imageId))
         {
-            // A Connect cannot take over a publisher id another live publication holds; a SessionStart can.
+            // A Connect cannot take over a publisher id another live publication holds; a SessionStart may take it
+            // from a silent holder (SessionControl).
             sessions.onConflict(key, publisherId, header);
             rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
                 publisherId, NO_SEQUENCE, SchemaValidator.NO_OFFSET);
@@ -508,9 +514,12 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * A message longer than the maximum: rejected; a feedback publisher's that still names its sequence takes it.
+     * A message longer than the maximum, in one frame or put together from several (its bytes past the maximum not
+     * kept): rejected; a feedback publisher's that still names its sequence takes it (a gap record), so that it is not
+     * asked for again. Should the gap record fail, nothing is counted and the message is left in Aeron to retry, as
+     * any failed append is.
      */
-    private void rejectTooLong(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private Action rejectTooLong(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         int publisherId = 0;
         long sequence = NO_SEQUENCE;
@@ -518,9 +527,13 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         {
             publisherId = validator.peekedPublisherId();
             sequence = validator.peekedSequence();
-            feedback.skipRejected(header, publisherId, sequence);
+            if (!feedback.skipRejected(header, publisherId, sequence))
+            {
+                return Action.ABORT;
+            }
         }
         rejects.rejectFragment(RejectReason.TOO_LONG.value(), buffer, offset, length, header, publisherId, sequence);
+        return Action.CONTINUE;
     }
 
     /**
@@ -530,14 +543,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final int reason, final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         receivedCount++;
-        if (RejectReason.TOO_LONG.value() == reason)
-        {
-            rejectTooLong(buffer, offset, length, header);
-        }
-        else
-        {
-            rejects.rejectFragment(reason, buffer, offset, length, header, 0, NO_SEQUENCE);
-        }
+        rejects.rejectFragment(reason, buffer, offset, length, header, 0, NO_SEQUENCE);
     }
 
     /**
@@ -572,8 +578,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         clock.stampIngestTime();
         workCount += rejects.closeIntervals();
-        final int timedOut = reassembler.checkTimeouts(hasPolled);
-        hasPolled = false;
+        final int timedOut = reassembler.checkTimeouts();
         if (timedOut > 0)
         {
             messagesReceived.setRelease(receivedCount);
@@ -613,6 +618,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private long sequenceMaxJump = SpindleEngine.Configuration.SEQUENCE_MAX_JUMP_DEFAULT;
         private long sequenceFirst = SpindleEngine.Configuration.SEQUENCE_FIRST_DEFAULT;
         private boolean isRestartNewSession;
+        private long sessionTakeoverIdleNs =
+            TimeUnit.MILLISECONDS.toNanos(SpindleEngine.Configuration.SESSION_TAKEOVER_IDLE_MS_DEFAULT);
         private SourceAllowList sources;
         private PublisherAllowList publishers;
         private Aeron feedbackAeron;
@@ -658,6 +665,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             sequenceMaxJump = ctx.sequenceMaxJump();
             sequenceFirst = ctx.sequenceFirst();
             isRestartNewSession = ctx.isRestartNewSession();
+            sessionTakeoverIdleNs = TimeUnit.MILLISECONDS.toNanos(ctx.sessionTakeoverIdleMs());
             sources = ctx.sourceAllowList();
             publishers = ctx.publisherAllowList();
             operatorCommands = ctx.operatorCommands();
@@ -795,6 +803,17 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             this.sequenceMaxJump = maxJump;
             this.sequenceFirst = firstSequence;
             this.isRestartNewSession = isRestartNewSession;
+            return this;
+        }
+
+        /**
+         * @param idleNs how long the holder of a publisher id must have been silent before another publication's
+         *               {@code SessionStart} takes the id from its live image, ns on the nano clock.
+         * @return this for a fluent API.
+         */
+        public Builder sessionTakeoverIdle(final long idleNs)
+        {
+            this.sessionTakeoverIdleNs = idleNs;
             return this;
         }
 

@@ -15,15 +15,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * A fragment that belongs to no message being assembled, or that does not follow the last one taken, is an
  * {@code ORPHAN_FRAGMENT}; a message that begins while every buffer is in use has {@code NO_REASSEMBLY_BUFFER}; a
- * message longer than the maximum is {@code TOO_LONG} (its bytes past the buffer are counted, not kept, so that it is
- * rejected with its true length); a message whose last fragment has not come within the timeout is
- * {@code REASSEMBLY_TIMEOUT}, its buffer freed. Each goes to the {@link BrokenHandler}. A fragment delivered again
- * after the agent left it in Aeron (a journal that could not take the message) is recognised by its position and not
- * appended twice.
+ * message whose last fragment has not come within the timeout is {@code REASSEMBLY_TIMEOUT}, its buffer freed. Each
+ * goes to the {@link BrokenHandler}. A message longer than the maximum is completed like any other, its bytes past the
+ * buffer counted, not kept, so that the caller rejects it ({@code TOO_LONG}) with its true length, or leaves it in
+ * Aeron, as it may any message. A fragment delivered again after the agent left it in Aeron (a journal that could not
+ * take the message, or its reject's gap record) is recognised by its position and not appended twice.
  * <p>
- * The timeout runs only while the agent polls: time the agent spends not taking fragments (a journal that cannot take
- * them) is not held against a message whose next fragments wait in Aeron. A message complete but not yet taken never
- * times out. Timeouts are checked at maintenance and when a message needs a buffer and none is free.
+ * The timeout runs only while the agent takes fragments: the time up to a duty cycle that cannot
+ * ({@link #onCycle}: a journal without room, or one that waits as a whole for a retry) is not held against a message
+ * whose next fragments wait in Aeron. A message complete but not yet taken never times out. Timeouts are checked at
+ * maintenance and when a message needs a buffer and none is free.
  * <p>
  * Single thread; allocates nothing after construction.
  */
@@ -46,16 +47,16 @@ final class Reassembler
     }
 
     private final Assembly[] assemblies;
-    private final int maxMessageLength;
     private final long timeoutNs;
     private final CycleClock clock;
     private final BrokenHandler brokenHandler;
     private Assembly complete;
-    private long lastCheckNs;
+    private long lastCycleNs;
+    private long pausedNs;
 
     /**
      * @param buffers          messages that may be mid-assembly at once.
-     * @param maxMessageLength longest message assembled.
+     * @param maxMessageLength longest message kept whole; the bytes of a longer one past it are counted, not kept.
      * @param timeoutNs        longest a message may wait for its last fragment while the agent polls, ns.
      * @param clock            the duty cycle's clocks.
      * @param brokenHandler    told of fragments that make no message.
@@ -67,11 +68,10 @@ final class Reassembler
         final CycleClock clock,
         final BrokenHandler brokenHandler)
     {
-        this.maxMessageLength = maxMessageLength;
         this.timeoutNs = timeoutNs;
         this.clock = clock;
         this.brokenHandler = brokenHandler;
-        lastCheckNs = clock.nowNs();
+        lastCycleNs = clock.nowNs();
         assemblies = new Assembly[buffers];
         for (int i = 0; i < buffers; i++)
         {
@@ -87,8 +87,8 @@ final class Reassembler
      * @param length of the fragment.
      * @param header  of the fragment's frame.
      * @param imageId of the fragment's image ({@link Images#id}).
-     * @return true when it completed a message: read it with {@link #buffer()} and {@link #length()}, and
-     * {@link #release()} it once taken.
+     * @return true when it completed a message: read it with {@link #buffer()} and {@link #length()} (which may be
+     * more than the maximum, the bytes past it not kept), and {@link #release()} it once taken.
      */
     boolean onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header, final long imageId)
@@ -104,7 +104,7 @@ final class Reassembler
                 assembly.release();
             }
             assembly = acquire(imageId);
-            if (null == assembly && expire(clock.nowNs()) > 0)
+            if (null == assembly && expire() > 0)
             {
                 assembly = acquire(imageId);
             }
@@ -141,13 +141,6 @@ final class Reassembler
             return false;
         }
         assembly.isComplete = true;
-        if (assembly.length > maxMessageLength)
-        {
-            brokenHandler.onBroken(RejectReason.TOO_LONG.value(), assembly.buffer, 0, assembly.length, header);
-            assembly.release();
-            return false;
-        }
-
         complete = assembly;
         return true;
     }
@@ -202,34 +195,37 @@ final class Reassembler
     }
 
     /**
-     * At maintenance: reject and free the messages whose last fragment is overdue. When the agent has not polled since
-     * the last check, the time since is not held against any message: their deadlines move on by it.
+     * A duty cycle begins, on the clock just read: the time since the last one is held against the messages being
+     * assembled only when this cycle can take fragments; otherwise their deadlines move on by it.
+     * <p>
+     * Allocates nothing; constant time.
      *
-     * @param hasPolled whether the agent polled since the last check.
-     * @return messages timed out.
+     * @param isTakingFragments whether the cycle can hand fragments to the ingest path.
      */
-    int checkTimeouts(final boolean hasPolled)
+    void onCycle(final boolean isTakingFragments)
     {
         final long nowNs = clock.nowNs();
-        if (!hasPolled)
+        if (!isTakingFragments)
         {
-            final long pausedNs = nowNs - lastCheckNs;
-            for (final Assembly assembly : assemblies)
-            {
-                if (assembly.isInUse)
-                {
-                    assembly.deadlineNs += pausedNs;
-                }
-            }
-            lastCheckNs = nowNs;
-            return 0;
+            pausedNs += nowNs - lastCycleNs;
         }
-        lastCheckNs = nowNs;
-        return expire(nowNs);
+        lastCycleNs = nowNs;
     }
 
-    private int expire(final long nowNs)
+    /**
+     * At maintenance: reject and free the messages whose last fragment is overdue, counting only the time the agent
+     * could take fragments ({@link #onCycle}).
+     *
+     * @return messages timed out.
+     */
+    int checkTimeouts()
     {
+        return expire();
+    }
+
+    private int expire()
+    {
+        final long nowNs = takingNs();
         int expired = 0;
         for (final Assembly assembly : assemblies)
         {
@@ -242,6 +238,14 @@ final class Reassembler
             }
         }
         return expired;
+    }
+
+    /**
+     * The clock less the time the agent could not take fragments: what deadlines are measured on.
+     */
+    private long takingNs()
+    {
+        return clock.nowNs() - pausedNs;
     }
 
     private Assembly find(final long imageId)
@@ -262,7 +266,7 @@ final class Reassembler
         {
             if (!assembly.isInUse)
             {
-                assembly.acquire(imageId, clock.nowNs() + timeoutNs);
+                assembly.acquire(imageId, takingNs() + timeoutNs);
                 return assembly;
             }
         }

@@ -12,6 +12,10 @@ import org.agrona.collections.Long2LongHashMap;
  * holds. The tracker only answers; the caller journals and then {@link #advance advances} it, so that nothing is
  * recorded as journalled before it is.
  * <p>
+ * The tracker notes when the holder of each publisher id was last heard from (its numbering advanced, on the duty
+ * cycle's clock), so that a new session of a restarted publisher can {@link #mayTakeOver take the id over} from a
+ * crashed one's image that Aeron keeps for a while, but not from a live publisher still sending.
+ * <p>
  * A publisher never seen before may start anywhere below {@code firstSequence} plus the jump bound, without a gap
  * record (its numbering starts where it starts), so that one message with a huge sequence cannot lock its id. A
  * {@link #startSession session start} sets the numbering explicitly.
@@ -84,7 +88,9 @@ final class SequenceTracker
     private final Long2LongHashMap epochByKey;
     private final Long2LongHashMap ownerByKey;
     private final Long2LongHashMap reportedConflictByKey;
+    private final Long2LongHashMap heardNsByKey;
     private final Liveness liveness;
+    private final CycleClock clock;
     private final int maxPairs;
     private int pairs;
     private long lastChecked;
@@ -97,6 +103,7 @@ final class SequenceTracker
     /**
      * @param maxPairs            publisher and stream pairs the table holds at most.
      * @param liveness            of the publications holding publisher ids.
+     * @param clock               the duty cycle's clocks, for when a holder was last heard from.
      * @param maxJump             furthest a sequence may be ahead of the last, as a count of sequences.
      * @param firstSequence       where a publisher's numbering starts.
      * @param isRestartNewSession whether a publisher back at {@code firstSequence} starts a new session.
@@ -104,6 +111,7 @@ final class SequenceTracker
     SequenceTracker(
         final int maxPairs,
         final Liveness liveness,
+        final CycleClock clock,
         final long maxJump,
         final long firstSequence,
         final boolean isRestartNewSession)
@@ -119,7 +127,9 @@ final class SequenceTracker
         this.epochByKey = new Long2LongHashMap(capacity, 0.65f, 0);
         this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.reportedConflictByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
+        this.heardNsByKey = new Long2LongHashMap(capacity, 0.65f, 0);
         this.liveness = liveness;
+        this.clock = clock;
         if (maxJump < 1)
         {
             throw new IllegalArgumentException("max jump must be at least 1: " + maxJump);
@@ -274,7 +284,24 @@ final class SequenceTracker
     }
 
     /**
-     * Give the publisher id to a publication whatever holds it now: a publisher that starts a session speaks for it.
+     * Whether a publication may take a publisher id over with a new session: nobody holds the id, the publication
+     * holds it already, the holder's image is gone, or the holder has not been heard from (its numbering has not
+     * advanced) for {@code idleNs}. A live holder still sending keeps its id, whatever epoch another claims.
+     *
+     * @param key     of the publisher and stream.
+     * @param imageId of the publication's image ({@link Images#id}).
+     * @param idleNs  how long the holder must have been silent, ns on the duty cycle's clock.
+     * @return true when it may take the id over ({@link #takeOver}).
+     */
+    boolean mayTakeOver(final long key, final long imageId, final long idleNs)
+    {
+        final long owner = ownerByKey.get(key);
+        return NO_OWNER == owner || owner == imageId || clock.nowNs() - heardNsByKey.get(key) >= idleNs ||
+            !liveness.isLive(owner);
+    }
+
+    /**
+     * Give the publisher id to a publication whatever holds it now, once it {@link #mayTakeOver may}.
      *
      * @param key     of the publisher and stream.
      * @param imageId of the publication's image ({@link Images#id}).
@@ -315,13 +342,14 @@ final class SequenceTracker
     }
 
     /**
-     * A sequence is journalled, or covered by a gap record.
+     * A sequence is journalled, or covered by a gap record: the publisher is heard from now.
      *
      * @param key      of the publisher and stream.
      * @param sequence now the last one.
      */
     void advance(final long key, final long sequence)
     {
+        heardNsByKey.put(key, clock.nowNs());
         if (NO_SEQUENCE == lastSequenceByKey.put(key, sequence) && !ownerByKey.containsKey(key) &&
             !epochByKey.containsKey(key))
         {
@@ -415,6 +443,7 @@ final class SequenceTracker
 
     private void putOwner(final long key, final long imageId)
     {
+        heardNsByKey.put(key, clock.nowNs());
         if (NO_OWNER == ownerByKey.put(key, imageId) && !lastSequenceByKey.containsKey(key) &&
             !epochByKey.containsKey(key))
         {

@@ -15,9 +15,13 @@ import org.agrona.concurrent.status.AtomicCounter;
  * session start record before the {@link SequenceTracker} takes it, so that a restarted engine finds it.
  * <p>
  * A {@code SessionStart} with a higher epoch than the publisher's current one starts a new numbering and gives the
- * publisher id to the publication it came on; the same epoch again is a repeat that changes nothing; a lower one is a
- * stale publisher, rejected as {@code STALE_SESSION}, as a fenced producer is. Also reports, once, a second live
- * publication under a held publisher id.
+ * publisher id to the publication it came on, if that publication may take it: nobody else holds it, or the holder's
+ * image is gone, or the holder has been silent for the takeover time ({@code spindle.session.takeover.idle.ms}), as a
+ * crashed publisher's image is while Aeron keeps it. Otherwise it is a {@code PUBLISHER_CONFLICT} and changes nothing
+ * (nor is it journalled), so that no publication, whatever epoch it claims, can take an id from a live publisher that
+ * is sending. The same epoch again is a repeat that changes nothing; a lower one is a stale publisher, rejected as
+ * {@code STALE_SESSION}, as a fenced producer is. Also reports, once, a second live publication under a held
+ * publisher id.
  * <p>
  * Single thread (the ingest agent's); allocates nothing but to report a conflict or a bad operator command.
  */
@@ -28,6 +32,7 @@ final class SessionControl
     private final IngestRejects rejects;
     private final FeedbackControl feedback;
     private final ErrorHandler errorHandler;
+    private final long takeoverIdleNs;
     private final AtomicCounter sessionsStarted;
     private final AtomicCounter publisherConflicts;
     private final AtomicCounter operatorCommandsApplied;
@@ -39,7 +44,9 @@ final class SessionControl
      * @param rejects      for stale and conflicting sessions.
      * @param feedback     told when a feedback publisher's numbering starts again.
      * @param counters     the engine's counters, indexed by id.
-     * @param errorHandler told of conflicts and bad commands.
+     * @param errorHandler   told of conflicts and bad commands.
+     * @param takeoverIdleNs how long the holder of a publisher id must have been silent before another publication's
+     *                       new session takes the id from its live image, ns.
      */
     SessionControl(
         final SequenceTracker sequences,
@@ -47,13 +54,15 @@ final class SessionControl
         final IngestRejects rejects,
         final FeedbackControl feedback,
         final AtomicCounter[] counters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final long takeoverIdleNs)
     {
         this.sequences = sequences;
         this.journal = journal;
         this.rejects = rejects;
         this.feedback = feedback;
         this.errorHandler = errorHandler;
+        this.takeoverIdleNs = takeoverIdleNs;
         sessionsStarted = counters[SpindleCounter.SESSIONS_STARTED.id()];
         publisherConflicts = counters[SpindleCounter.PUBLISHER_CONFLICTS.id()];
         operatorCommandsApplied = counters[SpindleCounter.OPERATOR_COMMANDS.id()];
@@ -98,15 +107,18 @@ final class SessionControl
                 SequenceTracker.NO_SEQUENCE, ControlAdapter.HEADER_LENGTH + SessionStartDecoder.epochEncodingOffset());
             return true;
         }
+        final long imageId = Images.id(header);
+        if (epoch == currentEpoch ? !sequences.claim(key, imageId) :
+            !sequences.mayTakeOver(key, imageId, takeoverIdleNs))
+        {
+            onConflict(key, publisherId, header);
+            rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
+                publisherId, SequenceTracker.NO_SEQUENCE,
+                ControlAdapter.HEADER_LENGTH + SessionStartDecoder.publisherIdEncodingOffset());
+            return true;
+        }
         if (epoch == currentEpoch)
         {
-            if (!sequences.claim(key, Images.id(header)))
-            {
-                onConflict(key, publisherId, header);
-                rejects.reject(RejectReason.PUBLISHER_CONFLICT.value(), buffer, offset, length, header, verdict,
-                    publisherId, SequenceTracker.NO_SEQUENCE,
-                    ControlAdapter.HEADER_LENGTH + SessionStartDecoder.publisherIdEncodingOffset());
-            }
             return true;
         }
 
@@ -115,7 +127,7 @@ final class SessionControl
         {
             return false;
         }
-        sequences.takeOver(key, Images.id(header));
+        sequences.takeOver(key, imageId);
         return true;
     }
 
@@ -188,8 +200,8 @@ final class SessionControl
             errorHandler.onError(new IllegalStateException("publisher " + publisherId + " on stream " +
                 header.streamId() + ": a second publication (Aeron session " + header.sessionId() + ", image " +
                 imageId + ") sends under this publisher id while image " + sequences.owner(key) + " holds it; its " +
-                "messages are rejected as PUBLISHER_CONFLICT until the holder's image goes or it starts a new " +
-                "session"));
+                "messages are rejected as PUBLISHER_CONFLICT until the holder's image goes, or the holder falls " +
+                "silent and it starts a new session"));
         }
     }
 

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.TestSubscriptions;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
@@ -217,14 +220,88 @@ class IngestAgentBoundsTest
         assertEquals(1, agent.lastSequence(2, STREAM_ID));
     }
 
+    @Test
+    void shouldRejectASecondLiveImageUnderAHeldPublisherIdWhenBothShareASessionId() throws IOException
+    {
+        images = new TestImages(dir);
+        final Image first = images.image(SESSION_ID, "aeron:ipc", 1);
+        final Image second = images.image(SESSION_ID, "aeron:ipc", 2);
+        build(16, 4, null, TestSubscriptions.withImages(STREAM_ID, first, second));
+
+        assertEquals(Action.CONTINUE, quote(first, 0, 1, 1));
+        assertEquals(Action.CONTINUE, quote(second, 0, 1, 2));
+        assertEquals(Action.CONTINUE, quote(second, 1, 1, 3));
+        assertEquals(Action.CONTINUE, quote(first, 1, 1, 2));
+
+        assertEquals(2, counter(SpindleCounter.rejectReasonId(RejectReason.PUBLISHER_CONFLICT.value())),
+            "the second image holds nothing of the first's claim for sharing its session id");
+        assertEquals(1, counter(SpindleCounter.PUBLISHER_CONFLICTS.id()), "reported once");
+        assertEquals(2, journalledMessages());
+        assertEquals(2, agent.lastSequence(1, STREAM_ID));
+    }
+
+    @Test
+    void shouldNotLetASessionStartTakeAnIdFromALiveHolderThatIsSending() throws IOException
+    {
+        images = new TestImages(dir);
+        final Image honest = images.image(SESSION_ID, "aeron:ipc", 1);
+        final Image insider = images.image(SESSION_ID + 1, "aeron:ipc", 2);
+        build(16, 4, null, TestSubscriptions.withImages(STREAM_ID, honest, insider));
+        final long takeoverNs = TimeUnit.MILLISECONDS.toNanos(
+            SpindleEngine.Configuration.SESSION_TAKEOVER_IDLE_MS_DEFAULT);
+
+        agent.doWork();
+        assertEquals(Action.CONTINUE, quote(honest, 0, 1, 1));
+        nowNs += takeoverNs - 1;
+        agent.doWork();
+        assertEquals(Action.CONTINUE, sessionStart(insider, 0, 1, Long.MAX_VALUE, 1L << 62));
+        assertEquals(Action.CONTINUE, quote(honest, 1, 1, 2));
+        nowNs += takeoverNs - 1;
+        agent.doWork();
+        assertEquals(Action.CONTINUE, sessionStart(insider, 1, 1, Long.MAX_VALUE, 1L << 62));
+        assertEquals(Action.CONTINUE, quote(honest, 2, 1, 3));
+        assertEquals(Action.CONTINUE, sessionStart(honest, 3, 1, 5, 1));
+        assertEquals(Action.CONTINUE, quote(honest, 4, 1, 1));
+
+        assertEquals(2, counter(SpindleCounter.rejectReasonId(RejectReason.PUBLISHER_CONFLICT.value())));
+        assertEquals(0, counter(SpindleCounter.rejectReasonId(RejectReason.STALE_SESSION.value())));
+        assertEquals(0, counter(SpindleCounter.DUPLICATES.id()));
+        assertEquals(1, counter(SpindleCounter.SESSIONS_STARTED.id()), "the honest publisher's own session only");
+        assertEquals(1, agent.lastSequence(1, STREAM_ID));
+        final List<String> journalled = new ArrayList<>();
+        read("journal", (record) -> journalled.add(record.isEngineRecord() ? "engine record" : "message"));
+        assertEquals(List.of("message", "message", "message", "engine record", "message"), journalled,
+            "no record of the refused SessionStarts, so no restart brings their epoch back");
+
+        // Silent for the takeover time, as a crashed publisher's image is: a new session may take the id over.
+        nowNs += takeoverNs;
+        agent.doWork();
+        assertEquals(Action.CONTINUE, sessionStart(insider, 2, 1, 6, 100));
+        assertEquals(Action.CONTINUE, quote(insider, 3, 1, 100));
+        assertEquals(Action.CONTINUE, quote(honest, 5, 1, 2));
+        assertEquals(2, counter(SpindleCounter.SESSIONS_STARTED.id()));
+        assertEquals(100, agent.lastSequence(1, STREAM_ID));
+        assertEquals(3, counter(SpindleCounter.rejectReasonId(RejectReason.PUBLISHER_CONFLICT.value())));
+    }
+
     private void build(final int maxPublishers, final int reassemblyBuffers, final SourceAllowList sources)
     {
         images = new TestImages(dir);
+        build(maxPublishers, reassemblyBuffers, sources, null);
+    }
+
+    private void build(
+        final int maxPublishers,
+        final int reassemblyBuffers,
+        final SourceAllowList sources,
+        final Subscription subscription)
+    {
         journal = new JournalWriter(dir.resolve("journal"), Journals.rollCycle("LARGE_DAILY"), 1 << 20);
         rejectJournal = new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), 1 << 20);
         countersFile = CountersFile.create(dir.toFile(), 0);
         counters = countersFile.allocateCounters();
         agent = IngestAgent.builder()
+            .subscription(subscription)
             .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
             .journals(journal, rejectJournal)
             .counters(counters)

@@ -73,11 +73,11 @@ class ReassemblerTest
         assertFalse(fragment(reassembler, first, 0, BEGIN, 0, 100));
 
         tick(TIMEOUT_NS - 1);
-        assertEquals(0, reassembler.checkTimeouts(true));
+        assertEquals(0, cycle(reassembler, true));
         assertTrue(broken.isEmpty());
 
         tick(1);
-        assertEquals(1, reassembler.checkTimeouts(true));
+        assertEquals(1, cycle(reassembler, true));
         assertEquals(1, broken.size());
         final Broken timedOut = broken.get(0);
         assertEquals(RejectReason.REASSEMBLY_TIMEOUT.value(), timedOut.reason);
@@ -122,11 +122,11 @@ class ReassemblerTest
         fragment(reassembler, first, 0, BEGIN, 0, 100);
 
         tick(TIMEOUT_NS / 2);
-        assertEquals(0, reassembler.checkTimeouts(true));
+        assertEquals(0, cycle(reassembler, true));
         tick(5 * TIMEOUT_NS);
-        assertEquals(0, reassembler.checkTimeouts(false), "a journal that could not take anything for 5 timeouts");
+        assertEquals(0, cycle(reassembler, false), "a journal that could not take anything for 5 timeouts");
         tick(TIMEOUT_NS / 2 - 1);
-        assertEquals(0, reassembler.checkTimeouts(true));
+        assertEquals(0, cycle(reassembler, true));
         assertTrue(fragment(reassembler, first, TestImages.next(0, 100), END, 100, 20),
             "the rest of the message, polled once the agent polls again, completes it");
         assertArrayEquals(range(0, 120), copy(reassembler));
@@ -134,9 +134,9 @@ class ReassemblerTest
         reassembler.release();
         fragment(reassembler, first, TestImages.next(TestImages.next(0, 100), 20), BEGIN, 0, 10);
         tick(TIMEOUT_NS / 2);
-        assertEquals(0, reassembler.checkTimeouts(true));
+        assertEquals(0, cycle(reassembler, true));
         tick(TIMEOUT_NS / 2);
-        assertEquals(1, reassembler.checkTimeouts(true), "polled time adds up to the timeout");
+        assertEquals(1, cycle(reassembler, true), "polled time adds up to the timeout");
     }
 
     @Test
@@ -147,7 +147,7 @@ class ReassemblerTest
         assertTrue(fragment(reassembler, first, TestImages.next(0, 100), END, 100, 20));
 
         tick(10 * TIMEOUT_NS);
-        assertEquals(0, reassembler.checkTimeouts(true));
+        assertEquals(0, cycle(reassembler, true));
         assertTrue(broken.isEmpty());
         assertArrayEquals(range(0, 120), copy(reassembler), "still there for the retry");
     }
@@ -166,6 +166,15 @@ class ReassemblerTest
         assertTrue(fragment(reassembler, second, TestImages.next(0, 30), END, 130, 10));
         assertArrayEquals(range(100, 140), copy(reassembler));
         assertTrue(broken.isEmpty());
+    }
+
+    /**
+     * A duty cycle that can take fragments or cannot, then maintenance.
+     */
+    private static int cycle(final Reassembler reassembler, final boolean isTakingFragments)
+    {
+        reassembler.onCycle(isTakingFragments);
+        return reassembler.checkTimeouts();
     }
 
     private Reassembler reassembler(final int buffers)

@@ -19,6 +19,8 @@ class SequenceTrackerTest
     private static final long FIRST = 1;
 
     private final LongHashSet liveImages = new LongHashSet();
+    private long nowNs = 1_000_000_000L;
+    private final CycleClock clock = new CycleClock(() -> nowNs, () -> nowNs);
 
     @Test
     void shouldRefuseNewPairOnceFullAndKeepTrackedPairsGoing()
@@ -93,8 +95,45 @@ class SequenceTrackerTest
         assertEquals(SequenceTracker.CONFLICT, tracker.check(key, impostor, 3));
     }
 
+    @Test
+    void shouldLetANewSessionTakeAnIdOverOnlyFromAHolderThatIsGoneOrSilent()
+    {
+        final long idleNs = 1_000_000_000L;
+        final SequenceTracker tracker = tracker(8);
+        final long key = SequenceTracker.key(5, STREAM_ID);
+        final long holder = 1;
+        final long other = 2;
+        liveImages.add(holder);
+        liveImages.add(other);
+        assertTrue(tracker.mayTakeOver(key, other, idleNs), "nobody holds the id");
+
+        clock.tick();
+        assertEquals(SequenceTracker.NEXT, tracker.check(key, holder, 1));
+        tracker.advance(key, 1);
+        assertTrue(tracker.mayTakeOver(key, holder, idleNs), "the holder itself");
+        assertFalse(tracker.mayTakeOver(key, other, idleNs), "the holder is live and was just heard from");
+
+        nowNs += idleNs - 1;
+        clock.tick();
+        assertFalse(tracker.mayTakeOver(key, other, idleNs), "silent for less than the takeover time");
+        assertEquals(SequenceTracker.NEXT, tracker.check(key, holder, 2));
+        tracker.advance(key, 2);
+        nowNs += idleNs - 1;
+        clock.tick();
+        assertFalse(tracker.mayTakeOver(key, other, idleNs), "each message the holder sends starts the time again");
+
+        nowNs += 1;
+        clock.tick();
+        assertTrue(tracker.mayTakeOver(key, other, idleNs), "silent for the takeover time, as a crashed one is");
+
+        nowNs -= 1;
+        clock.tick();
+        liveImages.remove(holder);
+        assertTrue(tracker.mayTakeOver(key, other, idleNs), "the holder's image is gone");
+    }
+
     private SequenceTracker tracker(final int maxPairs)
     {
-        return new SequenceTracker(maxPairs, liveImages::contains, 1_000_000_000L, FIRST, false);
+        return new SequenceTracker(maxPairs, liveImages::contains, clock, 1_000_000_000L, FIRST, false);
     }
 }

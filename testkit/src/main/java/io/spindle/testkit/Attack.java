@@ -58,6 +58,27 @@ public enum Attack
     },
 
     /**
+     * A SessionStart under the well-behaved publisher's id, from another publication, with the highest epoch there
+     * is and a numbering far ahead: it would take the id over and fence the well-behaved publisher out for good.
+     * PUBLISHER_CONFLICT while the holder is live and sending; nothing journalled.
+     */
+    SESSION_TAKEOVER(RejectReason.PUBLISHER_CONFLICT, 1)
+    {
+        public void round(final HostileRun run, final int round, final long honestNext)
+        {
+            run.insider().sessionStart(HostileRun.HONEST_ID, Long.MAX_VALUE - round, 1_000_000_000_000L);
+        }
+
+        public String check(final HostileRun run, final SpindleEngine engine, final long startNs)
+        {
+            return 0 == engine.counter(SpindleCounter.SESSIONS_STARTED) &&
+                0 == engine.rejectCount(RejectReason.STALE_SESSION.value()) ? null :
+                engine.counter(SpindleCounter.SESSIONS_STARTED) + " sessions started, " +
+                engine.rejectCount(RejectReason.STALE_SESSION.value()) + " stale";
+        }
+    },
+
+    /**
      * The attacker's own feed jumps far ahead, to push its numbering where nothing after it could be journalled:
      * SEQUENCE_JUMP, changing nothing.
      */

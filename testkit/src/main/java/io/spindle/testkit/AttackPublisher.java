@@ -17,6 +17,7 @@ import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.feedback.ConnectEncoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.ResendEncoder;
+import io.spindle.codecs.feedback.SessionStartEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -37,6 +38,7 @@ public final class AttackPublisher implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
     private final ResendEncoder resendEncoder = new ResendEncoder();
+    private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final BufferClaim claim = new BufferClaim();
     private final Random random;
 
@@ -141,6 +143,22 @@ public final class AttackPublisher implements AutoCloseable
         buffer.putShort(lengthOffset, (short)channel.length, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(lengthOffset + ConnectEncoder.responseChannelHeaderLength(), channel);
         send(buffer, lengthOffset + ConnectEncoder.responseChannelHeaderLength() + channel.length);
+    }
+
+    /**
+     * Send a SessionStart: the publisher says its numbering starts again.
+     *
+     * @param publisherId   claimed.
+     * @param epoch         of the new session.
+     * @param firstSequence the next sequence it says it sends.
+     */
+    public void sessionStart(final int publisherId, final long epoch, final long firstSequence)
+    {
+        sessionStartEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .publisherId(publisherId)
+            .epoch(epoch)
+            .firstSequence(firstSequence);
+        send(buffer, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
     }
 
     /**

@@ -12,12 +12,12 @@ import org.agrona.DirectBuffer;
  * A real journal whose message appends fail on demand, as a full file system or an I/O error makes them fail: for
  * one Aeron session, or for every one; and its gap records, for every one. Nothing is written by a failed append.
  */
-final class FailingJournal extends JournalWriter
+public final class FailingJournal extends JournalWriter
 {
     /**
      * Fail no session's appends.
      */
-    static final int NONE = 0;
+    public static final int NONE = 0;
 
     private int failingSessionId = NONE;
     private boolean isFailingAll;
@@ -28,7 +28,7 @@ final class FailingJournal extends JournalWriter
      * @param dir       of the journal.
      * @param blockSize bytes mapped at a time.
      */
-    FailingJournal(final Path dir, final long blockSize)
+    public FailingJournal(final Path dir, final long blockSize)
     {
         super(dir, Journals.rollCycle("LARGE_DAILY"), blockSize);
     }
@@ -38,7 +38,7 @@ final class FailingJournal extends JournalWriter
      *
      * @param sessionId whose appends fail, or {@link #NONE}.
      */
-    void failSession(final int sessionId)
+    public void failSession(final int sessionId)
     {
         failingSessionId = sessionId;
     }
@@ -48,7 +48,7 @@ final class FailingJournal extends JournalWriter
      *
      * @param isFailingAll whether to.
      */
-    void failAll(final boolean isFailingAll)
+    public void failAll(final boolean isFailingAll)
     {
         this.isFailingAll = isFailingAll;
     }
@@ -58,7 +58,7 @@ final class FailingJournal extends JournalWriter
      *
      * @param isFailingGaps whether to.
      */
-    void failGaps(final boolean isFailingGaps)
+    public void failGaps(final boolean isFailingGaps)
     {
         this.isFailingGaps = isFailingGaps;
     }
@@ -68,7 +68,7 @@ final class FailingJournal extends JournalWriter
      *
      * @return the count.
      */
-    int failures()
+    public int failures()
     {
         return failures;
     }

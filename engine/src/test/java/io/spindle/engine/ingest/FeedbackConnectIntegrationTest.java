@@ -1,7 +1,6 @@
 package io.spindle.engine.ingest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import io.spindle.codecs.feedback.ResendRequestDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.FailingJournal;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.JournalContents;
 import io.spindle.engine.SpindleCounter;
@@ -74,7 +74,7 @@ class FeedbackConnectIntegrationTest
     private MediaDriver driver;
     private Aeron aeron;
     private TestImages images;
-    private GapFailingJournal journal;
+    private FailingJournal journal;
     private JournalWriter rejectJournal;
     private CountersFile countersFile;
     private AtomicCounter[] counters;
@@ -280,7 +280,7 @@ class FeedbackConnectIntegrationTest
         assertEquals(Action.ABORT, connect(image, 5, 1, 10, RESPONSE_STREAM_ID), "still failing");
         journal.failGaps(false);
         assertEquals(Action.CONTINUE, connect(image, 5, 1, 10, RESPONSE_STREAM_ID));
-        assertEquals(2, journal.failures);
+        assertEquals(2, journal.failures());
     }
 
     private void build(
@@ -289,7 +289,7 @@ class FeedbackConnectIntegrationTest
         final SourceAllowList sources,
         final PublisherAllowList publishers)
     {
-        journal = new GapFailingJournal(dir.resolve("journal"));
+        journal = new FailingJournal(dir.resolve("journal"), 1 << 20);
         rejectJournal = new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), 1 << 20);
         countersFile = CountersFile.create(dir.toFile(), 0);
         counters = countersFile.allocateCounters();
@@ -390,45 +390,5 @@ class FeedbackConnectIntegrationTest
             }
         }
         return publishers;
-    }
-
-    /**
-     * A real journal whose gap appends fail on demand, as a full file system makes them fail; nothing is written by
-     * a failed append.
-     */
-    static final class GapFailingJournal extends JournalWriter
-    {
-        int failures;
-        private boolean isFailingGaps;
-
-        GapFailingJournal(final Path dir)
-        {
-            super(dir, Journals.rollCycle("LARGE_DAILY"), 1 << 20);
-        }
-
-        void failGaps(final boolean isFailingGaps)
-        {
-            this.isFailingGaps = isFailingGaps;
-        }
-
-        /**
-         * {@inheritDoc}
-         */
-        public long appendGap(
-            final long ingestTimeNs,
-            final int streamId,
-            final int sessionId,
-            final long position,
-            final int publisherId,
-            final long fromSequence,
-            final long toSequence)
-        {
-            if (isFailingGaps)
-            {
-                failures++;
-                throw new UncheckedIOException(new IOException("injected: No space left on device"));
-            }
-            return super.appendGap(ingestTimeNs, streamId, sessionId, position, publisherId, fromSequence, toSequence);
-        }
     }
 }

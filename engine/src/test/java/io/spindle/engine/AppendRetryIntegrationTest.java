@@ -10,7 +10,6 @@ import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.ingest.IngestAgent;
@@ -21,7 +20,6 @@ import io.spindle.engine.schema.Schemas;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
@@ -81,14 +79,7 @@ class AppendRetryIntegrationTest
     void setUp()
     {
         final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
-            .asyncExecutorEnabled(false)
-            .errorHandler(aeronErrors::add)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        driver = TestEngines.driver(aeronDir, aeronErrors::add);
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(aeronErrors::add));
         subscription = aeron.addSubscription(CHANNEL, STREAM_ID);
         publicationA = aeron.addExclusivePublication(CHANNEL, STREAM_ID);

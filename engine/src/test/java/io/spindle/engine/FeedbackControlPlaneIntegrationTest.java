@@ -10,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feedback.AckDecoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
-import io.spindle.codecs.journal.FeedbackConnectDecoder;
-import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -375,26 +373,6 @@ class FeedbackControlPlaneIntegrationTest
         return sequences;
     }
 
-    /**
-     * Publisher of each FeedbackConnect record, in journal order.
-     */
-    private List<Integer> feedbackConnectPublishers()
-    {
-        final List<Integer> publishers = new ArrayList<>();
-        final FeedbackConnectDecoder decoder = new FeedbackConnectDecoder();
-        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
-        {
-            if (entry.schemaId == MessageHeaderDecoder.SCHEMA_ID &&
-                entry.templateId == FeedbackConnectDecoder.TEMPLATE_ID)
-            {
-                decoder.wrap(new UnsafeBuffer(entry.bytes), MessageHeaderDecoder.ENCODED_LENGTH,
-                    FeedbackConnectDecoder.BLOCK_LENGTH, FeedbackConnectDecoder.SCHEMA_VERSION);
-                publishers.add(decoder.publisherId());
-            }
-        }
-        return publishers;
-    }
-
     private static List<Long> sequences(final long from, final long to)
     {
         final List<Long> sequences = new ArrayList<>();
@@ -421,5 +399,10 @@ class FeedbackControlPlaneIntegrationTest
         {
             nowNs += ns;
         }
+    }
+
+    private List<Integer> feedbackConnectPublishers()
+    {
+        return JournalContents.feedbackConnectPublishers(dir.resolve("journal"));
     }
 }

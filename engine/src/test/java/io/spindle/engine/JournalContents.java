@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.spindle.codecs.journal.FeedbackConnectDecoder;
+import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.engine.journal.JournalReader;
 import io.spindle.engine.journal.JournalRecord;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A whole journal read into memory, for assertions.
@@ -83,5 +86,28 @@ public final class JournalContents
             }
         }
         return entries;
+    }
+
+    /**
+     * Publisher of each FeedbackConnect record of a journal, in journal order.
+     *
+     * @param dir of the journal.
+     * @return the publisher ids.
+     */
+    public static List<Integer> feedbackConnectPublishers(final Path dir)
+    {
+        final List<Integer> publishers = new ArrayList<>();
+        final FeedbackConnectDecoder decoder = new FeedbackConnectDecoder();
+        for (final Entry entry : read(dir))
+        {
+            if (entry.schemaId == MessageHeaderDecoder.SCHEMA_ID &&
+                entry.templateId == FeedbackConnectDecoder.TEMPLATE_ID)
+            {
+                decoder.wrap(new UnsafeBuffer(entry.bytes), MessageHeaderDecoder.ENCODED_LENGTH,
+                    FeedbackConnectDecoder.BLOCK_LENGTH, FeedbackConnectDecoder.SCHEMA_VERSION);
+                publishers.add(decoder.publisherId());
+            }
+        }
+        return publishers;
     }
 }

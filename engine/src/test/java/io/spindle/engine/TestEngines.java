@@ -5,6 +5,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 /**
  * Engines for tests: each in its own directory with its own embedded media driver, so tests never meet.
@@ -28,6 +32,26 @@ public final class TestEngines
             .idleStrategy("yielding")
             .rollCycle("FAST_DAILY")
             .embeddedAeronDirectoryName(CommonContext.generateRandomDirName());
+    }
+
+    /**
+     * A media driver of its own for a test that drives an agent by hand: shared, sleeping between duty cycles (off the
+     * data path over IPC), its errors to the test.
+     *
+     * @param aeronDir    the driver's directory.
+     * @param aeronErrors told of the driver's errors.
+     * @return the launched driver.
+     */
+    public static MediaDriver driver(final String aeronDir, final ErrorHandler aeronErrors)
+    {
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+            .asyncExecutorEnabled(false)
+            .errorHandler(aeronErrors)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
     }
 
     /**

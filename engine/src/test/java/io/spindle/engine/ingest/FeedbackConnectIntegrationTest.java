@@ -10,15 +10,12 @@ import io.aeron.CommonContext;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.spindle.codecs.feedback.ConnectEncoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.ResendRequestDecoder;
-import io.spindle.codecs.journal.FeedbackConnectDecoder;
-import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.FailingJournal;
 import io.spindle.engine.CountersFile;
@@ -35,7 +32,6 @@ import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
@@ -84,14 +80,7 @@ class FeedbackConnectIntegrationTest
     void setUp()
     {
         final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
-            .asyncExecutorEnabled(false)
-            .errorHandler(aeronErrors::add)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        driver = TestEngines.driver(aeronDir, aeronErrors::add);
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(aeronErrors::add));
         images = new TestImages(dir);
     }
@@ -372,23 +361,8 @@ class FeedbackConnectIntegrationTest
         return counter(SpindleCounter.rejectReasonId(reason.value()));
     }
 
-    /**
-     * Publisher of each FeedbackConnect record, in journal order.
-     */
     private List<Integer> feedbackConnectPublishers()
     {
-        final List<Integer> publishers = new ArrayList<>();
-        final FeedbackConnectDecoder decoder = new FeedbackConnectDecoder();
-        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
-        {
-            if (entry.schemaId == MessageHeaderDecoder.SCHEMA_ID &&
-                entry.templateId == FeedbackConnectDecoder.TEMPLATE_ID)
-            {
-                decoder.wrap(new UnsafeBuffer(entry.bytes), MessageHeaderDecoder.ENCODED_LENGTH,
-                    FeedbackConnectDecoder.BLOCK_LENGTH, FeedbackConnectDecoder.SCHEMA_VERSION);
-                publishers.add(decoder.publisherId());
-            }
-        }
-        return publishers;
+        return JournalContents.feedbackConnectPublishers(dir.resolve("journal"));
     }
 }

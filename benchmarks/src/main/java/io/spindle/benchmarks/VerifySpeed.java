@@ -98,7 +98,7 @@ public final class VerifySpeed
             "  scripts/verify-speed 1_000_000 /tmp/vs    # 1 M records, the journal kept in /tmp/vs" })
     static final class Settings
     {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "RECORDS", converter = ScriptArguments.Count.class,
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RECORDS", converter = ScriptArguments.Positive.class,
             description = "Records to write, _ allowed between digits (default: 10000000).")
         long records = 10_000_000L;
 

@@ -13,8 +13,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * A script's settings are a picocli {@code @Command} object with {@code @Option} and {@code @Parameters} fields
  * (defaults and descriptions there, so that {@code --help} lists every option with its default). {@link #parse}
  * fills them, adds {@code -h}/{@code --help}, and says what to do: go on, or exit 0 after the usage on {@code out},
- * or exit 2 after one line saying what is wrong and a pointer to {@code --help} on {@code err}. An option given
- * twice takes its last value, as the scripts have always done.
+ * or exit 2 after one line saying what is wrong and a pointer to {@code --help} on {@code err}. Settings that are
+ * {@link Checked} are asked, after parsing, whether their values go together. An option given twice takes its last
+ * value, as the scripts have always done.
  */
 public final class ScriptArguments
 {
@@ -58,13 +59,17 @@ public final class ScriptArguments
                 out.flush();
                 return 0;
             }
+            final String problem = settings instanceof Checked ? ((Checked)settings).problem() : null;
+            if (null != problem)
+            {
+                throw new CommandLine.ParameterException(commandLine, problem);
+            }
             return PARSED;
         }
         catch (final CommandLine.ParameterException ex)
         {
             final String name = commandLine.getCommandName();
             err.println(name + ": " + ex.getMessage());
-            err.print(commandLine.getHelp().synopsis(0));
             err.println("'" + name + " --help' lists the options, their defaults and examples.");
             err.flush();
             return MISUSED;
@@ -91,6 +96,20 @@ public final class ScriptArguments
     }
 
     /**
+     * Settings with a rule over several values (a range whose ends are given apart, names checked against a list).
+     */
+    @FunctionalInterface
+    public interface Checked
+    {
+        /**
+         * What is wrong with the values read, if anything.
+         *
+         * @return null when they go together, else one line saying what is wrong.
+         */
+        String problem();
+    }
+
+    /**
      * A whole number of zero or more, written with or without {@code _} between its digits ({@code 10_000_000}).
      */
     public static final class Count implements CommandLine.ITypeConverter<Long>
@@ -103,12 +122,24 @@ public final class ScriptArguments
          */
         public Long convert(final String value)
         {
-            final String digits = value.strip().replace("_", "");
-            if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 18)
-            {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number of 0 or more");
-            }
-            return Long.parseLong(digits);
+            return wholeNumber(value, 0);
+        }
+    }
+
+    /**
+     * A whole number of one or more, written with or without {@code _} between its digits ({@code 10_000_000}).
+     */
+    public static final class Positive implements CommandLine.ITypeConverter<Long>
+    {
+        /**
+         * Convert one value.
+         *
+         * @param value as given.
+         * @return the number.
+         */
+        public Long convert(final String value)
+        {
+            return wholeNumber(value, 1);
         }
     }
 
@@ -140,5 +171,17 @@ public final class ScriptArguments
             }
             return seconds;
         }
+    }
+
+    private static long wholeNumber(final String value, final long min)
+    {
+        final String digits = value.strip().replace("_", "");
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 18 ||
+            Long.parseLong(digits) < min)
+        {
+            throw new CommandLine.TypeConversionException(
+                "'" + value + "' is not a whole number of " + min + " or more");
+        }
+        return Long.parseLong(digits);
     }
 }

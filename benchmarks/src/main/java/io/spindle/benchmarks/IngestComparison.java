@@ -10,6 +10,7 @@ import java.util.Map;
 import io.spindle.tools.LatencyCharts;
 import io.spindle.tools.ScriptArguments;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,8 +43,8 @@ public final class IngestComparison
     public static void main(final String[] args) throws Exception
     {
         final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
-        final double seconds = settings.seconds;
-        final double warmUpSeconds = settings.warmUpSeconds;
+        final double seconds = settings.run.seconds;
+        final double warmUpSeconds = settings.run.warmUpSeconds;
         final long rate = settings.rate;
         final List<PipelineKind> kinds = settings.pipelines;
         final File outDir = settings.outDir;
@@ -126,13 +127,8 @@ public final class IngestComparison
             "  scripts/compare --pipelines spindle,aeron-archive --messages quote --rate 50000 --out /tmp/compare" })
     static final class Settings
     {
-        @Option(names = "--seconds", paramLabel = "S", converter = ScriptArguments.Seconds.class,
-            description = "Seconds measured per run (default: 10).")
-        double seconds = 10;
-
-        @Option(names = "--warm-up", paramLabel = "S", converter = ScriptArguments.Seconds.class,
-            description = "Seconds of warm-up before each measured run (default: 2).")
-        double warmUpSeconds = 2;
+        @Mixin
+        RunSeconds run = new RunSeconds();
 
         @Option(names = "--rate", paramLabel = "MSG_PER_S", converter = ScriptArguments.Count.class,
             description = "Steady rate of the latency runs, msg/s (default: 100000).")

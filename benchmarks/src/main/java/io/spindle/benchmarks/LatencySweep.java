@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.spindle.tools.ScriptArguments;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,8 +36,8 @@ public final class LatencySweep
     public static void main(final String[] args) throws Exception
     {
         final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
-        final double seconds = settings.seconds;
-        final double warmUpSeconds = settings.warmUpSeconds;
+        final double seconds = settings.run.seconds;
+        final double warmUpSeconds = settings.run.warmUpSeconds;
         final LoadMessage message = settings.message;
         final File outDir = settings.outDir;
         if (!outDir.isDirectory() && !outDir.mkdirs())
@@ -112,13 +113,8 @@ public final class LatencySweep
             description = "Steady rates to run at, msg/s; 0 is the maximum (default: 10000,100000,500000,1000000,0).")
         List<Long> rates = new ArrayList<>(List.of(10_000L, 100_000L, 500_000L, 1_000_000L, 0L));
 
-        @Option(names = "--seconds", paramLabel = "S", converter = ScriptArguments.Seconds.class,
-            description = "Seconds measured per run (default: 10).")
-        double seconds = 10;
-
-        @Option(names = "--warm-up", paramLabel = "S", converter = ScriptArguments.Seconds.class,
-            description = "Seconds of warm-up before each measured run (default: 2).")
-        double warmUpSeconds = 2;
+        @Mixin
+        RunSeconds run = new RunSeconds();
 
         @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
             description = "Pipelines to run, of spindle, aeron-archive, raw-chronicle, naive " +

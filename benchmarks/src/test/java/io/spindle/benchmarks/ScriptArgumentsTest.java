@@ -87,8 +87,8 @@ class ScriptArgumentsTest
     void shouldReadTheDefaultsAsBefore()
     {
         final IngestComparison.Settings compare = ScriptRun.parsed(new IngestComparison.Settings());
-        assertEquals(10, compare.seconds);
-        assertEquals(2, compare.warmUpSeconds);
+        assertEquals(10, compare.run.seconds);
+        assertEquals(2, compare.run.warmUpSeconds);
         assertEquals(100_000, compare.rate);
         assertEquals(List.of(LoadMessage.QUOTE_65, LoadMessage.BOOK_256), compare.messages);
         assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE),
@@ -96,8 +96,8 @@ class ScriptArgumentsTest
 
         final LatencySweep.Settings sweep = ScriptRun.parsed(new LatencySweep.Settings());
         assertEquals(List.of(10_000L, 100_000L, 500_000L, 1_000_000L, 0L), sweep.rates);
-        assertEquals(10, sweep.seconds);
-        assertEquals(2, sweep.warmUpSeconds);
+        assertEquals(10, sweep.run.seconds);
+        assertEquals(2, sweep.run.warmUpSeconds);
         assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.NAIVE), sweep.pipelines);
         assertEquals(LoadMessage.QUOTE_65, sweep.message);
 
@@ -112,8 +112,8 @@ class ScriptArgumentsTest
         // .ci/run; scripts/compare puts its default --out first, and the caller's --out wins.
         final IngestComparison.Settings compare = ScriptRun.parsed(new IngestComparison.Settings(),
             "--out", "benchmarks/target/compare", "--seconds", "1", "--warm-up", "0.5", "--out", "/tmp/c");
-        assertEquals(1, compare.seconds);
-        assertEquals(0.5, compare.warmUpSeconds);
+        assertEquals(1, compare.run.seconds);
+        assertEquals(0.5, compare.run.warmUpSeconds);
         assertEquals(100_000, compare.rate);
         assertEquals(new File("/tmp/c"), compare.outDir);
 
@@ -128,8 +128,8 @@ class ScriptArgumentsTest
         final LatencySweep.Settings sweep = ScriptRun.parsed(new LatencySweep.Settings(),
             "--out", "benchmarks/target/sweep", "--seconds", "1", "--warm-up", "0.5", "--rates", "10000,0");
         assertEquals(List.of(10_000L, 0L), sweep.rates);
-        assertEquals(1, sweep.seconds);
-        assertEquals(0.5, sweep.warmUpSeconds);
+        assertEquals(1, sweep.run.seconds);
+        assertEquals(0.5, sweep.run.warmUpSeconds);
         final LatencySweep.Settings book = ScriptRun.parsed(new LatencySweep.Settings(),
             "--seconds", "3", "--rates", "10000,100000", "--out", "/tmp/sweep", "--message", "book");
         assertEquals(List.of(10_000L, 100_000L), book.rates);

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.spindle.tools.LatencyCharts;
+import io.spindle.tools.ScriptArguments;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Spindle beside its peers in one run, on the same stream of SBE messages over IPC, journals on the same disk:
@@ -22,8 +26,7 @@ import io.spindle.tools.LatencyCharts;
  * message), {@code compare.json}, and one latency log per message ({@code compare-<message>.hlog}, a tag per
  * pipeline, for {@code spindle report}).
  * <p>
- * Usage: {@code IngestComparison [--seconds 10] [--warm-up 2] [--rate 100000] [--messages quote,book]
- * [--pipelines spindle,aeron-archive,raw-chronicle,naive] [--out DIR]}.
+ * {@code scripts/compare --help} lists the options ({@link Settings}).
  */
 public final class IngestComparison
 {
@@ -39,55 +42,23 @@ public final class IngestComparison
      */
     public static void main(final String[] args) throws Exception
     {
-        double seconds = 10;
-        double warmUpSeconds = 2;
-        long rate = 100_000;
-        String messages = "quote,book";
-        String pipelines = "spindle,aeron-archive,raw-chronicle,naive";
-        File outDir = new File("compare");
-        for (int i = 0; i < args.length; i += 2)
-        {
-            final String value = i + 1 < args.length ? args[i + 1] : null;
-            if (null == value)
-            {
-                throw new IllegalArgumentException("missing value for " + args[i]);
-            }
-            switch (args[i])
-            {
-                case "--seconds" -> seconds = Double.parseDouble(value);
-                case "--warm-up" -> warmUpSeconds = Double.parseDouble(value);
-                case "--rate" -> rate = Long.parseLong(value);
-                case "--messages" -> messages = value;
-                case "--pipelines" -> pipelines = value;
-                case "--out" -> outDir = new File(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds, " +
-                    "--warm-up, --rate, --messages, --pipelines, --out)");
-            }
-        }
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final double seconds = settings.run.seconds;
+        final double warmUpSeconds = settings.run.warmUpSeconds;
+        final long rate = settings.rate;
+        final List<PipelineKind> kinds = settings.pipelines;
+        final File outDir = settings.outDir;
         if (!outDir.isDirectory() && !outDir.mkdirs())
         {
             throw new IllegalArgumentException("cannot create " + outDir);
-        }
-
-        final List<PipelineKind> kinds = new ArrayList<>();
-        for (final String tag : pipelines.split(","))
-        {
-            kinds.add(PipelineKind.byTag(tag.trim()));
         }
 
         final LoadDriver driver = new LoadDriver();
         final List<RunResult> all = new ArrayList<>();
         final Map<String, List<RunResult>> charts = new LinkedHashMap<>();
         final StringBuilder tables = new StringBuilder();
-        for (final String name : messages.split(","))
+        for (final LoadMessage message : settings.messages)
         {
-            final LoadMessage message = "quote".equals(name.trim()) ? LoadMessage.QUOTE_65 :
-                "book".equals(name.trim()) ? LoadMessage.BOOK_256 : null;
-            if (null == message)
-            {
-                throw new IllegalArgumentException("unknown message '" + name + "' (quote, book)");
-            }
-
             for (final PipelineKind kind : kinds)
             {
                 System.out.printf("%-14s warming up ...%n", kind.tag());
@@ -108,9 +79,9 @@ public final class IngestComparison
             {
                 tags.add(kind.tag());
             }
-            RunResults.writeLog(new File(outDir, "compare-" + name.trim() + ".hlog"), tags,
+            RunResults.writeLog(new File(outDir, "compare-" + message.tag() + ".hlog"), tags,
                 new ArrayList<>(steady.values()));
-            charts.put("compare-" + name.trim(), new ArrayList<>(steady.values()));
+            charts.put("compare-" + message.tag(), new ArrayList<>(steady.values()));
             tables.append(table(message, seconds, rate, kinds, fullRate, steady)).append('\n');
         }
 
@@ -129,6 +100,51 @@ public final class IngestComparison
             "<pre>" + LatencyCharts.escape(tables.toString()) + "</pre>\n<p>Every run:</p>\n", all, charts);
         System.out.println("wrote " + page + " (tables and charts), " + new File(outDir, "compare.json") +
             " and the latency logs (compare-*.hlog)");
+    }
+
+    /**
+     * The command line of {@code scripts/compare}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/compare",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "Spindle beside its peers in one run, on the same SBE messages over IPC (65-byte quotes and 256-byte " +
+                "book updates): Aeron Archive recording the same publication, raw Chronicle Queue appends of the " +
+                "same bytes (the ceiling), and a naive allocating pipeline (byte[] per message, BlockingQueue, " +
+                "writer thread). Prints a markdown table per message with Spindle/peer ratios; writes compare.html " +
+                "(the tables and a latency chart per message, drawn as spindle report draws), the charts as PNG " +
+                "and SVG, compare.json and latency logs (compare-*.hlog) into the output directory (default " +
+                "benchmarks/target/compare). See docs/BENCHMARKS.md.",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/compare                                 # 10 s per run, steady rate 100,000 msg/s (about 4 " +
+                "minutes)",
+            "  scripts/compare --seconds 1 --warm-up 0.5       # a smoke run, as CI does",
+            "  scripts/compare --pipelines spindle,aeron-archive --messages quote --rate 50000 --out /tmp/compare" })
+    static final class Settings
+    {
+        @Mixin
+        RunSeconds run = new RunSeconds();
+
+        @Option(names = "--rate", paramLabel = "MSG_PER_S", converter = ScriptArguments.Count.class,
+            description = "Steady rate of the latency runs, msg/s (default: 100000).")
+        long rate = 100_000;
+
+        @Option(names = "--messages", paramLabel = "M", split = ",", converter = LoadMessage.ByTag.class,
+            description = "Messages to run, of quote, book (default: quote,book).")
+        List<LoadMessage> messages = new ArrayList<>(List.of(LoadMessage.QUOTE_65, LoadMessage.BOOK_256));
+
+        @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
+            description = "Pipelines to run, of spindle, aeron-archive, raw-chronicle, naive (default: all four).")
+        List<PipelineKind> pipelines = new ArrayList<>(List.of(PipelineKind.values()));
+
+        @Option(names = "--out", paramLabel = "DIR",
+            description = "Output directory (default: benchmarks/target/compare).")
+        File outDir = new File("compare");
     }
 
     private static RunResult run(

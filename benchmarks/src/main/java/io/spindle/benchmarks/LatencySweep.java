@@ -6,6 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spindle.tools.ScriptArguments;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 /**
  * Latency across load: Spindle and, for contrast, the naive allocating pipeline, each at a series of steady rates and
  * at the maximum rate, with the machine's own stalls measured in every run (the driving thread spins, so every gap
@@ -14,8 +19,7 @@ import java.util.Map;
  * the charts), {@code sweep.json}, and a markdown table on stdout: achieved rate, p50 to max, the flatness of each
  * run (p99.9 / p50: 1 is perfectly flat) and the stalls.
  * <p>
- * Usage: {@code LatencySweep [--rates 10000,100000,500000,1000000,0] [--seconds 10] [--warm-up 2]
- * [--pipelines spindle,naive] [--message quote|book] [--out DIR]}; rate 0 is the maximum.
+ * {@code scripts/latency-sweep --help} lists the options ({@link Settings}); rate 0 is the maximum.
  */
 public final class LatencySweep
 {
@@ -31,51 +35,29 @@ public final class LatencySweep
      */
     public static void main(final String[] args) throws Exception
     {
-        String rates = "10000,100000,500000,1000000,0";
-        double seconds = 10;
-        double warmUpSeconds = 2;
-        String pipelines = "spindle,naive";
-        LoadMessage message = LoadMessage.QUOTE_65;
-        File outDir = new File("sweep");
-        for (int i = 0; i < args.length; i += 2)
-        {
-            final String value = i + 1 < args.length ? args[i + 1] : null;
-            if (null == value)
-            {
-                throw new IllegalArgumentException("missing value for " + args[i]);
-            }
-            switch (args[i])
-            {
-                case "--rates" -> rates = value;
-                case "--seconds" -> seconds = Double.parseDouble(value);
-                case "--warm-up" -> warmUpSeconds = Double.parseDouble(value);
-                case "--pipelines" -> pipelines = value;
-                case "--message" -> message = "book".equals(value) ? LoadMessage.BOOK_256 : LoadMessage.QUOTE_65;
-                case "--out" -> outDir = new File(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--rates, " +
-                    "--seconds, --warm-up, --pipelines, --message, --out)");
-            }
-        }
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final double seconds = settings.run.seconds;
+        final double warmUpSeconds = settings.run.warmUpSeconds;
+        final LoadMessage message = settings.message;
+        final File outDir = settings.outDir;
         if (!outDir.isDirectory() && !outDir.mkdirs())
         {
             throw new IllegalArgumentException("cannot create " + outDir);
         }
 
         final LoadDriver driver = new LoadDriver();
-        for (final String tag : pipelines.split(","))
+        for (final PipelineKind kind : settings.pipelines)
         {
-            System.out.printf("%-8s warming up ...%n", tag.trim());
-            driver.warmUp(PipelineKind.byTag(tag.trim()), message, warmUpSeconds);
+            System.out.printf("%-8s warming up ...%n", kind.tag());
+            driver.warmUp(kind, message, warmUpSeconds);
         }
         final List<RunResult> all = new ArrayList<>();
-        for (final String rateText : rates.split(","))
+        for (final long rate : settings.rates)
         {
-            final long rate = Long.parseLong(rateText.trim());
             final List<RunResult> atRate = new ArrayList<>();
             final List<String> tags = new ArrayList<>();
-            for (final String tag : pipelines.split(","))
+            for (final PipelineKind kind : settings.pipelines)
             {
-                final PipelineKind kind = PipelineKind.byTag(tag.trim());
                 System.out.printf("%-8s %s at %s ...%n", kind.tag(), message.description(), rateLabel(rate));
                 try (Pipeline pipeline = kind.open())
                 {
@@ -103,6 +85,49 @@ public final class LatencySweep
             "queueing.</p>\n", all, byRate);
         System.out.println("wrote " + page + " (open it in a browser), " + new File(outDir, "sweep.json") +
             " and the latency logs (sweep-*.hlog)");
+    }
+
+    /**
+     * The command line of {@code scripts/latency-sweep}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/latency-sweep",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "Latency across load: Spindle and a naive allocating pipeline at 10 K, 100 K, 500 K and 1 M msg/s and " +
+                "at the maximum rate, the machine's own stalls measured in every run. Writes sweep.html (a chart " +
+                "per rate, the summary table, the flatness p99.9/p50 of each run), the charts as PNG and SVG, " +
+                "sweep.json and one latency log per rate into the output directory (default " +
+                "benchmarks/target/sweep).",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/latency-sweep                               # 10 s per run (about 2.5 minutes)",
+            "  scripts/latency-sweep --seconds 3 --rates 10000,100000",
+            "  scripts/latency-sweep --out /tmp/sweep --message book" })
+    static final class Settings
+    {
+        @Option(names = "--rates", paramLabel = "R", split = ",", converter = ScriptArguments.Count.class,
+            description = "Steady rates to run at, msg/s; 0 is the maximum (default: 10000,100000,500000,1000000,0).")
+        List<Long> rates = new ArrayList<>(List.of(10_000L, 100_000L, 500_000L, 1_000_000L, 0L));
+
+        @Mixin
+        RunSeconds run = new RunSeconds();
+
+        @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
+            description = "Pipelines to run, of spindle, aeron-archive, raw-chronicle, naive " +
+            "(default: spindle,naive).")
+        List<PipelineKind> pipelines = new ArrayList<>(List.of(PipelineKind.SPINDLE, PipelineKind.NAIVE));
+
+        @Option(names = "--message", paramLabel = "M", converter = LoadMessage.ByTag.class,
+            description = "Message to send, quote or book (default: quote).")
+        LoadMessage message = LoadMessage.QUOTE_65;
+
+        @Option(names = "--out", paramLabel = "DIR",
+            description = "Output directory (default: benchmarks/target/sweep).")
+        File outDir = new File("sweep");
     }
 
     /**

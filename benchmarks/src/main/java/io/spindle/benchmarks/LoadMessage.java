@@ -7,6 +7,7 @@ import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
 
 /**
  * The reference-feed messages every pipeline in a comparison is driven with: encoded once, then stamped with the
@@ -17,22 +18,34 @@ enum LoadMessage
     /**
      * A 65-byte top-of-book quote (the "64 B" message).
      */
-    QUOTE_65("65-byte quote"),
+    QUOTE_65("quote", "65-byte quote"),
 
     /**
      * A 256-byte book update of 10 price levels.
      */
-    BOOK_256("256-byte book update");
+    BOOK_256("book", "256-byte book update");
 
     private static final int SEQUENCE_OFFSET = ReferenceMessages.HEADER_LENGTH;
     private static final int SEND_TIME_OFFSET = SEQUENCE_OFFSET + Long.BYTES;
     private static final int BOOK_LEVELS = 10;
 
+    private final String tag;
     private final String description;
 
-    LoadMessage(final String description)
+    LoadMessage(final String tag, final String description)
     {
+        this.tag = tag;
         this.description = description;
+    }
+
+    /**
+     * Name on command lines and in file names.
+     *
+     * @return "quote" or "book".
+     */
+    String tag()
+    {
+        return tag;
     }
 
     /**
@@ -98,5 +111,29 @@ enum LoadMessage
     {
         final UnsafeBuffer aligned = new UnsafeBuffer(BufferUtil.allocateDirectAligned(512, 64));
         return new UnsafeBuffer(aligned, 0, length);
+    }
+
+    /**
+     * A {@code --message} or {@code --messages} value: a message by its tag, "quote" or "book".
+     */
+    static final class ByTag implements CommandLine.ITypeConverter<LoadMessage>
+    {
+        /**
+         * Convert one value.
+         *
+         * @param value as given.
+         * @return the message.
+         */
+        public LoadMessage convert(final String value)
+        {
+            for (final LoadMessage message : values())
+            {
+                if (message.tag.equals(value.strip()))
+                {
+                    return message;
+                }
+            }
+            throw new CommandLine.TypeConversionException("unknown message '" + value + "' (quote, book)");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.spindle.benchmarks;
 
+import picocli.CommandLine;
+
 /**
  * The pipelines a comparison can run, by the tag their latency is logged under.
  */
@@ -81,5 +83,29 @@ enum PipelineKind
         }
         throw new IllegalArgumentException(
             "unknown pipeline '" + tag + "' (spindle, aeron-archive, raw-chronicle, naive)");
+    }
+
+    /**
+     * A {@code --pipelines} value: a kind by its tag.
+     */
+    static final class ByTag implements CommandLine.ITypeConverter<PipelineKind>
+    {
+        /**
+         * Convert one value.
+         *
+         * @param value as given.
+         * @return the kind.
+         */
+        public PipelineKind convert(final String value)
+        {
+            try
+            {
+                return byTag(value.strip());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.TypeConversionException(ex.getMessage());
+            }
+        }
     }
 }

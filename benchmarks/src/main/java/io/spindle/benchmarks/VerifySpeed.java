@@ -11,19 +11,22 @@ import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
+import io.spindle.tools.ScriptArguments;
 import io.spindle.tools.SpindleTool;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * How fast {@code spindle verify} walks a large journal: writes N quote records (4 publishers, a journalled gap
  * every 1,000,000 records) straight into a journal with {@link JournalWriter}, then times {@code spindle verify}
  * on it in this JVM and prints records per second.
  * <p>
- * {@code scripts/verify-speed [records] [dir]}: 10,000,000 records in a temporary directory by default, deleted
- * afterwards unless a directory is given.
+ * {@code scripts/verify-speed [RECORDS] [DIR]}: 10,000,000 records in a temporary directory by default, deleted
+ * afterwards unless a directory is given; {@code --help} says so ({@link Settings}).
  */
 public final class VerifySpeed
 {
@@ -38,14 +41,15 @@ public final class VerifySpeed
     /**
      * Write the journal and verify it.
      *
-     * @param args records, then optionally the directory to write the journal in (kept).
+     * @param args see {@link Settings}.
      * @throws Exception when the directory cannot be created.
      */
     public static void main(final String[] args) throws Exception
     {
-        final long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
-        final boolean isKept = args.length > 1;
-        final Path dir = isKept ? Path.of(args[1]) : Files.createTempDirectory("spindle-verify-speed");
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final long records = settings.records;
+        final boolean isKept = null != settings.dir;
+        final Path dir = isKept ? settings.dir : Files.createTempDirectory("spindle-verify-speed");
         final Path journalDir = dir.resolve("journal");
         try
         {
@@ -73,6 +77,34 @@ public final class VerifySpeed
                 IoUtil.delete(new File(dir.toString()), true);
             }
         }
+    }
+
+    /**
+     * The command line of {@code scripts/verify-speed}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/verify-speed",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "How fast `spindle verify` walks a large journal: writes RECORDS quote records (default 10,000,000) " +
+                "straight into a journal, then times `spindle verify` on it and prints records/s.",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/verify-speed [RECORDS] [DIR]      # DIR keeps the journal; by default a temporary one, " +
+                "deleted",
+            "  scripts/verify-speed 1_000_000 /tmp/vs    # 1 M records, the journal kept in /tmp/vs" })
+    static final class Settings
+    {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RECORDS", converter = ScriptArguments.Positive.class,
+            description = "Records to write, _ allowed between digits (default: 10000000).")
+        long records = 10_000_000L;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DIR",
+            description = "Directory to write the journal in, kept (default: a temporary one, deleted).")
+        Path dir;
     }
 
     private static void write(final Path journalDir, final long records)

@@ -9,10 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.schema.RejectReasons;
+import io.spindle.tools.ScriptArguments;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code scripts/attack}: the hostile-publisher attacks for a longer run. A well-behaved publisher sends its numbered
@@ -33,29 +38,17 @@ public final class AttackRun
     /**
      * Run it.
      *
-     * @param args {@code [seconds per phase] [directory] [attacks, comma separated, or none]}.
+     * @param args {@code [seconds per phase] [directory] [attacks, comma separated, or none]}: {@link Settings}.
      * @throws Exception when the run cannot be set up.
      */
     public static void main(final String[] args) throws Exception
     {
-        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
-        final Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("spindle-attack");
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final double seconds = settings.seconds;
+        final Path dir = null != settings.dir ? settings.dir : Files.createTempDirectory("spindle-attack");
         final List<Attack> phases = new ArrayList<>();
         phases.add(null);
-        if (args.length > 2)
-        {
-            for (final String name : args[2].split(","))
-            {
-                if (!name.isBlank() && !"none".equals(name.strip()))
-                {
-                    phases.add(Attack.valueOf(name.strip()));
-                }
-            }
-        }
-        else
-        {
-            phases.addAll(List.of(Attack.values()));
-        }
+        phases.addAll(settings.attacks.list());
         phases.add(null);
 
         // One engine for every phase, with the engine's defaults: each attack meets the limits a user would have.
@@ -126,6 +119,91 @@ public final class AttackRun
         {
             System.out.println("FAILED: " + failure);
             System.exit(1);
+        }
+    }
+
+    /**
+     * The command line of {@code scripts/attack}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/attack",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "The hostile-publisher attacks of HostilePublisherIntegrationTest for a longer run: an engine over UDP " +
+                "on the loopback, a well-behaved publisher sending its numbered feed as fast as the engine takes " +
+                "it, and an attacker running each attack in turn for a phase (a phase without attack first and " +
+                "last, after a warm-up). Prints the well-behaved publisher's throughput per phase beside the " +
+                "first, what the engine counted, and checks the journal holds the whole feed once, in order.",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/attack                                   # every attack, 5 s per phase, in a temporary " +
+                "directory",
+            "  scripts/attack 20 DIR                            # 20 s per phase, in DIR",
+            "  scripts/attack 5 DIR FAKE_PUBLISHER_IDS,NOT_SBE_FLOOD   # these attacks only (none: no attack at " +
+                "all)" })
+    static final class Settings
+    {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SECONDS", converter = ScriptArguments.Seconds.class,
+            description = "Seconds per phase, and of the warm-up (default: 5).")
+        double seconds = 5;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DIR",
+            description = "Directory of the engine and its journal (default: a temporary one).")
+        Path dir;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "ATTACKS", converter = AttackNames.class,
+            completionCandidates = AttackNames.class,
+            description = "Attacks to run, comma separated, or none (default: every attack, in this order): " +
+            "${COMPLETION-CANDIDATES}.")
+        Attacks attacks = new Attacks(List.of(Attack.values()));
+    }
+
+    /**
+     * The attacks to run, in order (one value, so that picocli reports a bad name as a bad value).
+     *
+     * @param list the attacks.
+     */
+    record Attacks(List<Attack> list)
+    {
+    }
+
+    /**
+     * The attacks named, comma separated, in that order; "none" (or nothing between two commas) is no attack.
+     * <p>
+     * Iterated, the names of every attack, for the usage.
+     */
+    static final class AttackNames extends ArrayList<String> implements CommandLine.ITypeConverter<Attacks>
+    {
+        AttackNames()
+        {
+            super(Stream.of(Attack.values()).map(Attack::name).toList());
+        }
+
+        /**
+         * Convert the value.
+         *
+         * @param value as given.
+         * @return the attacks.
+         */
+        public Attacks convert(final String value)
+        {
+            final List<Attack> attacks = new ArrayList<>();
+            for (final String name : value.split(","))
+            {
+                if (!name.isBlank() && !"none".equals(name.strip()))
+                {
+                    if (!contains(name.strip()))
+                    {
+                        throw new CommandLine.TypeConversionException(
+                            "unknown attack '" + name.strip() + "' (" + String.join(", ", this) + ", or none)");
+                    }
+                    attacks.add(Attack.valueOf(name.strip()));
+                }
+            }
+            return new Attacks(attacks);
         }
     }
 

@@ -29,9 +29,12 @@ import io.spindle.engine.CountersFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.journal.JournalReader;
 import io.spindle.engine.journal.JournalRecord;
+import io.spindle.tools.ScriptArguments;
 import io.spindle.tools.SpindleTool;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Kill -9 an engine under load, again and again, and prove that every message a feedback publisher sent is in the
@@ -85,24 +88,21 @@ final class CrashLoop
     }
 
     /**
-     * Run the loop from a command line: {@code CrashLoop DIR [kills] [rate] [minUpMs] [maxUpMs]}.
+     * Run the loop from a command line: {@code scripts/crash-loop [DIR [KILLS [RATE [MIN_UP_MS [MAX_UP_MS]]]]]}, as
+     * {@link Settings} describes.
      *
      * @param args see above.
      * @throws Exception on failure; exits 1 when the journal does not account for every message.
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length < 1)
-        {
-            System.err.println("usage: CrashLoop DIR [kills=20] [rate=20000] [minUpMs=300] [maxUpMs=2000]");
-            System.exit(2);
-        }
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final Path dir = null != settings.dir ? settings.dir :
+            Files.createTempDirectory("spindle").resolve("crash-loop");
+        Files.createDirectories(dir);
+        System.out.println("crash-loop: engine directory and logs in " + dir);
         final CrashLoop loop = new CrashLoop(
-            Path.of(args[0]),
-            args.length > 1 ? Integer.parseInt(args[1]) : 20,
-            args.length > 2 ? Long.parseLong(args[2]) : 20_000,
-            args.length > 3 ? Long.parseLong(args[3]) : 300,
-            args.length > 4 ? Long.parseLong(args[4]) : 2_000,
+            dir, (int)Math.min(settings.kills, Integer.MAX_VALUE), settings.rate, settings.minUpMs, settings.maxUpMs,
             System.out);
         final String failure = loop.run();
         if (null != failure)
@@ -111,6 +111,59 @@ final class CrashLoop
             System.exit(1);
         }
         System.out.println("PASS: every message sent is in the journal exactly once, in order, no gap record");
+    }
+
+    /**
+     * The command line of {@code scripts/crash-loop}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/crash-loop",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "Kill -9 a Spindle engine (its own process, with its own embedded media driver) under load again and " +
+                "again, restarting it each time, then prove that the journal holds every message the feedback " +
+                "publisher sent exactly once, in order, with no gap record: the publisher (in this JVM, over UDP " +
+                "to localhost) keeps what is not acked and resends what each dead engine lost. After every kill " +
+                "the journal must pass verify's checks.",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/crash-loop                       # 20 kills, 20,000 msg/s, 0.3-2 s up each time, in a " +
+                "temporary directory",
+            "  scripts/crash-loop DIR 50 50000 100 1000 # directory, kills, msg/s, shortest and longest time up " +
+                "(ms)" })
+    static final class Settings implements ScriptArguments.Checked
+    {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+            description = "Directory of the engines and their logs, made if missing (default: a temporary one).")
+        Path dir;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "KILLS", converter = ScriptArguments.Positive.class,
+            description = "Engines to kill (default: 20).")
+        long kills = 20;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "RATE", converter = ScriptArguments.Positive.class,
+            description = "Messages per second the publisher sends (default: 20000).")
+        long rate = 20_000;
+
+        @Parameters(index = "3", arity = "0..1", paramLabel = "MIN_UP_MS", converter = ScriptArguments.Count.class,
+            description = "Shortest time an engine is up before its kill, ms (default: 300).")
+        long minUpMs = 300;
+
+        @Parameters(index = "4", arity = "0..1", paramLabel = "MAX_UP_MS", converter = ScriptArguments.Count.class,
+            description = "Longest time an engine is up before its kill, ms (default: 2000).")
+        long maxUpMs = 2_000;
+
+        /**
+         * {@inheritDoc}
+         */
+        public String problem()
+        {
+            return minUpMs <= maxUpMs ? null :
+                "the shortest time up, " + minUpMs + " ms, is longer than the longest, " + maxUpMs + " ms";
+        }
     }
 
     /**

@@ -15,8 +15,11 @@ import io.spindle.engine.journal.JournalReader;
 import io.spindle.engine.journal.JournalSeek;
 import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
+import io.spindle.tools.ScriptArguments;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Shows that a seek by time reads few records and takes milliseconds on a large journal: writes {@code N} quotes
@@ -37,15 +40,16 @@ public final class SeekCheck
     /**
      * Run the check.
      *
-     * @param args records, seeks, and a journal directory to keep.
+     * @param args records, seeks, and a journal directory to keep: {@link Settings}.
      * @throws Exception if the journal cannot be written.
      */
     public static void main(final String[] args) throws Exception
     {
-        final long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
-        final int seeks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        final boolean isKept = args.length > 2;
-        final Path dir = isKept ? Path.of(args[2]) : Files.createTempDirectory("spindle-seek-check");
+        final Settings settings = ScriptArguments.parseOrExit(new Settings(), args);
+        final long records = settings.records;
+        final int seeks = (int)Math.min(settings.seeks, Integer.MAX_VALUE);
+        final boolean isKept = null != settings.dir;
+        final Path dir = isKept ? settings.dir : Files.createTempDirectory("spindle-seek-check");
 
         try
         {
@@ -62,6 +66,40 @@ public final class SeekCheck
                 IoUtil.delete(dir.toFile(), true);
             }
         }
+    }
+
+    /**
+     * The command line of {@code scripts/seek-check}, as {@code --help} describes it.
+     */
+    @Command(
+        name = "scripts/seek-check",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        description = {
+            "A seek by time on a large journal: writes RECORDS quotes (10,000,000 by default) straight to a " +
+                "journal, then times SEEKS binary searches to random times (records read, milliseconds) beside a " +
+                "scan from the start.",
+            "" },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/seek-check                      # 10 M records, 1,000 seeks, in a temporary directory",
+            "  scripts/seek-check 200000 100           # smaller",
+            "  scripts/seek-check 10000000 1000 DIR    # keep the journal in DIR (and reuse it next time)" })
+    static final class Settings
+    {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RECORDS", converter = ScriptArguments.Positive.class,
+            description = "Records to write, _ allowed between digits (default: 10000000).")
+        long records = 10_000_000L;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "SEEKS", converter = ScriptArguments.Positive.class,
+            description = "Seeks to random times (default: 1000).")
+        long seeks = 1_000;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "DIR",
+            description = "Directory of the journal, kept, and reused when it holds one (default: a temporary one, " +
+            "deleted).")
+        Path dir;
     }
 
     private static void write(final Path dir, final long records)

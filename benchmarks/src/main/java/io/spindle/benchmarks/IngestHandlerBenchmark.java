@@ -17,6 +17,7 @@ import io.spindle.codecs.feed.QuoteCondition;
 import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.UpdateAction;
+import io.spindle.engine.LatencyStage;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
@@ -25,7 +26,6 @@ import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -131,10 +131,7 @@ public class IngestHandlerBenchmark
             .counters(counters)
             .clocks(SystemNanoClock.INSTANCE, null)
             .errorHandler(Throwable::printStackTrace)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
             .build();
 

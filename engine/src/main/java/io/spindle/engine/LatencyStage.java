@@ -1,5 +1,7 @@
 package io.spindle.engine;
 
+import org.HdrHistogram.SingleWriterRecorder;
+
 /**
  * The stages of a message's way through Spindle whose latency the engine records, each under its own tag in the
  * latency log.
@@ -58,5 +60,22 @@ public enum LatencyStage
             }
         }
         return null;
+    }
+
+    /**
+     * A latency recorder for each stage, in the stages' order, in ns up to
+     * {@link SpindleEngine.Configuration#HIGHEST_TRACKABLE_LATENCY_NS} with 3 significant digits: what an ingest agent
+     * records into.
+     *
+     * @return new recorders.
+     */
+    public static SingleWriterRecorder[] newRecorders()
+    {
+        final SingleWriterRecorder[] recorders = new SingleWriterRecorder[STAGES.length];
+        for (int i = 0; i < recorders.length; i++)
+        {
+            recorders[i] = new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
+        }
+        return recorders;
     }
 }

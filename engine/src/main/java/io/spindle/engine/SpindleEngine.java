@@ -982,11 +982,7 @@ public final class SpindleEngine implements AutoCloseable
             syncedIndex.set(-1);
             syncedIndex.updateLabel(SpindleCounter.JOURNAL_SYNCED_INDEX.label() + " (sync " + syncPolicy + ")");
             final ErrorHandler errorHandler = errorHandler();
-            latencyRecorders = new SingleWriterRecorder[LatencyStage.values().length];
-            for (int i = 0; i < latencyRecorders.length; i++)
-            {
-                latencyRecorders[i] = new SingleWriterRecorder(Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
-            }
+            latencyRecorders = LatencyStage.newRecorders();
 
             journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir);
             rejectJournal = openJournal(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, rejectJournalDir);

@@ -17,7 +17,6 @@ import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -302,10 +301,7 @@ class AppendRetryIntegrationTest
             .counters(counters)
             .clocks(clock, null)
             .errorHandler(errors::add)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .limits(maxMessageLength, 2, fragmentLimit, 64)
             .reassemblyTimeout(reassemblyTimeoutNs)
             .feedback(isFeedbackOn ? aeron : null, 8, 64, TimeUnit.MILLISECONDS.toNanos(1), 64, false)

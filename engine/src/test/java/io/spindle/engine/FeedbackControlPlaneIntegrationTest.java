@@ -1,22 +1,18 @@
 package io.spindle.engine;
 
 import java.io.File;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.spindle.codecs.feed.QuoteEncoder;
 import io.spindle.codecs.feedback.AckDecoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.spindle.engine.TestMessages.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -362,25 +358,12 @@ class FeedbackControlPlaneIntegrationTest
 
     private List<Long> journalledSequences()
     {
-        final List<Long> sequences = new ArrayList<>();
-        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
-        {
-            if (!entry.isGap && entry.schemaId == QuoteEncoder.SCHEMA_ID)
-            {
-                sequences.add(new UnsafeBuffer(entry.bytes).getLong(HEADER_LENGTH, ByteOrder.LITTLE_ENDIAN));
-            }
-        }
-        return sequences;
+        return JournalContents.quoteSequences(dir.resolve("journal"));
     }
 
     private static List<Long> sequences(final long from, final long to)
     {
-        final List<Long> sequences = new ArrayList<>();
-        for (long s = from; s <= to; s++)
-        {
-            sequences.add(s);
-        }
-        return sequences;
+        return JournalContents.sequenceRange(from, to);
     }
 
     /**

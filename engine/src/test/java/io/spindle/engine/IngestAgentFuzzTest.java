@@ -22,7 +22,6 @@ import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.RejectReasons;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -123,10 +122,7 @@ class IngestAgentFuzzTest
             .counters(counters)
             .clocks(SystemNanoClock.INSTANCE, null)
             .errorHandler((ex) -> fail("error handler: " + ex))
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .limits(MAX_MESSAGE_LENGTH, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, MAX_PUBLISHERS)
             .rejectJournalRate(0) // every reject journalled: each frame's reject record is checked
             .build();

@@ -288,11 +288,7 @@ class IngestAllocationIntegrationTest
             new JournalWriter(dir.resolve("rejects"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE);
         countersFile = CountersFile.create(dir.toFile(), 0);
         counters = countersFile.allocateCounters();
-        recorders = new SingleWriterRecorder[LatencyStage.values().length];
-        for (int i = 0; i < recorders.length; i++)
-        {
-            recorders[i] = new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
-        }
+        recorders = LatencyStage.newRecorders();
         agent = IngestAgent.builder()
             .subscription(subscription)
             .validator(new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)))
@@ -313,11 +309,7 @@ class IngestAllocationIntegrationTest
             dir.resolve("sampled-rejects"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE);
         sampledCountersFile = CountersFile.create(Files.createDirectories(dir.resolve("sampled")).toFile(), 0);
         sampledCounters = sampledCountersFile.allocateCounters();
-        final SingleWriterRecorder[] sampledRecorders = new SingleWriterRecorder[LatencyStage.values().length];
-        for (int i = 0; i < sampledRecorders.length; i++)
-        {
-            sampledRecorders[i] = new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3);
-        }
+        final SingleWriterRecorder[] sampledRecorders = LatencyStage.newRecorders();
         // The reject journal rate left at the engine's default (spindle.reject.journal.rate).
         sampledAgent = IngestAgent.builder()
             .subscription(sampledSubscription)

@@ -1,9 +1,11 @@
 package io.spindle.engine;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.spindle.codecs.feed.QuoteDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.engine.journal.JournalReader;
@@ -109,5 +111,42 @@ public final class JournalContents
             }
         }
         return publishers;
+    }
+
+    /**
+     * The sequence of each quote of a journal (the reference feed's, read at its fixed offset), in journal order.
+     *
+     * @param dir of the journal.
+     * @return the sequences.
+     */
+    public static List<Long> quoteSequences(final Path dir)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        for (final Entry entry : read(dir))
+        {
+            if (!entry.isGap && entry.schemaId == QuoteDecoder.SCHEMA_ID)
+            {
+                sequences.add(new UnsafeBuffer(entry.bytes).getLong(
+                    io.spindle.codecs.feed.MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+        return sequences;
+    }
+
+    /**
+     * The sequences from one to another, inclusive: what a journal of a numbered feed holds.
+     *
+     * @param from first.
+     * @param to   last.
+     * @return the sequences.
+     */
+    public static List<Long> sequenceRange(final long from, final long to)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        for (long s = from; s <= to; s++)
+        {
+            sequences.add(s);
+        }
+        return sequences;
     }
 }

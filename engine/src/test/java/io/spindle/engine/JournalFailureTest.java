@@ -18,7 +18,6 @@ import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -218,10 +217,7 @@ class JournalFailureTest
             .counters(counters)
             .clocks(SystemNanoClock.INSTANCE, null)
             .errorHandler(errors::add)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             // Longer than the journal holds, as no engine is let start with (the builder takes it).
             .limits(AGENT_MAX_MESSAGE_LENGTH, 2, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 64)
             .build();

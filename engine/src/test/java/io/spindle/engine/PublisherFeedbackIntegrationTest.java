@@ -524,25 +524,12 @@ class PublisherFeedbackIntegrationTest
 
     private List<Long> journalledSequences()
     {
-        final List<Long> sequences = new ArrayList<>();
-        for (final JournalContents.Entry entry : JournalContents.read(dir.resolve("journal")))
-        {
-            if (!entry.isGap && entry.schemaId == QuoteEncoder.SCHEMA_ID)
-            {
-                sequences.add(new UnsafeBuffer(entry.bytes).getLong(HEADER_LENGTH, ByteOrder.LITTLE_ENDIAN));
-            }
-        }
-        return sequences;
+        return JournalContents.quoteSequences(dir.resolve("journal"));
     }
 
     private static List<Long> sequences(final long from, final long to)
     {
-        final List<Long> sequences = new ArrayList<>();
-        for (long s = from; s <= to; s++)
-        {
-            sequences.add(s);
-        }
-        return sequences;
+        return JournalContents.sequenceRange(from, to);
     }
 
     /**

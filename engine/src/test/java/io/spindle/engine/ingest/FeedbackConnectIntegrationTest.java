@@ -17,6 +17,7 @@ import io.spindle.codecs.feedback.ConnectEncoder;
 import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.ResendRequestDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.LatencyStage;
 import io.spindle.engine.FailingJournal;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.JournalContents;
@@ -30,7 +31,6 @@ import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -289,10 +289,7 @@ class FeedbackConnectIntegrationTest
             .counters(counters)
             .clocks(() -> nowNs, () -> 1_700_000_000_000_000_000L + nowNs)
             .errorHandler(errors::add)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .limits(8192, 4, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, 1024)
             .accessControl(sources, publishers)
             .feedback(aeron, maxPublishers, 16, 1_000_000L, 1, false)

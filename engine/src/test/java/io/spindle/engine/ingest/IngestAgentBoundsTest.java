@@ -16,6 +16,7 @@ import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.SessionStartEncoder;
 import io.spindle.codecs.journal.RejectDecoder;
 import io.spindle.codecs.journal.RejectReason;
+import io.spindle.engine.LatencyStage;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
@@ -26,7 +27,6 @@ import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -307,10 +307,7 @@ class IngestAgentBoundsTest
             .counters(counters)
             .clocks(() -> nowNs, () -> 1_700_000_000_000_000_000L + nowNs)
             .errorHandler(errors::add)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .limits(8192, reassemblyBuffers, SpindleEngine.Configuration.FRAGMENT_LIMIT_DEFAULT, maxPublishers)
             .reassemblyTimeout(TIMEOUT_NS)
             .accessControl(sources, null)

@@ -14,16 +14,15 @@ import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.RejectsSampledDecoder;
+import io.spindle.engine.LatencyStage;
 import io.spindle.engine.CountersFile;
 import io.spindle.engine.SpindleCounter;
-import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestMessages;
 import io.spindle.engine.journal.JournalReader;
 import io.spindle.engine.journal.JournalWriter;
 import io.spindle.engine.journal.Journals;
 import io.spindle.engine.schema.SchemaValidator;
 import io.spindle.engine.schema.Schemas;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -367,10 +366,7 @@ class RejectSamplerTest
             .counters(agentCounters)
             .clocks(() -> nowNs, () -> EPOCH_START_NS + nowNs)
             .errorHandler(agentErrors::add)
-            .latencyRecorders(new SingleWriterRecorder[]{
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
-                new SingleWriterRecorder(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3) })
+            .latencyRecorders(LatencyStage.newRecorders())
             .rejectJournalRate(RATE)
             .build();
     }

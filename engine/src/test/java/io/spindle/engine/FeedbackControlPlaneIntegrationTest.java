@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import io.spindle.codecs.feedback.AckDecoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.journal.RejectReason;
-import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * publisher id, slots of publishers gone freed after the idle timeout, Connects rate-limited per source. Each attack
  * is counted under its reason, and the well-behaved publisher's every message is journalled once, in order.
  * <p>
- * Time, where it matters, is the engine's {@link NanoClock}, driven by the test.
+ * Time, where it matters, is the engine's nano clock, driven by the test ({@link SteppedNanoClock}).
  */
 class FeedbackControlPlaneIntegrationTest
 {
@@ -205,7 +204,7 @@ class FeedbackControlPlaneIntegrationTest
     @Test
     void shouldFreeTheSlotOfAPublisherGoneForTheIdleTimeout()
     {
-        final TestNanoClock clock = new TestNanoClock();
+        final SteppedNanoClock clock = SteppedNanoClock.stopped(TimeUnit.DAYS.toNanos(1));
         final SpindleEngine.Context ctx = TestEngines.context(dir).nanoClock(clock)
             .feedbackMaxPublishers(2).feedbackIdleTimeoutMs(1_000);
         try (SpindleEngine engine = SpindleEngine.launch(ctx);
@@ -222,13 +221,13 @@ class FeedbackControlPlaneIntegrationTest
                 () -> "every slot taken:" + TestEngines.counters(engine));
 
             leaving.close();
-            final long closedNs = clock.nanoTime();
+            final long closedNs = clock.now();
             TestEngines.await(10_000, () ->
             {
                 clock.advance(STEP_NS);
                 return engine.counter(SpindleCounter.FEEDBACK_SLOTS_FREED) == 1;
             }, () -> TestEngines.counters(engine));
-            assertTrue(clock.nanoTime() - closedNs >= TimeUnit.MILLISECONDS.toNanos(1_000),
+            assertTrue(clock.now() - closedNs >= TimeUnit.MILLISECONDS.toNanos(1_000),
                 "freed only after the idle timeout");
             clock.advance(TimeUnit.SECONDS.toNanos(10));
             newcomer.connect(3, 2, 1);
@@ -254,7 +253,7 @@ class FeedbackControlPlaneIntegrationTest
                 () -> TestEngines.counters(first));
         }
 
-        final TestNanoClock clock = new TestNanoClock();
+        final SteppedNanoClock clock = SteppedNanoClock.stopped(TimeUnit.DAYS.toNanos(1));
         final SpindleEngine.Context ctx = TestEngines.context(dir).nanoClock(clock)
             .feedbackMaxPublishers(2).feedbackIdleTimeoutMs(1_000);
         try (SpindleEngine engine = SpindleEngine.launch(ctx);
@@ -285,7 +284,7 @@ class FeedbackControlPlaneIntegrationTest
     @Test
     void shouldRejectConnectsBeyondTheRateOfTheirSourceChangingNothing()
     {
-        final TestNanoClock clock = new TestNanoClock();
+        final SteppedNanoClock clock = SteppedNanoClock.stopped(TimeUnit.DAYS.toNanos(1));
         final SpindleEngine.Context ctx = TestEngines.context(dir).nanoClock(clock).feedbackConnectRate(3);
         try (SpindleEngine engine = SpindleEngine.launch(ctx);
             FeedbackProbe probe = probe(ctx, RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
@@ -306,7 +305,7 @@ class FeedbackControlPlaneIntegrationTest
             assertEquals(3, engine.counter(SpindleCounter.FEEDBACK_PUBLISHERS),
                 "the rejected Connects changed nothing");
 
-            clock.advance(TimeUnit.MILLISECONDS.toNanos(400));
+            clock.advanceSeen(TimeUnit.MILLISECONDS.toNanos(400));
             probe.connect(PUBLISHER_ID, 6, 1, "aeron:ipc?term-length=128k");
             probe.quotes(PUBLISHER_ID, 1, 3);
             TestEngines.await(10_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 3,
@@ -364,24 +363,6 @@ class FeedbackControlPlaneIntegrationTest
     private static List<Long> sequences(final long from, final long to)
     {
         return JournalContents.sequenceRange(from, to);
-    }
-
-    /**
-     * The engine's clock, moved on by the test alone.
-     */
-    static final class TestNanoClock implements NanoClock
-    {
-        private volatile long nowNs = TimeUnit.DAYS.toNanos(1);
-
-        public long nanoTime()
-        {
-            return nowNs;
-        }
-
-        void advance(final long ns)
-        {
-            nowNs += ns;
-        }
     }
 
     private List<Integer> feedbackConnectPublishers()

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
@@ -151,9 +150,8 @@ class PublisherSessionIntegrationTest
     void shouldRejectASecondLivePublicationUnderAHeldPublisherIdAndReportItOnce()
     {
         // The engine's clock is the system's plus what the test adds: the holder falls silent when the test says so.
-        final AtomicLong skippedNs = new AtomicLong();
-        final SpindleEngine.Context ctx = TestEngines.context(dir)
-            .nanoClock(() -> System.nanoTime() + skippedNs.get());
+        final SteppedNanoClock clock = SteppedNanoClock.running();
+        final SpindleEngine.Context ctx = TestEngines.context(dir).nanoClock(clock);
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             final ExclusivePublication first = publication(ctx);
@@ -176,7 +174,7 @@ class PublisherSessionIntegrationTest
             assertEquals(0, engine.rejectCount(RejectReason.DUPLICATE.value()));
             assertEquals(7, engine.agent().lastSequence(PUBLISHER, ctx.streamId()));
 
-            skippedNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(ctx.sessionTakeoverIdleMs()));
+            clock.advanceSeen(TimeUnit.MILLISECONDS.toNanos(ctx.sessionTakeoverIdleMs()));
             sendSessionStart(second, PUBLISHER, 7, 1);
             sendHeartbeats(second, PUBLISHER, 1, 2);
             awaitReceived(engine, 16);

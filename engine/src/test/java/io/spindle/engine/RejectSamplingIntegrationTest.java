@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.journal.RejectReason;
@@ -40,13 +39,13 @@ class RejectSamplingIntegrationTest
     Path dir;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
-    private final AtomicLong nowNs = new AtomicLong(1_000 * SECOND_NS);
+    private final SteppedNanoClock clock = SteppedNanoClock.stopped(1_000 * SECOND_NS);
     private long sequence;
 
     @Test
     void shouldCountEveryRejectOfAFloodButJournalOnlyASampleAndSaySo()
     {
-        final SpindleEngine.Context ctx = TestEngines.context(dir).rejectJournalRate(RATE).nanoClock(nowNs::get);
+        final SpindleEngine.Context ctx = TestEngines.context(dir).rejectJournalRate(RATE).nanoClock(clock);
         final Random random = new Random(14);
         final byte[] flood = new byte[FLOOD_LENGTH];
         final List<Long> badFeedPositions = new ArrayList<>();
@@ -84,7 +83,7 @@ class RejectSamplingIntegrationTest
                 final int thisSecond = second;
                 TestEngines.await(20_000, () -> engine.counter(SpindleCounter.MESSAGES_RECEIVED) == received,
                     () -> "second " + thisSecond + " all received:" + TestEngines.counters(engine));
-                nowNs.addAndGet(SECOND_NS);
+                clock.advanceSeen(SECOND_NS);
             }
 
             assertEquals(sent - (long)SECONDS * FEED_PER_SECOND, engine.counter(SpindleCounter.MESSAGES_REJECTED));
@@ -148,7 +147,7 @@ class RejectSamplingIntegrationTest
         final SpindleEngine.Context ctx = TestEngines.context(dir)
             .channel("aeron:udp?endpoint=localhost:24389")
             .rejectJournalRate(RATE)
-            .nanoClock(nowNs::get);
+            .nanoClock(clock);
         final int perPublication = RATE + RATE / 2;
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {

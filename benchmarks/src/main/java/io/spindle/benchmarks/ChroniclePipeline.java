@@ -4,7 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.Journals;
+import io.spindle.journal.Journals;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

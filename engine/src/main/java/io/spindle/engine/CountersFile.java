@@ -4,8 +4,8 @@ import java.io.File;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.spindle.engine.access.OwnerOnly;
-import io.spindle.engine.schema.RejectReasons;
+import io.spindle.journal.OwnerOnly;
+import io.spindle.journal.schema.RejectReasons;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AtomicBuffer;

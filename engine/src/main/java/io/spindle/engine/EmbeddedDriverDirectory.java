@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-import io.spindle.engine.access.OwnerOnly;
+import io.spindle.journal.OwnerOnly;
 
 /**
  * Keeps the embedded media driver's directory ({@code spindle.embedded.aeron.dir}: {@code cnc.dat},

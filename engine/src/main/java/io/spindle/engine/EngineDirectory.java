@@ -11,7 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import io.spindle.engine.access.OwnerOnly;
+import io.spindle.journal.OwnerOnly;
 import io.spindle.engine.ingest.OperatorCommands;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;

@@ -4,7 +4,7 @@ import java.io.File;
 import java.nio.MappedByteBuffer;
 import java.util.function.Consumer;
 
-import io.spindle.engine.access.OwnerOnly;
+import io.spindle.journal.OwnerOnly;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;

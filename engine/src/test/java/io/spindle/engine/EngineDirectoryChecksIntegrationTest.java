@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.aeron.CommonContext;
-import io.spindle.engine.access.OwnerOnly;
+import io.spindle.journal.OwnerOnly;
 import io.spindle.engine.ingest.OperatorCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
 import org.agrona.DirectBuffer;
 
 /**

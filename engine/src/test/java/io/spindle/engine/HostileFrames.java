@@ -17,8 +17,8 @@ import io.spindle.codecs.feed.Side;
 import io.spindle.codecs.feed.TradeEncoder;
 import io.spindle.codecs.feed.UpdateAction;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

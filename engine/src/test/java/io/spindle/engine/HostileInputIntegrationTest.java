@@ -7,7 +7,7 @@ import java.util.Random;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
+import io.spindle.journal.schema.RejectReasons;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,8 +8,8 @@ import java.util.List;
 import io.spindle.codecs.feed.QuoteDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

@@ -7,9 +7,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.spindle.engine.access.OwnerOnly;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
+import io.spindle.journal.OwnerOnly;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.aeron.ExclusivePublication;
 import io.spindle.client.FeedMix;
 import io.spindle.client.FeedPublisher;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalSeek;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
-import io.spindle.engine.schema.SchemaValidator;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalSeek;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
+import io.spindle.journal.schema.SchemaValidator;
+import io.spindle.journal.schema.Schemas;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;

@@ -2,7 +2,7 @@ package io.spindle.engine;
 
 import java.util.concurrent.TimeUnit;
 
-import io.spindle.engine.journal.JournalSeek;
+import io.spindle.journal.JournalSeek;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -3,7 +3,7 @@ package io.spindle.engine;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.MutableDirectBuffer;
 
 /**

@@ -16,7 +16,7 @@ import io.spindle.codecs.feedback.AckDecoder;
 import io.spindle.codecs.feedback.RejectNoticeDecoder;
 import io.spindle.codecs.feedback.ResendRequestDecoder;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.journal.JournalWriter;
+import io.spindle.journal.JournalWriter;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import io.spindle.codecs.feedback.SessionStartEncoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.ingest.SessionReset;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import java.util.Random;
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.codecs.journal.RejectsSampledDecoder;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,8 @@ import java.util.List;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

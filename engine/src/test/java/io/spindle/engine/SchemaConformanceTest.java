@@ -1,9 +1,9 @@
 package io.spindle.engine;
 
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.Schemas;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;

@@ -3,14 +3,14 @@ package io.spindle.engine;
 import java.nio.ByteOrder;
 
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import static io.spindle.engine.schema.SchemaValidator.VersionPolicy.ACCEPT;
-import static io.spindle.engine.schema.SchemaValidator.VersionPolicy.REJECT;
+import static io.spindle.journal.schema.SchemaValidator.VersionPolicy.ACCEPT;
+import static io.spindle.journal.schema.SchemaValidator.VersionPolicy.REJECT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

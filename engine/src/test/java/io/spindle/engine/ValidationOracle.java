@@ -3,8 +3,8 @@ package io.spindle.engine;
 import java.nio.ByteOrder;
 
 import io.spindle.codecs.journal.RejectReason;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 
 /**

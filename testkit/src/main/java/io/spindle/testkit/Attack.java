@@ -10,7 +10,7 @@ import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.ErrorLogFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 
 /**
  * What a hostile publisher with access to the ingest channel can try, one round at a time, and where the engine

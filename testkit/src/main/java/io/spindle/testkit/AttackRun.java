@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.schema.RejectReasons;
+import io.spindle.journal.schema.RejectReasons;
 import io.spindle.tools.ScriptArguments;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

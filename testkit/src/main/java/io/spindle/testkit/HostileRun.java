@@ -11,8 +11,8 @@ import io.aeron.CommonContext;
 import io.spindle.codecs.feed.MessageHeaderDecoder;
 import io.spindle.codecs.feed.QuoteDecoder;
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
 
 /**
  * An engine ingesting over UDP on the loopback, a well-behaved publisher sending a numbered feed of quotes under

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.spindle.engine.journal.JournalRecord;
-import io.spindle.engine.journal.JournalSeek;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.JournalSeek;
 import uk.co.real_logic.sbe.ir.Ir;
 import uk.co.real_logic.sbe.ir.Signal;
 import uk.co.real_logic.sbe.ir.Token;

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package io.spindle.tools;
 
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.SchemaValidator;
 import uk.co.real_logic.sbe.ir.Ir;
 
 /**

@@ -6,10 +6,10 @@ import java.util.List;
 
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
 
 /**

@@ -3,8 +3,8 @@ package io.spindle.tools;
 import java.util.ArrayDeque;
 import java.util.List;
 
-import io.spindle.engine.journal.JournalRecord;
-import io.spindle.engine.journal.JournalSeek;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.JournalSeek;
 import org.agrona.DirectBuffer;
 import uk.co.real_logic.sbe.ir.Ir;
 import uk.co.real_logic.sbe.ir.Token;

@@ -4,11 +4,11 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
-import io.spindle.engine.journal.JournalSeek;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.JournalSeek;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import uk.co.real_logic.sbe.ir.Ir;
 import uk.co.real_logic.sbe.ir.Token;
 

@@ -13,7 +13,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;

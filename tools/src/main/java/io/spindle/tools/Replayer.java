@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.aeron.Publication;
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.journal.JournalRecord;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
 

@@ -1,7 +1,7 @@
 package io.spindle.tools;
 
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Option;
 import uk.co.real_logic.sbe.ir.Ir;
 

@@ -6,8 +6,8 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.spindle.engine.journal.JournalReader;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.JournalReader;
+import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.spindle.engine.schema.SchemaValidator;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.schema.SchemaValidator;
+import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.spindle.engine.TestMessages;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -17,7 +17,7 @@ import io.spindle.engine.CountersFile;
 import io.spindle.engine.ErrorLogFile;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.TestEngines;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,7 +14,7 @@ import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
-import io.spindle.engine.journal.JournalReader;
+import io.spindle.journal.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,8 @@ import io.spindle.codecs.feedback.ConnectDecoder;
 import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.access.SourceAllowList;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 

@@ -4,7 +4,7 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.JournalSpace;
 import io.spindle.engine.SpindleCounter;
-import io.spindle.engine.journal.JournalWriter;
+import io.spindle.journal.JournalWriter;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;

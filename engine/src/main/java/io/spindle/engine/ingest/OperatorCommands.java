@@ -4,7 +4,7 @@ import java.io.File;
 import java.nio.MappedByteBuffer;
 
 import io.spindle.engine.SpindleCounter;
-import io.spindle.engine.access.OwnerOnly;
+import io.spindle.journal.OwnerOnly;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;

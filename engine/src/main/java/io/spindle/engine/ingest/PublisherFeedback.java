@@ -7,7 +7,7 @@ import io.spindle.codecs.feedback.MessageHeaderEncoder;
 import io.spindle.codecs.feedback.RejectNoticeEncoder;
 import io.spindle.codecs.feedback.ResendRequestEncoder;
 import io.spindle.engine.SpindleCounter;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;

@@ -2,7 +2,7 @@ package io.spindle.engine.ingest;
 
 import io.aeron.Image;
 import io.aeron.logbuffer.Header;
-import io.spindle.engine.journal.JournalWriter;
+import io.spindle.journal.JournalWriter;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;

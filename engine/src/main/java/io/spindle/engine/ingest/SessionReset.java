@@ -15,10 +15,10 @@ import io.spindle.engine.CountersFile;
 import io.spindle.engine.MonotonicEpochNanoClock;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
-import io.spindle.engine.journal.JournalWriter;
-import io.spindle.engine.journal.Journals;
-import io.spindle.engine.schema.SchemaValidator;
-import io.spindle.engine.schema.Schemas;
+import io.spindle.journal.JournalWriter;
+import io.spindle.journal.Journals;
+import io.spindle.journal.schema.SchemaValidator;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.concurrent.status.CountersReader;
 
 /**

@@ -1,7 +1,7 @@
 package io.spindle.engine.ingest;
 
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 
 /**

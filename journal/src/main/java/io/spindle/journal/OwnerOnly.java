@@ -1,4 +1,4 @@
-package io.spindle.engine.access;
+package io.spindle.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

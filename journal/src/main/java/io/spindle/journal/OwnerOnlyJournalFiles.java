@@ -1,4 +1,4 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import java.io.File;
 import java.io.IOException;
@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import io.spindle.engine.access.OwnerOnly;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
 
 /**

@@ -1,4 +1,4 @@
-package io.spindle.engine.schema;
+package io.spindle.journal.schema;
 
 import io.spindle.codecs.journal.RejectReason;
 

@@ -1,4 +1,4 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
@@ -7,7 +7,6 @@ import io.spindle.codecs.journal.RecordHeaderDecoder;
 import io.spindle.codecs.journal.RejectDecoder;
 import io.spindle.codecs.journal.RejectsSampledDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.engine.MonotonicEpochNanoClock;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -88,7 +87,7 @@ public final class JournalRecord
     /**
      * Wall-clock time at which the engine took the message, in ns since 1970-01-01T00:00:00Z.
      * <p>
-     * Read once per duty cycle of the ingest agent from its epoch clock ({@link MonotonicEpochNanoClock} by default:
+     * Read once per duty cycle of the ingest agent from its epoch clock ({@code MonotonicEpochNanoClock} by default:
      * {@code System.nanoTime()} plus an offset sampled at engine start), so records journalled together share it, and
      * it does not go back within an engine run: a journal can be searched by it ({@link JournalSeek}). Journals
      * written before this field was wall-clock hold {@code System.nanoTime()} values here, which

@@ -1,9 +1,8 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.spindle.engine.access.OwnerOnly;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;

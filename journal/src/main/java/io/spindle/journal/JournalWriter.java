@@ -1,4 +1,4 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import io.spindle.codecs.journal.RejectEncoder;
 import io.spindle.codecs.journal.RejectsSampledEncoder;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.codecs.journal.SessionStartEncoder;
-import io.spindle.engine.schema.RejectReasons;
+import io.spindle.journal.schema.RejectReasons;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;

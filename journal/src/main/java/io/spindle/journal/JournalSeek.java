@@ -1,10 +1,9 @@
-package io.spindle.engine.journal;
+package io.spindle.journal;
 
 import java.util.NavigableSet;
 
-import io.spindle.engine.MonotonicEpochNanoClock;
-import io.spindle.engine.schema.RejectReasons;
-import io.spindle.engine.schema.SchemaValidator;
+import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.SchemaValidator;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -25,7 +24,7 @@ import org.agrona.CloseHelper;
  * the roll cycle's index spacing of record headers from the nearest index entry). A seek among {@code n} records in
  * {@code c} cycles reads about {@code log2(c) + log2(n / c) + 2} records; {@link #probes()} says how many it did.
  * <p>
- * Time seeks rely on ingest times that do not go back, which the engine's {@link MonotonicEpochNanoClock} gives
+ * Time seeks rely on ingest times that do not go back, which the engine's {@code MonotonicEpochNanoClock} gives
  * within a run; between runs they follow the system clock. A sequence seek reads forward from each probe to the next
  * record of the publisher, so it reads more where the publisher's records are sparse.
  * <p>

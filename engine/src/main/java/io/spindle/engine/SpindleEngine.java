@@ -81,8 +81,8 @@ public final class SpindleEngine implements AutoCloseable
             .journalSpace(journalSpace)
             .build();
         warnIfChecksumsAllocate(ctx);
-        resumedPublishers = agent.resume(Path.of(ctx.journalDir()));
-        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        // Before the resume, which may journal this run's schema definition: the sync takes what the journal held at
+        // start as found, and the definition as this run's first record.
         journalSync = new JournalSyncAgent(
             ctx.syncPolicy(),
             ctx.journal().queue(),
@@ -92,6 +92,8 @@ public final class SpindleEngine implements AutoCloseable
             ctx.epochClock(),
             ctx.errorHandler(),
             ctx.journalFileSync());
+        resumedPublishers = agent.resume(Path.of(ctx.journalDir()));
+        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
         housekeepingRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
@@ -802,6 +804,7 @@ public final class SpindleEngine implements AutoCloseable
         private JournalSyncAgent.Policy syncPolicy;
         private JournalSyncAgent.FileSync journalFileSync = JournalSyncAgent.FileSync.FORCE;
         private SchemaValidator validator;
+        private byte[] schemaXml;
         private SourceAllowList sourceAllowList;
         private PublisherAllowList publisherAllowList;
         private EngineDirectory engineDirectory;
@@ -942,7 +945,8 @@ public final class SpindleEngine implements AutoCloseable
             final Ir ir;
             try
             {
-                ir = Schemas.loadIr(schema);
+                schemaXml = Schemas.read(schema);
+                ir = Schemas.parse(schemaXml, schema);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -1828,6 +1832,16 @@ public final class SpindleEngine implements AutoCloseable
         public SchemaValidator validator()
         {
             return validator;
+        }
+
+        /**
+         * The schema's XML as read once at conclude: what the journal carries of it.
+         *
+         * @return the bytes, once concluded (not a copy).
+         */
+        public byte[] schemaXml()
+        {
+            return schemaXml;
         }
 
         /**

@@ -72,7 +72,8 @@ public final class JournalContents
     }
 
     /**
-     * Read every record of a journal.
+     * Read every record of a journal but its schema definitions (which {@link #schemaDefinitionIndexes} finds): what
+     * the engine took.
      *
      * @param dir of the journal.
      * @return the records in journal order.
@@ -82,12 +83,45 @@ public final class JournalContents
         final List<Entry> entries = new ArrayList<>();
         try (JournalReader reader = new JournalReader(dir))
         {
-            while (reader.poll((record) -> entries.add(new Entry(record)), 1000) > 0)
+            while (reader.poll((record) ->
+            {
+                if (!record.isSchemaDefinition())
+                {
+                    entries.add(new Entry(record));
+                }
+            }, 1000) > 0)
             {
                 Thread.onSpinWait();
             }
         }
         return entries;
+    }
+
+    /**
+     * The ordinal, among every record of a journal, of each of its schema definitions.
+     *
+     * @param dir of the journal.
+     * @return the ordinals, from 0, in journal order.
+     */
+    public static List<Long> schemaDefinitionIndexes(final Path dir)
+    {
+        final List<Long> ordinals = new ArrayList<>();
+        final long[] records = new long[1];
+        try (JournalReader reader = new JournalReader(dir))
+        {
+            while (reader.poll((record) ->
+            {
+                if (record.isSchemaDefinition())
+                {
+                    ordinals.add(records[0]);
+                }
+                records[0]++;
+            }, 1000) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return ordinals;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.aeron.ExclusivePublication;
 import io.spindle.journal.JournalWriter;
+import io.spindle.journal.schema.Schemas;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -84,7 +85,7 @@ class JournalSyncIntegrationTest
             assertEquals("none", engine.context().sync(), "the default");
             send(connect(engine), 1_000);
             TestEngines.await(TIMEOUT_MS, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == 1_000,
-                "journalled");
+                () -> "journalled" + TestEngines.counters(engine));
             clock.advance(TimeUnit.HOURS.toMillis(1));
             clock.awaitHousekeepingCycle(engine);
             assertEquals(-1, engine.counter(SpindleCounter.JOURNAL_SYNCED_INDEX));
@@ -177,6 +178,9 @@ class JournalSyncIntegrationTest
             .timeProvider(time)
             .build()))
         {
+            // Written by an engine with the schema the next one starts with, so that it journals nothing at start.
+            final String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+            writer.appendSchemaDefinition(time.currentTimeNanos(), 101, 2, schema, Schemas.read(schema));
             for (int cycle = 0; cycle < firstOfCycle.length; cycle++)
             {
                 for (int i = 0; i < 5; i++)

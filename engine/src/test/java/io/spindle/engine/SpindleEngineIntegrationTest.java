@@ -97,6 +97,8 @@ class SpindleEngineIntegrationTest
 
             final List<JournalContents.Entry> journal = JournalContents.read(Path.of(ctx.journalDir()));
             assertEquals(messageCount, journal.size());
+            assertEquals(List.of(0L), JournalContents.schemaDefinitionIndexes(Path.of(ctx.journalDir())),
+                "the journal's first record, and only it, is its schema");
             long bytes = 0;
             final long[] lastSequence = new long[3];
             for (final JournalContents.Entry entry : journal)

@@ -6,6 +6,7 @@ import io.spindle.codecs.journal.MessageHeaderDecoder;
 import io.spindle.codecs.journal.RecordHeaderDecoder;
 import io.spindle.codecs.journal.RejectDecoder;
 import io.spindle.codecs.journal.RejectsSampledDecoder;
+import io.spindle.codecs.journal.SchemaDefinitionDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,6 +30,7 @@ public final class JournalRecord
     private final RejectDecoder rejectDecoder = new RejectDecoder();
     private final SessionStartDecoder sessionDecoder = new SessionStartDecoder();
     private final RejectsSampledDecoder sampledDecoder = new RejectsSampledDecoder();
+    private final SchemaDefinitionDecoder definitionDecoder = new SchemaDefinitionDecoder();
     private long index;
     private int documentLength;
 
@@ -250,6 +252,26 @@ public final class JournalRecord
     public boolean isRejectsSampled()
     {
         return isEngineRecord() && header.templateId() == RejectsSampledDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a schema definition record: the feed schema of the records that follow it.
+     *
+     * @return true for a schema definition record.
+     */
+    public boolean isSchemaDefinition()
+    {
+        return isEngineRecord() && header.templateId() == SchemaDefinitionDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a schema definition record; only when {@link #isSchemaDefinition()}.
+     *
+     * @return the decoder, wrapped.
+     */
+    public SchemaDefinitionDecoder schemaDefinition()
+    {
+        return definitionDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.spindle.journal;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,11 @@ import io.spindle.codecs.journal.MessageHeaderEncoder;
 import io.spindle.codecs.journal.RecordHeaderEncoder;
 import io.spindle.codecs.journal.RejectEncoder;
 import io.spindle.codecs.journal.RejectsSampledEncoder;
+import io.spindle.codecs.journal.SchemaDefinitionEncoder;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.codecs.journal.SessionStartEncoder;
 import io.spindle.journal.schema.RejectReasons;
+import io.spindle.journal.schema.Schemas;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
@@ -421,6 +424,62 @@ public class JournalWriter implements AutoCloseable
 
         return appendEngineRecord(
             ingestTimeNs, streamId, sessionId, position, RejectsSampledEncoder.TEMPLATE_ID, length);
+    }
+
+    /**
+     * Append a schema definition record: the feed schema of the records that follow, its XML byte for byte. Written
+     * at start, not on the hot path: it allocates a buffer the size of the record.
+     *
+     * @param ingestTimeNs wall-clock time the engine started, ns since the epoch.
+     * @param schemaId     of the schema.
+     * @param version      of the schema.
+     * @param location     where it was loaded from, ASCII, at most 1024 characters (longer is cut).
+     * @param xml          the schema's XML.
+     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the XML is longer
+     * than a document of this journal holds, or an id is beyond {@code uint16}.
+     */
+    public long appendSchemaDefinition(
+        final long ingestTimeNs, final int schemaId, final int version, final String location, final byte[] xml)
+    {
+        final byte[] locationBytes = location.getBytes(StandardCharsets.US_ASCII);
+        final int locationLength = Math.min(locationBytes.length, MAX_CHANNEL_LENGTH);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + SchemaDefinitionEncoder.BLOCK_LENGTH +
+            SchemaDefinitionEncoder.locationHeaderLength() + locationLength +
+            SchemaDefinitionEncoder.xmlHeaderLength() + xml.length;
+        if (length > maxMessageLength || ((schemaId | version) & ~UINT16_MASK) != 0)
+        {
+            return UNJOURNALLABLE;
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        new SchemaDefinitionEncoder()
+            .wrapAndApplyHeader(buffer, 0, messageHeader)
+            .schemaId(schemaId)
+            .schemaVersion(version)
+            .putSha256(Schemas.sha256(xml), 0, SchemaDefinitionEncoder.sha256Length())
+            .putLocation(locationBytes, 0, locationLength)
+            .putXml(xml, 0, xml.length);
+        recordHeader
+            .ingestTimeNs(ingestTimeNs)
+            .position(0)
+            .streamId(0)
+            .sessionId(0)
+            .length(length)
+            .checksum(Checksums.crc32c(buffer, 0, length))
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
+            .templateId(SchemaDefinitionEncoder.TEMPLATE_ID)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+
+        return append(buffer, 0, length);
+    }
+
+    /**
+     * Hand the writer over to another thread, which appends from now on: the thread that opened the journal appended
+     * at start (a schema definition) and will not again. Chronicle's appender belongs to one thread at a time, and
+     * checks it.
+     */
+    public void handOver()
+    {
+        appender.singleThreadedCheckReset();
     }
 
     /**

@@ -193,8 +193,8 @@ final class DemoCommand implements Callable<Integer>
         out.println("rejects:      " + ctx.rejectJournalDir());
         out.println();
         out.println("last " + LAST_MESSAGES + " messages, read back from the journal:");
-        final MessageFormatter formatter = new MessageFormatter(
-            Schemas.loadIr(Schemas.REFERENCE_FEED), Schemas.loadIr(Schemas.JOURNAL), false);
+        final MessageFormatter formatter =
+            new MessageFormatter(FeedSchemas.of(null, journal), Schemas.loadIr(Schemas.JOURNAL), false);
         try (JournalReader reader = new JournalReader(journal))
         {
             reader.toLast(LAST_MESSAGES);

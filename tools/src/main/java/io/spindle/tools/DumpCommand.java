@@ -68,7 +68,8 @@ final class DumpCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         final Path path = journal.path();
-        final Ir feedIr = schema.ir();
+        final FeedSchemas feedSchemas = schema.schemas(path);
+        final Ir feedIr = feedSchemas.latest();
         final Ir journalIr = Schemas.loadIr(Schemas.JOURNAL);
         final CsvFormatter csv;
         boolean isEngineCsv = false;
@@ -89,7 +90,7 @@ final class DumpCommand implements Callable<Integer>
             csv = null;
         }
         final RecordSelection selection = selectionOptions.selection(feedIr, !isEngineCsv);
-        final MessageFormatter json = new MessageFormatter(feedIr, journalIr, true);
+        final MessageFormatter json = new MessageFormatter(feedSchemas, journalIr, true);
         final PrintWriter err = spec.commandLine().getErr();
 
         try (JournalReader reader = new JournalReader(path);

@@ -2,19 +2,24 @@ package io.spindle.tools;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalRecord;
+import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
+import uk.co.real_logic.sbe.ir.Ir;
 
 /**
  * Walks a journal record by record and finds what is wrong with it: checksums, record headers, payloads against
- * their schema, and sequence continuity per publisher and stream.
+ * their schema (the one in force for each record, {@link FeedSchemas}), schema definitions, and sequence continuity per
+ * publisher and stream.
  * <p>
  * Damage is a record whose checksum does not match, whose record header does not agree with its document or its
  * message (length, schema, template, version), whose message fails schema validation, a sequence that repeats or
@@ -73,7 +78,9 @@ final class JournalVerifier implements JournalReader.RecordHandler
         }
     }
 
-    private final SchemaValidator feedValidator;
+    private final FeedSchemas feedSchemas;
+    private final Map<Ir, SchemaValidator> feedValidators = new IdentityHashMap<>();
+    private final JournalSchemas definitions = new JournalSchemas();
     private final SchemaValidator journalValidator;
     private final Long2LongHashMap lastSequence = new Long2LongHashMap(Long.MIN_VALUE);
     private final List<Damage> damages = new ArrayList<>();
@@ -86,6 +93,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long connectRecords;
     long sessionRecords;
     long sampledRecords;
+    long schemaRecords;
     long sampledRejectsCounted;
     long sampledRejectsJournalled;
     long damaged;
@@ -94,10 +102,24 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long missingSequences;
     private long unreadableRecords;
 
-    JournalVerifier(final SchemaValidator feedValidator, final SchemaValidator journalValidator)
+    /**
+     * @param feedSchemas      the feed schema of each record.
+     * @param journalValidator for the engine's own records, of the journal schema.
+     */
+    JournalVerifier(final FeedSchemas feedSchemas, final SchemaValidator journalValidator)
     {
-        this.feedValidator = feedValidator;
+        this.feedSchemas = feedSchemas;
         this.journalValidator = journalValidator;
+    }
+
+    /**
+     * Whether every feed message is read with a schema given to the tool rather than the journal's own.
+     *
+     * @return true when {@code --schema} was given.
+     */
+    boolean isSchemaGiven()
+    {
+        return null == feedSchemas.carried();
     }
 
     /**
@@ -154,18 +176,25 @@ final class JournalVerifier implements JournalReader.RecordHandler
         {
             onEngineRecord(record, index, length);
         }
-        else if (record.schemaId() != feedValidator.schemaId())
-        {
-            unreadable(index, "header", "unknown schema id " + record.schemaId());
-        }
         else
         {
-            onMessage(record, index, length);
+            final SchemaValidator feedValidator = feedValidators.computeIfAbsent(
+                feedSchemas.irFor(record), JournalValidators::forReading);
+            if (record.schemaId() != feedValidator.schemaId())
+            {
+                unreadable(index, "header", "unknown schema id " + record.schemaId() + ": the journal carries no " +
+                    "schema of that id and none was given (--schema)");
+            }
+            else
+            {
+                onMessage(record, feedValidator, index, length);
+            }
         }
         records++;
     }
 
-    private void onMessage(final JournalRecord record, final long index, final int length)
+    private void onMessage(
+        final JournalRecord record, final SchemaValidator feedValidator, final long index, final int length)
     {
         final int reason = feedValidator.validate(record.message(), 0, length);
         if (RejectReasons.VALID != reason)
@@ -243,6 +272,11 @@ final class JournalVerifier implements JournalReader.RecordHandler
             onSessionStart(record, index);
             return;
         }
+        if (record.isSchemaDefinition())
+        {
+            onSchemaDefinition(record, index);
+            return;
+        }
         if (record.isRejectsSampled())
         {
             // The reject records of a source's interval are a sample: these are its full counts.
@@ -293,6 +327,29 @@ final class JournalVerifier implements JournalReader.RecordHandler
                 last);
         }
         lastSequence.put(key, session.firstSequence() - 1);
+    }
+
+    /**
+     * A schema definition: its XML must be the one its digest names, and a schema a reader can decode with.
+     */
+    private void onSchemaDefinition(final JournalRecord record, final long index)
+    {
+        schemaRecords++;
+        definitions.onRecord(record);
+        final JournalSchemas.Definition definition = definitions.latest();
+        if (!definition.isDigestValid())
+        {
+            damage(index, "schema", "schema definition's XML does not match its SHA-256");
+            return;
+        }
+        try
+        {
+            definition.ir();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            damage(index, "schema", "schema definition is not a valid SBE schema: " + ex.getMessage());
+        }
     }
 
     private boolean matchesHeader(final JournalRecord record, final SchemaValidator validator, final long index)

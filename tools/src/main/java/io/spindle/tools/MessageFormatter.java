@@ -1,8 +1,11 @@
 package io.spindle.tools;
 
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.spindle.codecs.journal.SchemaDefinitionDecoder;
 import io.spindle.journal.JournalRecord;
 import io.spindle.journal.JournalSeek;
 import org.agrona.DirectBuffer;
@@ -19,19 +22,27 @@ import uk.co.real_logic.sbe.otf.Types;
  * value; an optional field or an enum holding its null value is {@code null} (unquoted, in text as in JSON, where
  * every text value is quoted); enums by name, character data as strings and other var data as hex. Feed messages are
  * decoded with the feed schema, the engine's own gap and reject records with the journal schema; a message that
- * cannot be walked inside its own length is shown undecoded, in hex. Not for the hot path: it allocates.
+ * cannot be walked inside its own length is shown undecoded, in hex. Each feed message is decoded with the schema
+ * in force for it ({@link FeedSchemas}); a schema definition record is shown without its XML. Not for the hot path: it
+ * allocates.
  */
 final class MessageFormatter implements MessageWalker.Visitor
 {
-    private final MessageWalker feedWalker;
+    private final FeedSchemas feedSchemas;
+    private final Map<Ir, MessageWalker> feedWalkers = new IdentityHashMap<>();
     private final MessageWalker journalWalker;
     private final boolean isJson;
     private final StringBuilder out = new StringBuilder();
     private final ArrayDeque<Boolean> isFirstInScope = new ArrayDeque<>();
 
-    MessageFormatter(final Ir feedIr, final Ir journalIr, final boolean isJson)
+    /**
+     * @param feedSchemas the feed schema for each record.
+     * @param journalIr   the journal schema, for the engine's own records.
+     * @param isJson      one JSON object per record, rather than a line of text.
+     */
+    MessageFormatter(final FeedSchemas feedSchemas, final Ir journalIr, final boolean isJson)
     {
-        this.feedWalker = new MessageWalker(feedIr);
+        this.feedSchemas = feedSchemas;
         this.journalWalker = new MessageWalker(journalIr);
         this.isJson = isJson;
     }
@@ -49,7 +60,7 @@ final class MessageFormatter implements MessageWalker.Visitor
         final boolean isEngineRecord = record.isEngineRecord();
         final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" :
             record.isFeedbackConnect() ? "connect" : record.isSessionStart() ? "session" :
-            record.isRejectsSampled() ? "sampled" : "message";
+            record.isRejectsSampled() ? "sampled" : record.isSchemaDefinition() ? "schema" : "message";
 
         if (isJson)
         {
@@ -81,7 +92,13 @@ final class MessageFormatter implements MessageWalker.Visitor
                 .append(' ');
         }
 
-        final MessageWalker walker = isEngineRecord ? journalWalker : feedWalker;
+        if (record.isSchemaDefinition() && record.isIntact())
+        {
+            appendSchemaDefinition(record.schemaDefinition());
+            return out.toString();
+        }
+        final MessageWalker walker = isEngineRecord ? journalWalker :
+            feedWalkers.computeIfAbsent(feedSchemas.irFor(record), MessageWalker::new);
         final DirectBuffer buffer = record.message();
         final List<Token> template = walker.template(buffer, record.length());
         final int bodyStart = out.length();
@@ -116,6 +133,42 @@ final class MessageFormatter implements MessageWalker.Visitor
             appendHex(buffer, 0, Math.min(record.length(), buffer.capacity()));
         }
         return out.toString();
+    }
+
+    /**
+     * A schema definition without its XML, which {@code spindle schema} prints: the schema's ids, digest, where it was
+     * loaded from and its length.
+     */
+    private void appendSchemaDefinition(final SchemaDefinitionDecoder definition)
+    {
+        final int schemaId = definition.schemaId();
+        final int version = definition.schemaVersion();
+        final StringBuilder sha256 = new StringBuilder(64);
+        for (int i = 0; i < SchemaDefinitionDecoder.sha256Length(); i++)
+        {
+            final int b = definition.sha256(i);
+            sha256.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        final String location = definition.location();
+        final int xmlLength = definition.xmlLength();
+        if (isJson)
+        {
+            out.append("{\"type\":\"SchemaDefinition\",\"schemaId\":").append(schemaId)
+                .append(",\"schemaVersion\":").append(version)
+                .append(",\"sha256\":\"").append(sha256).append('"')
+                .append(",\"location\":");
+            quoted(location);
+            out.append(",\"xmlLength\":").append(xmlLength).append("}}");
+        }
+        else
+        {
+            out.append("SchemaDefinition {schemaId=").append(schemaId)
+                .append(", schemaVersion=").append(version)
+                .append(", sha256=").append(sha256)
+                .append(", location=");
+            quoted(location);
+            out.append(", xml=").append(xmlLength).append(" bytes}");
+        }
     }
 
     public void onBeginMessage(final String name)

@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer>
     {
         final double speed = speed(pace);
         final Path path = journal.path();
-        final Ir ir = schema.ir();
+        final Ir ir = schema.schemas(path).latest();
         final RecordSelection selection = selectionOptions.selection(ir);
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean running = new AtomicBoolean(true);

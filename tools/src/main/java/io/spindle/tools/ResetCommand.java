@@ -59,8 +59,8 @@ final class ResetCommand implements Callable<Integer>
     public Integer call()
     {
         final Path journalDir = null != journal ? Path.of(journal) : EngineDirs.journal(engineDir.dir, false);
-        final SessionReset.Result result = SessionReset.reset(new File(engineDir.dir), journalDir, schema.schema,
-            publisherId, streamId, firstSequence, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        final SessionReset.Result result = SessionReset.reset(new File(engineDir.dir), journalDir,
+            schema.locationOrDefault(), publisherId, streamId, firstSequence, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
 
         final PrintWriter out = spec.commandLine().getOut();
         if (result.isEngineRunning())

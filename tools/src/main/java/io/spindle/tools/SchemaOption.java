@@ -1,28 +1,42 @@
 package io.spindle.tools;
 
+import java.nio.file.Path;
+
 import io.spindle.engine.SpindleEngine;
-import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Option;
-import uk.co.real_logic.sbe.ir.Ir;
 
 /**
  * The {@code --schema} option of the commands that read a journal's feed messages ({@code tail}, {@code dump},
- * {@code verify}, {@code replay}, {@code reset}): the SBE schema to decode, validate or find sequences with.
+ * {@code verify}, {@code replay}, {@code reset}): by default each record is read with the schema the journal carries
+ * for it ({@link FeedSchemas}); a schema given here overrides it for every record.
  */
 final class SchemaOption
 {
-    @Option(names = "--schema", description = "SBE XML schema of the feed (default: the reference feed schema): " +
-        "a file, or classpath:<resource>.")
-    String schema = SpindleEngine.Configuration.SCHEMA_DEFAULT;
+    @Option(names = "--schema", description = "SBE XML schema to read every feed message with: a file, or " +
+        "classpath:<resource> (default: the schema the journal carries for each record, or for records journalled " +
+        "before journals carried their schema, the reference feed schema).")
+    String schema;
 
     /**
-     * The schema's IR, read once per call.
+     * The schemas to read a journal with.
      *
-     * @return the IR.
+     * @param journalDir of the journal.
+     * @return the schemas.
      * @throws IllegalArgumentException naming the schema when it cannot be loaded.
      */
-    Ir ir()
+    FeedSchemas schemas(final Path journalDir)
     {
-        return Schemas.loadIr(schema);
+        return FeedSchemas.of(schema, journalDir);
+    }
+
+    /**
+     * The schema given, or the reference feed schema: for a command that needs a location, such as {@code reset}
+     * (whose recovery reads the journal's own schemas where it carries them).
+     *
+     * @return a file path or {@code classpath:} resource.
+     */
+    String locationOrDefault()
+    {
+        return null != schema ? schema : SpindleEngine.Configuration.SCHEMA_DEFAULT;
     }
 }

@@ -56,19 +56,19 @@ final class TailCommand implements Callable<Integer>
 
     public Integer call()
     {
+        if (last >= 0 && null != from)
+        {
+            throw new ParameterException(spec.commandLine(), "--last and --from cannot be used together");
+        }
         final Path path = journal.path();
-        final Ir feedIr = schema.ir();
-        final MessageFormatter formatter = new MessageFormatter(feedIr, Schemas.loadIr(Schemas.JOURNAL), isJson);
+        final FeedSchemas feedSchemas = schema.schemas(path);
+        final Ir feedIr = feedSchemas.latest();
+        final MessageFormatter formatter = new MessageFormatter(feedSchemas, Schemas.loadIr(Schemas.JOURNAL), isJson);
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean running = new AtomicBoolean(true);
         if (isFollow)
         {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
-        }
-
-        if (last >= 0 && null != from)
-        {
-            throw new ParameterException(spec.commandLine(), "--last and --from cannot be used together");
         }
 
         try (JournalReader reader = new JournalReader(path))

@@ -43,8 +43,8 @@ final class VerifyCommand implements Callable<Integer>
     public Integer call()
     {
         final Path path = journal.path();
-        final JournalVerifier verifier = new JournalVerifier(
-            JournalValidators.forReading(schema.ir()), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
+        final JournalVerifier verifier =
+            new JournalVerifier(schema.schemas(path), new SchemaValidator(Schemas.loadIr(Schemas.JOURNAL)));
         final long startNs = System.nanoTime();
         verifier.verify(path);
         final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
@@ -69,6 +69,8 @@ final class VerifyCommand implements Callable<Integer>
             "starts), %,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
             verifier.gapRecords, verifier.rejectRecords, verifier.sessionRecords, verifier.publisherStreams(),
             elapsedMs);
+        out.printf("schema definitions: %,d (each feed message read with %s)%n", verifier.schemaRecords,
+            verifier.isSchemaGiven() ? "the schema given with --schema" : "the schema the journal carries for it");
         if (verifier.sampledRecords > 0)
         {
             out.printf("rejects sampled: %,d records say %,d rejects were not journalled (the reject journal took " +
@@ -111,6 +113,7 @@ final class VerifyCommand implements Callable<Integer>
             .append(",\"sampledRecords\":").append(verifier.sampledRecords)
             .append(",\"sampledRejectsCounted\":").append(verifier.sampledRejectsCounted)
             .append(",\"sampledRejectsJournalled\":").append(verifier.sampledRejectsJournalled)
+            .append(",\"schemaRecords\":").append(verifier.schemaRecords)
             .append(",\"publisherStreams\":").append(verifier.publisherStreams())
             .append(",\"journalledGaps\":").append(verifier.journalledGaps)
             .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)

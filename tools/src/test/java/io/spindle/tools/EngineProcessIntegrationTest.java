@@ -90,7 +90,8 @@ class EngineProcessIntegrationTest
         final long[] count = new long[1];
         try (JournalReader reader = new JournalReader(engineDir.resolve("journal")))
         {
-            while (reader.poll((record) -> count[0] += record.isIntact() ? 1 : 0, 10_000) > 0)
+            while (reader.poll((record) -> count[0] += record.isIntact() && !record.isSchemaDefinition() ? 1 : 0,
+                10_000) > 0)
             {
                 Thread.onSpinWait();
             }

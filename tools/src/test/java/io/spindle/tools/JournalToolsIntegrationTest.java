@@ -52,8 +52,12 @@ class JournalToolsIntegrationTest
             assertTrue(stat.contains("Rejected: UNKNOWN_TEMPLATE"), stat);
         }
 
-        final List<String> text = lines(run("tail", "--dir", dir.toString()));
-        assertEquals(4, text.size(), String.join("\n", text));
+        final List<String> all = lines(run("tail", "--dir", dir.toString()));
+        assertEquals(5, all.size(), String.join("\n", all));
+        assertTrue(all.get(0).contains(" stream=0 session=0 position=0 ") &&
+            all.get(0).contains(" SchemaDefinition {schemaId=101, schemaVersion=2, sha256=") &&
+            all.get(0).contains(", location=\"classpath:schemas/spindle-feed.xml\", xml="), all.get(0));
+        final List<String> text = all.subList(1, all.size());
         assertTrue(text.get(0).contains("Quote {sequence=1, sendTimeNs="), text.get(0));
         assertTrue(text.get(0).contains("bidPrice={mantissa=9900000000, exponent=-8}"), text.get(0));
         assertTrue(text.get(0).contains("quoteCondition=\"FIRM\""), text.get(0));

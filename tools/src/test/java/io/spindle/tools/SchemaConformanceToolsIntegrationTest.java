@@ -1,7 +1,10 @@
 package io.spindle.tools;
 
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import io.aeron.ExclusivePublication;
@@ -157,12 +160,23 @@ class SchemaConformanceToolsIntegrationTest
         final String location, final SchemaModel schema, final List<MessageGenerator.Message> messages)
     {
         final String journal = journal().toString();
-        final List<String> text = ToolRun.lines(ToolRun.ok("tail", journal, "--schema", location));
-        final List<String> tailJson = ToolRun.lines(ToolRun.ok("tail", journal, "--schema", location, "--json"));
-        final List<String> dumpJson = ToolRun.lines(ToolRun.ok("dump", journal, "--schema", location));
+        // The journal carries its schema, as its first record: the tools read it without being told.
+        final List<String> carried = ToolRun.lines(ToolRun.ok("tail", journal));
+        assertEquals(ToolRun.lines(ToolRun.ok("tail", journal, "--schema", location)), carried,
+            "the schema the journal carries reads as the same schema given");
+        assertTrue(carried.get(0).contains("SchemaDefinition {schemaId=" + schema.id + ", schemaVersion=" +
+            schema.version + ", sha256=" + sha256Hex(location) + ", location=\"" + location + "\", xml="),
+            carried.get(0));
+        final List<String> text = carried.subList(1, carried.size());
+        final List<String> tailJson = ToolRun.lines(ToolRun.ok("tail", journal, "--json"));
+        final List<String> dumpJson = ToolRun.lines(ToolRun.ok("dump", journal));
+        assertTrue(tailJson.get(0).contains("\"record\":\"schema\"") &&
+            tailJson.get(0).contains("\"body\":{\"type\":\"SchemaDefinition\",\"schemaId\":" + schema.id),
+            tailJson.get(0));
+        assertEquals(tailJson, dumpJson, "tail --json and dump write the same records");
+        tailJson.remove(0);
         assertEquals(messages.size(), text.size(), "seed " + seed);
         assertEquals(messages.size(), tailJson.size(), "seed " + seed);
-        assertEquals(tailJson, dumpJson, "tail --json and dump write the same records");
 
         for (int i = 0; i < messages.size(); i++)
         {
@@ -190,14 +204,15 @@ class SchemaConformanceToolsIntegrationTest
             }
         }
 
-        final String verify = ToolRun.ok("verify", journal, "--schema", location);
-        assertTrue(verify.contains("CLEAN"), verify);
+        final String verify = ToolRun.ok("verify", journal);
+        assertTrue(verify.contains("CLEAN") && verify.contains("schema definitions: 1 (each feed message read with " +
+            "the schema the journal carries for it)"), verify);
     }
 
     private void assertCsv(
         final String location, final SchemaModel.Template template, final List<MessageGenerator.Message> messages)
     {
-        final List<String> rows = ToolRun.lines(ToolRun.ok("dump", journal().toString(), "--schema", location,
+        final List<String> rows = ToolRun.lines(ToolRun.ok("dump", journal().toString(),
             "--format", "csv", "--template", template.name));
         final List<String> columns = ExpectedOutput.csvColumns(template);
         assertEquals(ExpectedOutput.csvHeader(columns), rows.get(0));
@@ -223,6 +238,19 @@ class SchemaConformanceToolsIntegrationTest
                 recordColumnsEnd < line.length() ? line.substring(recordColumnsEnd + 1) : "", what);
         }
         assertEquals(row, rows.size(), "one row per message of " + template.name);
+    }
+
+    private static String sha256Hex(final String location)
+    {
+        try (InputStream in = SchemaConformanceToolsIntegrationTest.class.getClassLoader()
+            .getResourceAsStream(location.substring("classpath:".length())))
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError(location, ex);
+        }
     }
 
     private void journal(

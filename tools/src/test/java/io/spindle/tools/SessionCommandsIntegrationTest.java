@@ -63,8 +63,9 @@ class SessionCommandsIntegrationTest
             stopped.strip().replaceAll("[0-9]+$", ""));
 
         final String verify = ok("verify", "--dir", dir.toString());
-        assertTrue(verify.contains("1,703 records (1,700 messages, 0 gap records, 0 reject records, 3 session " +
+        assertTrue(verify.contains("1,704 records (1,700 messages, 0 gap records, 0 reject records, 3 session " +
             "starts), 1 publisher/stream pairs"), verify);
+        assertTrue(verify.contains("schema definitions: 1 "), "the engine's restarts kept one schema: " + verify);
         assertTrue(verify.strip().endsWith("CLEAN"), verify);
 
         final List<String> sessions = lines(ok("tail", "--dir", dir.toString(), "--last", "202"));

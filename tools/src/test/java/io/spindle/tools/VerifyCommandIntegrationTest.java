@@ -45,8 +45,10 @@ class VerifyCommandIntegrationTest
 
         final Result text = run("verify", journal);
         assertEquals(0, text.exitCode, text.out + text.err);
-        assertTrue(text.out.contains("5 records (4 messages, 1 gap records, 0 reject records, 0 session starts), " +
+        assertTrue(text.out.contains("6 records (4 messages, 1 gap records, 0 reject records, 0 session starts), " +
             "1 publisher/stream pairs"), text.out);
+        assertTrue(text.out.contains("schema definitions: 1 (each feed message read with the schema the journal " +
+            "carries for it)"), text.out);
         assertTrue(text.out.contains("gaps: 1 journalled (covered by gap records: not damage), 0 uncovered"),
             text.out);
         assertTrue(text.out.contains("publisher 3 stream 1001: sequences 4..5 (gap record)"), text.out);
@@ -54,7 +56,7 @@ class VerifyCommandIntegrationTest
 
         final Result json = run("verify", "--json", journal);
         assertEquals(0, json.exitCode, json.err);
-        assertTrue(json.out.contains("\"clean\":true,\"records\":5,\"messages\":4,\"gapRecords\":1,"), json.out);
+        assertTrue(json.out.contains("\"clean\":true,\"records\":6,\"messages\":4,\"gapRecords\":1,"), json.out);
         assertTrue(json.out.contains("\"gaps\":[{\"publisherId\":3,\"streamId\":1001,\"fromSequence\":4," +
             "\"toSequence\":5,\"kind\":\"journalled\"}],\"damage\":[]}"), json.out);
 
@@ -87,7 +89,8 @@ class VerifyCommandIntegrationTest
         final Result result = run("verify", journal);
         assertEquals(1, result.exitCode, result.out + result.err);
         assertTrue(result.out.contains("damaged records: 1"), result.out);
-        assertTrue(result.out.matches("(?s).*record 1 \\(index \\d+\\): checksum: .*"), result.out);
+        // The second message: the schema definition and the first message come before it.
+        assertTrue(result.out.matches("(?s).*record 2 \\(index \\d+\\): checksum: .*"), result.out);
         assertTrue(result.out.contains("publisher 3 stream 1001: sequences 2..2 (damaged records in between)"),
             result.out);
         assertTrue(result.out.strip().endsWith("DAMAGED"), result.out);
@@ -126,7 +129,8 @@ class VerifyCommandIntegrationTest
             "missing, and no gap record says so"), damage.get(1));
         assertTrue(damage.get(2).matches("  record 4 .*: schema: message fails validation: TOO_SHORT"),
             damage.get(2));
-        assertTrue(damage.get(3).matches("  record 5 .*: header: unknown schema id 77"), damage.get(3));
+        assertTrue(damage.get(3).matches("  record 5 .*: header: unknown schema id 77: the journal carries no schema " +
+            "of that id and none was given \\(--schema\\)"), damage.get(3));
         assertTrue(damage.get(4).matches("  record 6 .*: sequence: publisher 5 stream 1001: sequence 6 after 7 " +
             "\\(duplicate or out of order\\)"), damage.get(4));
         assertTrue(result.out.contains("publisher 5 stream 1001: sequences 4..6 (NO gap record)"), result.out);

@@ -74,6 +74,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final IngestLatency latency;
     private final OperatorCommands operatorCommands;
     private final AppendRetry retry;
+    private final String schemaLocation;
+    private final byte[] schemaXml;
 
     private final AtomicCounter messagesReceived;
     private final AtomicCounter duplicates;
@@ -90,6 +92,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     {
         subscription = builder.subscription;
         validator = builder.validator;
+        schemaLocation = builder.schemaLocation;
+        schemaXml = builder.schemaXml;
         fragmentLimit = builder.fragmentLimit;
         maxMessageLength = builder.maxMessageLength;
         final AtomicCounter[] counters = builder.counters;
@@ -236,14 +240,22 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * Start from what a journal says, before the agent runs: read it once ({@link SequenceRecovery}) and resume.
+     * Start from what a journal says, before the agent runs: read it once ({@link SequenceRecovery}), journal the
+     * engine's schema unless the journal's last definition of its id is the same (the first record of a new journal),
+     * and resume.
      *
      * @param journalDir of the journal the agent appends to.
      * @return the number of publisher and stream pairs taken.
      */
     public int resume(final Path journalDir)
     {
-        return resume(SequenceRecovery.recover(journalDir, validator));
+        final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(journalDir, validator);
+        if (null != schemaXml)
+        {
+            journal.defineSchema(recovered.schemas, validator.schemaId(), validator.schemaVersion(), schemaLocation,
+                schemaXml);
+        }
+        return resume(recovered);
     }
 
     /**
@@ -634,14 +646,16 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private int feedbackConnectRate = SpindleEngine.Configuration.FEEDBACK_CONNECT_RATE_DEFAULT;
         private JournalSpace journalSpace;
         private OperatorCommands operatorCommands;
+        private String schemaLocation;
+        private byte[] schemaXml;
 
         private Builder()
         {
         }
 
         /**
-         * Take everything a concluded engine context holds: validator, journals, counters, clocks, error handler,
-         * latency recorders, limits, sequence rules, allow-lists and the command file.
+         * Take everything a concluded engine context holds: validator and the schema's XML, journals, counters, clocks,
+         * error handler, latency recorders, limits, sequence rules, allow-lists and the command file.
          *
          * @param ctx concluded.
          * @return this for a fluent API.
@@ -649,6 +663,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         public Builder context(final SpindleEngine.Context ctx)
         {
             validator = ctx.validator();
+            schemaLocation = ctx.schema();
+            schemaXml = ctx.schemaXml();
             journal = ctx.journal();
             rejectJournal = ctx.rejectJournal();
             counters = ctx.counters();

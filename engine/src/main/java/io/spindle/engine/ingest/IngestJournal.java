@@ -4,7 +4,10 @@ import io.aeron.logbuffer.Header;
 import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.JournalSpace;
 import io.spindle.engine.SpindleCounter;
+import io.spindle.engine.SpindleEngine;
+import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.JournalWriter;
+import io.spindle.journal.schema.Schemas;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -239,6 +242,40 @@ final class IngestJournal
             return false;
         }
         return isAppended(index);
+    }
+
+    /**
+     * Journal the feed schema before anything else of this run, unless the journal's last definition of its schema
+     * id is this very schema (its XML's SHA-256). At start, on the thread that launches the engine, before the agent
+     * runs: the journal is then handed over to the agent's thread.
+     *
+     * @param known    the journal's definitions.
+     * @param schemaId of the engine's schema.
+     * @param version  of the engine's schema.
+     * @param location where the schema was loaded from.
+     * @param xml      the schema's XML.
+     * @return true when a definition was journalled, false when the journal's last one is this schema.
+     * @throws IllegalArgumentException when the XML is longer than a document of the journal holds.
+     */
+    boolean defineSchema(
+        final JournalSchemas known, final int schemaId, final int version, final String location, final byte[] xml)
+    {
+        final JournalSchemas.Definition last = known.latest(schemaId);
+        if (null != last && last.hasSha256(Schemas.sha256(xml)))
+        {
+            return false;
+        }
+        final long index = journal.appendSchemaDefinition(clock.ingestTimeNs(), schemaId, version, location, xml);
+        if (JournalWriter.UNJOURNALLABLE == index)
+        {
+            throw new IllegalArgumentException("the schema " + location + " (" + xml.length + " bytes) is longer " +
+                "than a document of the journal holds (" + journal.maxMessageLength() + " bytes): raise " +
+                SpindleEngine.Configuration.BLOCK_SIZE_PROP_NAME);
+        }
+        journal.handOver();
+        lastIndex = index;
+        journalIndex.setRelease(lastIndex);
+        return true;
     }
 
     /**

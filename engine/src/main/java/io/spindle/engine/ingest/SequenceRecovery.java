@@ -6,12 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalRecord;
+import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
@@ -26,7 +30,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * A gap record counts as journalled up to its last sequence. A feedback connect record of a publisher with nothing
  * journalled before it starts that publisher at the oldest sequence it said it could send again, as the engine did
  * when it took the connect. A session start record starts its publisher's numbering again at its first sequence, in
- * the session's epoch. Reads the whole journal once at start, off the hot path.
+ * the session's epoch. A feed message is read with the schema in force when it was journalled (the journal's last
+ * schema definition of its schema id before it), or with the engine's schema when the journal has none of that id.
+ * Reads the whole journal once at start, off the hot path.
  * <p>
  * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
  * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
@@ -62,6 +68,7 @@ final class SequenceRecovery
         final Long2LongHashMap epochs = new Long2LongHashMap(0);
         final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
         final Long2LongHashMap lastRecords = new Long2LongHashMap(-1);
+        final JournalSchemas schemas = new JournalSchemas();
         private long records;
 
         private void heardOf(final long key)
@@ -105,11 +112,12 @@ final class SequenceRecovery
         }
 
         final Long2LongHashMap lastSequences = recovered.lastSequences;
+        final Map<JournalSchemas.Definition, SchemaValidator> validators = new IdentityHashMap<>();
         try (JournalReader reader = new JournalReader(journalDir))
         {
             final JournalReader.RecordHandler handler = (record) ->
             {
-                if (!record.isIntact())
+                if (!record.isIntact() || recovered.schemas.onRecord(record))
                 {
                     return;
                 }
@@ -153,14 +161,18 @@ final class SequenceRecovery
                     }
                     recovered.heardOf(key);
                 }
-                else if (!record.isEngineRecord() && record.schemaId() == validator.schemaId() &&
-                    RejectReasons.VALID == validator.validate(record.message(), 0, record.length()) &&
-                    validator.hasSequence())
+                else if (!record.isEngineRecord())
                 {
-                    final long key = SequenceTracker.key(
-                        validator.publisherId(record.message(), 0), record.streamId());
-                    raise(lastSequences, key, validator.sequence(record.message(), 0));
-                    recovered.heardOf(key);
+                    final SchemaValidator inForce = validatorInForce(record, validator, recovered.schemas, validators);
+                    if (null != inForce &&
+                        RejectReasons.VALID == inForce.validate(record.message(), 0, record.length()) &&
+                        inForce.hasSequence())
+                    {
+                        final long key = SequenceTracker.key(
+                            inForce.publisherId(record.message(), 0), record.streamId());
+                        raise(lastSequences, key, inForce.sequence(record.message(), 0));
+                        recovered.heardOf(key);
+                    }
                 }
             };
             while (reader.poll(handler, 4096) > 0)
@@ -170,6 +182,26 @@ final class SequenceRecovery
         }
 
         return recovered;
+    }
+
+    /**
+     * The validator of the schema a feed record was journalled with: the journal's definition in force for it, read
+     * as a tool reads it (whatever version policy the engine ran with); or the engine's own when the journal has no
+     * definition of the record's schema id, or the one in force is the engine's.
+     */
+    private static SchemaValidator validatorInForce(
+        final JournalRecord record,
+        final SchemaValidator engineValidator,
+        final JournalSchemas schemas,
+        final Map<JournalSchemas.Definition, SchemaValidator> validators)
+    {
+        final JournalSchemas.Definition definition = schemas.inForce(record.index(), record.schemaId());
+        if (null == definition)
+        {
+            return record.schemaId() == engineValidator.schemaId() ? engineValidator : null;
+        }
+        return validators.computeIfAbsent(definition, (d) -> new SchemaValidator(
+            d.ir(), SchemaValidator.VersionPolicy.ACCEPT, SchemaValidator.VersionPolicy.ACCEPT));
     }
 
     private static void raise(final Long2LongHashMap lastSequences, final long key, final long sequence)

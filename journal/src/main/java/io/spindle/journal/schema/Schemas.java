@@ -1,9 +1,12 @@
 package io.spindle.journal.schema;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 import uk.co.real_logic.sbe.ir.Ir;
 import uk.co.real_logic.sbe.xml.IrGenerator;
@@ -46,7 +49,39 @@ public final class Schemas
      */
     public static Ir loadIr(final String location)
     {
+        return parse(read(location), location);
+    }
+
+    /**
+     * Read an SBE XML schema's bytes, as they are: what a journal stores of it.
+     *
+     * @param location a file path, or {@code classpath:} followed by a resource name.
+     * @return the bytes.
+     * @throws IllegalArgumentException naming the location when it cannot be read.
+     */
+    public static byte[] read(final String location)
+    {
         try (InputStream in = open(location))
+        {
+            return in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot load SBE schema " + location + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Parse an SBE XML schema's bytes into IR.
+     *
+     * @param xml      the schema's XML.
+     * @param location where it came from, for the error.
+     * @return the schema's IR.
+     * @throws IllegalArgumentException naming the location when it is not a valid schema.
+     */
+    public static Ir parse(final byte[] xml, final String location)
+    {
+        try (InputStream in = new ByteArrayInputStream(xml))
         {
             final ParserOptions options = ParserOptions.builder().stopOnError(true).suppressOutput(true).build();
             final MessageSchema schema = XmlSchemaParser.parse(in, options);
@@ -59,6 +94,24 @@ public final class Schemas
         catch (final Exception ex)
         {
             throw new IllegalArgumentException("cannot load SBE schema " + location + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The SHA-256 of a schema's XML bytes: what tells two schemas apart in a journal.
+     *
+     * @param xml the schema's XML.
+     * @return the digest, 32 bytes.
+     */
+    public static byte[] sha256(final byte[] xml)
+    {
+        try
+        {
+            return MessageDigest.getInstance("SHA-256").digest(xml);
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every Java platform has SHA-256", ex);
         }
     }
 

@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * off-heap buffer. {@code chronicleDocument} writes the same header and message bytes through
  * {@code writingDocument()} without a checksum: Spindle's cost over it is the checksum and the header encoding.
  * {@code chronicleWriteBytes} appends a prebuilt record with {@code writeBytes}, Chronicle's fastest path and the
- * ceiling for one document per message. {@code chronicleBatchedDocument} writes 16 records to a document, scored per
+ * ceiling for one document per message. {@code spindleBatched} is the engine's journal, 16 records to a document and a
+ * commit; {@code chronicleBatchedDocument} writes 16 records to a document with Chronicle alone. Each is scored per
  * record. Run with {@code -prof gc} to see allocation per append.
  */
 @State(Scope.Thread)
@@ -56,6 +57,7 @@ public class JournalAppendBenchmark
 
     private Path dir;
     private JournalWriter spindle;
+    private JournalWriter spindleBatched;
     private SingleChronicleQueue chronicle;
     private ExcerptAppender appender;
     private UnsafeBuffer message;
@@ -72,6 +74,9 @@ public class JournalAppendBenchmark
         }
         spindle = new JournalWriter(dir.resolve("spindle"), Journals.rollCycle("LARGE_DAILY"),
             SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT);
+        spindleBatched = new JournalWriter(dir.resolve("spindle-batched"), Journals.rollCycle("LARGE_DAILY"),
+            SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT)
+            .batch(BATCH, SpindleEngine.Configuration.BATCH_BYTES_DEFAULT);
         chronicle = Journals.openForWrite(dir.resolve("chronicle"), Journals.rollCycle("LARGE_DAILY"),
             SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT);
         appender = chronicle.createAppender();
@@ -83,6 +88,7 @@ public class JournalAppendBenchmark
     public void tearDown()
     {
         spindle.close();
+        spindleBatched.close();
         appender.close();
         chronicle.close();
         prebuiltRecord.releaseLast();
@@ -113,8 +119,27 @@ public class JournalAppendBenchmark
     }
 
     /**
-     * The same records, {@value #BATCH} to a Chronicle document, scored per record: what one document per poll batch
-     * (a journal format Spindle does not use yet) would cost per message.
+     * Spindle's journal as the engine writes it, records batched into documents: {@value #BATCH} appends and a commit,
+     * scored per record, as a duty cycle that polls {@value #BATCH} messages appends them.
+     *
+     * @return the last document's index.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long spindleBatched()
+    {
+        long index = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            index = spindleBatched.appendMessage(1L, 1001, 7, 128L, 101, 2, 2, message, 0, messageLength);
+        }
+        spindleBatched.commit();
+        return index;
+    }
+
+    /**
+     * The same records, {@value #BATCH} to a Chronicle document, scored per record: the raw Chronicle ceiling of a
+     * document per batch, beside {@link #spindleBatched()}.
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)

@@ -327,6 +327,29 @@ public final class SpindleEngine implements AutoCloseable
         public static final long BLOCK_SIZE_DEFAULT = 1L << 30;
 
         /**
+         * Records a journal document holds at most: the records of one duty cycle go into one Chronicle document
+         * (see {@link JournalWriter#batch}), so that its cost is paid once per batch at full rate; at a low rate a
+         * batch is one record. 1 writes a document per record, as journals were before batching.
+         */
+        public static final String BATCH_RECORDS_PROP_NAME = "spindle.journal.batch.records";
+
+        /**
+         * Default records a journal document holds at most: as many as a duty cycle polls by default.
+         */
+        public static final int BATCH_RECORDS_DEFAULT = 256;
+
+        /**
+         * Bytes of records a journal document holds at most (a record longer than that goes in a document of its
+         * own); capped at what a document of the journal can be, a quarter of {@link #BLOCK_SIZE_PROP_NAME}.
+         */
+        public static final String BATCH_BYTES_PROP_NAME = "spindle.journal.batch.bytes";
+
+        /**
+         * Default bytes of records a journal document holds at most: 1 MiB.
+         */
+        public static final int BATCH_BYTES_DEFAULT = 1 << 20;
+
+        /**
          * Free bytes the journal's file system must keep: below it the engine takes no messages (publishers see
          * back-pressure) until space returns. Checked every {@value #JOURNAL_SPACE_CHECK_INTERVAL_MS} ms on the
          * housekeeping thread, so it must cover what the engine can write in that time.
@@ -734,6 +757,10 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.property(Configuration.ROLL_CYCLE_PROP_NAME, Configuration.ROLL_CYCLE_DEFAULT);
         private long journalBlockSize =
             Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
+        private int journalBatchRecords =
+            Configuration.intProperty(Configuration.BATCH_RECORDS_PROP_NAME, Configuration.BATCH_RECORDS_DEFAULT);
+        private int journalBatchBytes =
+            Configuration.intProperty(Configuration.BATCH_BYTES_PROP_NAME, Configuration.BATCH_BYTES_DEFAULT);
         private long journalMinFreeBytes = Configuration.longProperty(
             Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
         private String syncPolicyName =
@@ -848,6 +875,8 @@ public final class SpindleEngine implements AutoCloseable
             requirePositive(Configuration.STREAM_ID_PROP_NAME, streamId, Integer.MIN_VALUE);
             requirePositive(Configuration.MAX_MESSAGE_LENGTH_PROP_NAME, maxMessageLength, 16);
             requirePositive(Configuration.REASSEMBLY_BUFFERS_PROP_NAME, reassemblyBuffers, 1);
+            requirePositive(Configuration.BATCH_RECORDS_PROP_NAME, journalBatchRecords, 1);
+            requirePositive(Configuration.BATCH_BYTES_PROP_NAME, journalBatchBytes, 1);
             requirePositive(Configuration.REASSEMBLY_TIMEOUT_MS_PROP_NAME, reassemblyTimeoutMs, 1);
             requirePositive(Configuration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit, 1);
             requirePositive(Configuration.MAX_PUBLISHERS_PROP_NAME, maxPublishers, 1);
@@ -988,7 +1017,8 @@ public final class SpindleEngine implements AutoCloseable
             final ErrorHandler errorHandler = errorHandler();
             latencyRecorders = LatencyStage.newRecorders();
 
-            journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir);
+            journal = openJournal(Configuration.JOURNAL_DIR_PROP_NAME, journalDir)
+                .batch(journalBatchRecords, journalBatchBytes);
             rejectJournal = openJournal(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, rejectJournalDir);
             engineDirectory.warnIfUnprotected(Configuration.JOURNAL_DIR_PROP_NAME, Path.of(journalDir));
             engineDirectory.warnIfUnprotected(Configuration.REJECT_JOURNAL_DIR_PROP_NAME, Path.of(rejectJournalDir));
@@ -1150,6 +1180,50 @@ public final class SpindleEngine implements AutoCloseable
         {
             this.journalBlockSize = journalBlockSize;
             return this;
+        }
+
+        /**
+         * Set the records a journal document holds at most: a duty cycle's records share a document.
+         *
+         * @param journalBatchRecords at least 1; 1 for a document per record.
+         * @return this for a fluent API.
+         */
+        public Context journalBatchRecords(final int journalBatchRecords)
+        {
+            this.journalBatchRecords = journalBatchRecords;
+            return this;
+        }
+
+        /**
+         * Records a journal document holds at most.
+         *
+         * @return the count.
+         */
+        public int journalBatchRecords()
+        {
+            return journalBatchRecords;
+        }
+
+        /**
+         * Set the bytes of records a journal document holds at most.
+         *
+         * @param journalBatchBytes at least 1; capped at a quarter of the journal's block size.
+         * @return this for a fluent API.
+         */
+        public Context journalBatchBytes(final int journalBatchBytes)
+        {
+            this.journalBatchBytes = journalBatchBytes;
+            return this;
+        }
+
+        /**
+         * Bytes of records a journal document holds at most.
+         *
+         * @return the bytes.
+         */
+        public int journalBatchBytes()
+        {
+            return journalBatchBytes;
         }
 
         /**

@@ -23,6 +23,7 @@ public final class JournalContents
     public static final class Entry
     {
         public final long index;
+        public final int ordinal;
         public final int streamId;
         public final int sessionId;
         public final long position;
@@ -45,6 +46,7 @@ public final class JournalContents
         Entry(final JournalRecord record)
         {
             index = record.index();
+            ordinal = record.ordinal();
             streamId = record.streamId();
             sessionId = record.sessionId();
             position = record.position();

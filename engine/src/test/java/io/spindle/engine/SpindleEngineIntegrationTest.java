@@ -36,6 +36,31 @@ class SpindleEngineIntegrationTest
     }
 
     @Test
+    void shouldWriteADocumentPerRecordWhenABatchIsOneRecord()
+    {
+        final SpindleEngine.Context ctx = TestEngines.context(dir).journalBatchRecords(1);
+        final int messages = 2_000;
+        try (SpindleEngine engine = SpindleEngine.launch(ctx))
+        {
+            final ExclusivePublication publication =
+                ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId());
+            TestEngines.await(10_000, publication::isConnected, "connected");
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+            for (int sequence = 1; sequence <= messages; sequence++)
+            {
+                final int length = TestMessages.quote(buffer, 0, 1, sequence);
+                TestEngines.await(5_000, () -> publication.offer(buffer, 0, length) > 0, "offer");
+            }
+            TestEngines.await(20_000, () -> engine.counter(SpindleCounter.MESSAGES_JOURNALLED) == messages,
+                () -> TestEngines.counters(engine));
+        }
+        final List<JournalContents.Entry> journal = JournalContents.read(Path.of(ctx.journalDir()));
+        assertEquals(messages, journal.size());
+        assertEquals(messages, journal.stream().mapToLong((entry) -> entry.index).distinct().count());
+        assertTrue(journal.stream().allMatch((entry) -> 0 == entry.ordinal));
+    }
+
+    @Test
     void shouldJournalEveryUdpMessageExactlyOnceInOrderAndByteIdentical()
     {
         shouldJournalEveryMessage("aeron:udp?endpoint=localhost:24325", 100_000);
@@ -99,6 +124,11 @@ class SpindleEngineIntegrationTest
             assertEquals(messageCount, journal.size());
             assertEquals(List.of(0L), JournalContents.schemaDefinitionIndexes(Path.of(ctx.journalDir())),
                 "the journal's first record, and only it, is its schema");
+            final long documents = journal.stream().mapToLong((entry) -> entry.index).distinct().count();
+            final int mostInADocument = journal.stream().mapToInt((entry) -> entry.ordinal + 1).max().orElse(0);
+            System.out.printf("%s: %,d records in %,d documents, at most %d in one%n",
+                channel, messageCount, documents, mostInADocument);
+            assertTrue(mostInADocument <= SpindleEngine.Configuration.BATCH_RECORDS_DEFAULT, "within the bound");
             long bytes = 0;
             final long[] lastSequence = new long[3];
             for (final JournalContents.Entry entry : journal)

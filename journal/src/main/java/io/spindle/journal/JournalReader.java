@@ -10,7 +10,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.CloseHelper;
 
 /**
- * Reads a Spindle journal record by record, without the engine running, in place in the mapped files.
+ * Reads a Spindle journal record by record, without the engine running, in place in the mapped files: each record of
+ * each document, a document holding one record or the records of one of the engine's duty cycles.
  * <p>
  * One thread; allocates nothing per record.
  */
@@ -30,9 +31,13 @@ public final class JournalReader implements AutoCloseable
         void onRecord(JournalRecord record);
     }
 
+    private static final long NONE = Long.MIN_VALUE;
+
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final JournalRecord record = new JournalRecord();
+    private long resumeIndex = NONE;
+    private int resumeOrdinal;
 
     /**
      * Open an existing journal, positioned at its start.
@@ -69,6 +74,21 @@ public final class JournalReader implements AutoCloseable
      */
     public int poll(final RecordHandler handler, final int limit, final long endIndex)
     {
+        return poll(handler, limit, endIndex, 0);
+    }
+
+    /**
+     * Read up to {@code limit} records before a record: the record at {@code endOrdinal} of the document at
+     * {@code endIndex} is left unread, and polling stops there.
+     *
+     * @param handler    given each record.
+     * @param limit      most records to read.
+     * @param endIndex   index of the document of the record to stop at; {@link Long#MAX_VALUE} for no end.
+     * @param endOrdinal of the record to stop at in its document.
+     * @return records read; 0 at the end of the journal or at the end record.
+     */
+    public int poll(final RecordHandler handler, final int limit, final long endIndex, final int endOrdinal)
+    {
         int count = 0;
         while (count < limit)
         {
@@ -83,17 +103,39 @@ public final class JournalReader implements AutoCloseable
                     continue;
                 }
                 final long index = dc.index();
-                if (index >= endIndex)
+                if (index > endIndex || (index == endIndex && 0 == endOrdinal))
                 {
                     dc.rollbackOnClose();
                     break;
                 }
 
+                final int skip = index == resumeIndex ? resumeOrdinal : 0;
+                resumeIndex = NONE;
                 final Bytes<?> bytes = dc.wire().bytes();
-                final long readPosition = bytes.readPosition();
-                record.wrap(index, bytes.addressForRead(readPosition), (int)bytes.readRemaining());
-                handler.onRecord(record);
-                count++;
+                final long address = bytes.addressForRead(bytes.readPosition());
+                final int documentLength = (int)bytes.readRemaining();
+                int offset = 0;
+                int ordinal = 0;
+                do
+                {
+                    record.wrap(index, ordinal, address + offset, documentLength - offset);
+                    if (ordinal >= skip)
+                    {
+                        if (count == limit || (index == endIndex && ordinal >= endOrdinal))
+                        {
+                            // The limit or the end falls inside the document: read it again from here on the next poll.
+                            resumeIndex = index;
+                            resumeOrdinal = ordinal;
+                            dc.rollbackOnClose();
+                            return count;
+                        }
+                        handler.onRecord(record);
+                        count++;
+                    }
+                    offset += record.recordLength();
+                    ordinal++;
+                }
+                while (offset < documentLength);
             }
         }
 
@@ -108,6 +150,20 @@ public final class JournalReader implements AutoCloseable
      */
     public boolean moveToIndex(final long index)
     {
+        return moveTo(index, 0);
+    }
+
+    /**
+     * Move to a record of a document, so that the next polls read from it on.
+     *
+     * @param index   of the record's document.
+     * @param ordinal of the record in the document, from 0.
+     * @return true if there is a document at that index, false if not (the position is then undefined).
+     */
+    public boolean moveTo(final long index, final int ordinal)
+    {
+        resumeIndex = 0 == ordinal ? NONE : index;
+        resumeOrdinal = ordinal;
         return tailer.moveToIndex(index);
     }
 
@@ -116,6 +172,7 @@ public final class JournalReader implements AutoCloseable
      */
     public void toEnd()
     {
+        resumeIndex = NONE;
         tailer.toEnd();
     }
 
@@ -128,8 +185,10 @@ public final class JournalReader implements AutoCloseable
     public void toLast(final int count)
     {
         tailer.direction(TailerDirection.BACKWARD).toEnd();
-        long firstIndex = Long.MIN_VALUE;
-        for (int i = 0; i < count; i++)
+        long firstIndex = NONE;
+        int firstOrdinal = 0;
+        int found = 0;
+        while (found < count)
         {
             try (DocumentContext dc = tailer.readingDocument())
             {
@@ -137,17 +196,24 @@ public final class JournalReader implements AutoCloseable
                 {
                     break;
                 }
+                if (dc.isMetaData())
+                {
+                    continue;
+                }
+                final int records = records(dc);
                 firstIndex = dc.index();
+                firstOrdinal = Math.max(0, records - (count - found));
+                found += records - firstOrdinal;
             }
         }
         tailer.direction(TailerDirection.FORWARD);
-        if (Long.MIN_VALUE == firstIndex)
+        if (NONE == firstIndex)
         {
-            tailer.toEnd();
+            toEnd();
         }
         else
         {
-            tailer.moveToIndex(firstIndex);
+            moveTo(firstIndex, firstOrdinal);
         }
     }
 
@@ -156,7 +222,25 @@ public final class JournalReader implements AutoCloseable
      */
     public void toStart()
     {
+        resumeIndex = NONE;
         tailer.toStart();
+    }
+
+    private int records(final DocumentContext dc)
+    {
+        final Bytes<?> bytes = dc.wire().bytes();
+        final long address = bytes.addressForRead(bytes.readPosition());
+        final int documentLength = (int)bytes.readRemaining();
+        int offset = 0;
+        int records = 0;
+        do
+        {
+            record.wrap(dc.index(), records, address + offset, documentLength - offset);
+            offset += record.recordLength();
+            records++;
+        }
+        while (offset < documentLength);
+        return records;
     }
 
     SingleChronicleQueue queue()

@@ -32,29 +32,59 @@ public final class JournalRecord
     private final RejectsSampledDecoder sampledDecoder = new RejectsSampledDecoder();
     private final SchemaDefinitionDecoder definitionDecoder = new SchemaDefinitionDecoder();
     private long index;
+    private int ordinal;
     private int documentLength;
+    private boolean fits;
 
     void wrap(final long index, final long address, final int documentLength)
     {
+        wrap(index, 0, address, documentLength);
+    }
+
+    /**
+     * Wrap a record of a document.
+     *
+     * @param index          of the document.
+     * @param ordinal        of the record in the document, from 0.
+     * @param address        of the record's header.
+     * @param documentLength bytes of the document from the record's header to the document's end.
+     */
+    void wrap(final long index, final int ordinal, final long address, final int documentLength)
+    {
         this.index = index;
+        this.ordinal = ordinal;
         this.documentLength = documentLength;
         if (documentLength >= RecordHeaderDecoder.ENCODED_LENGTH)
         {
             headerBuffer.wrap(address, RecordHeaderDecoder.ENCODED_LENGTH);
             header.wrap(headerBuffer, 0);
             final int available = documentLength - RecordHeaderDecoder.ENCODED_LENGTH;
-            messageBuffer.wrap(address + RecordHeaderDecoder.ENCODED_LENGTH, Math.max(0, available));
+            final int length = header.length();
+            fits = length > 0 && length <= available;
+            messageBuffer.wrap(address + RecordHeaderDecoder.ENCODED_LENGTH, fits ? length : available);
         }
         else
         {
             // Too short for a record header: read one of zeros, so that the record shows as damaged.
             header.wrap(EMPTY_HEADER, 0);
             messageBuffer.wrap(address, 0);
+            fits = false;
         }
     }
 
     /**
-     * Journal index of the record.
+     * Bytes the record takes in its document: its header and message when the length it declares fits the document,
+     * else the rest of the document, which cannot be read as records.
+     *
+     * @return bytes to the next record of the document, if any.
+     */
+    int recordLength()
+    {
+        return fits ? RecordHeaderDecoder.ENCODED_LENGTH + header.length() : documentLength;
+    }
+
+    /**
+     * Journal index of the record's document: with its {@link #ordinal()}, where the record is.
      *
      * @return Chronicle index.
      */
@@ -64,9 +94,21 @@ public final class JournalRecord
     }
 
     /**
-     * Length of the whole Chronicle document: the record header and the message bytes that follow it.
+     * Ordinal of the record in its document, from 0: a document holds one record, or the records of one duty cycle of
+     * the engine ({@link JournalWriter#batch(int, int)}).
      *
-     * @return document length in bytes.
+     * @return the ordinal.
+     */
+    public int ordinal()
+    {
+        return ordinal;
+    }
+
+    /**
+     * Bytes of the record's Chronicle document from the record's header to the document's end: the record header and
+     * message of this record and of those that follow it in the document.
+     *
+     * @return length in bytes.
      */
     public int documentLength()
     {
@@ -74,16 +116,14 @@ public final class JournalRecord
     }
 
     /**
-     * Whether the document is long enough for a record header and the message length it declares, and the message's
-     * checksum matches.
+     * Whether the document holds a record header and the message length it declares, and the message's checksum
+     * matches.
      *
      * @return true for a sound record.
      */
     public boolean isIntact()
     {
-        return documentLength > RecordHeaderDecoder.ENCODED_LENGTH &&
-            documentLength - RecordHeaderDecoder.ENCODED_LENGTH == header.length() &&
-            Checksums.crc32c(messageBuffer, 0, header.length()) == header.checksum();
+        return fits && Checksums.crc32c(messageBuffer, 0, header.length()) == header.checksum();
     }
 
     /**

@@ -49,6 +49,7 @@ public final class JournalSeek implements AutoCloseable
     private final JournalRecord record = new JournalRecord();
     private final SchemaValidator validator;
     private int probes;
+    private int foundOrdinal;
 
     /**
      * A seek over the journal a reader reads, with a tailer of its own: the reader's position is not moved.
@@ -121,6 +122,7 @@ public final class JournalSeek implements AutoCloseable
     public long atOrAfterTime(final long timeNs)
     {
         probes = 0;
+        foundOrdinal = 0;
         final long lastTimeNs = lastTimeNs();
         if (Long.MIN_VALUE != lastTimeNs && !isWallClock(lastTimeNs))
         {
@@ -139,6 +141,7 @@ public final class JournalSeek implements AutoCloseable
     public long atOrAfterIndex(final long index)
     {
         probes = 0;
+        foundOrdinal = 0;
         return search(new IndexCondition(index));
     }
 
@@ -158,6 +161,7 @@ public final class JournalSeek implements AutoCloseable
             throw new IllegalStateException("a sequence seek needs the schema's validator");
         }
         probes = 0;
+        foundOrdinal = 0;
         final SequenceCondition condition = new SequenceCondition(publisherId, sequence);
         final long index = search(condition);
         if (NOT_FOUND == index)
@@ -165,7 +169,19 @@ public final class JournalSeek implements AutoCloseable
             return NOT_FOUND;
         }
         condition.holdsFrom(index, Long.MAX_VALUE);
+        foundOrdinal = condition.foundOrdinal;
         return condition.foundIndex;
+    }
+
+    /**
+     * Where in its document the record the last seek found is: 0 for a seek by time or index, which finds a document
+     * (the records of a document share their ingest time); the record's ordinal for a seek by sequence.
+     *
+     * @return the ordinal, from 0.
+     */
+    public int foundOrdinal()
+    {
+        return foundOrdinal;
     }
 
     /**
@@ -224,14 +240,16 @@ public final class JournalSeek implements AutoCloseable
     }
 
     /**
-     * Holds at an index when the publisher's first record at or after it has a sequence at or after the one sought,
-     * or when the publisher has no record there or after: false then true, since a publisher's sequences rise.
+     * Holds at an index when the publisher's last record in the first document at or after it that holds one has a
+     * sequence at or after the one sought, or when the publisher has no record there or after: false then true, since
+     * a publisher's sequences rise. Where it holds, the record sought is in that document.
      */
     private final class SequenceCondition extends Condition
     {
         private final int publisherId;
         private final long sequence;
         private long foundIndex = NOT_FOUND;
+        private int foundOrdinal;
 
         SequenceCondition(final int publisherId, final long sequence)
         {
@@ -242,6 +260,7 @@ public final class JournalSeek implements AutoCloseable
         boolean holdsFrom(final long index, final long limitIndex)
         {
             foundIndex = NOT_FOUND;
+            foundOrdinal = 0;
             if (!tailer.moveToIndex(index))
             {
                 return true;
@@ -254,11 +273,36 @@ public final class JournalSeek implements AutoCloseable
                     {
                         return true;
                     }
-                    wrap(dc);
-                    if (isOfPublisher())
+                    probes++;
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final long address = bytes.addressForRead(bytes.readPosition());
+                    final int documentLength = (int)bytes.readRemaining();
+                    long lastSequence = Long.MIN_VALUE;
+                    int firstOrdinalAtOrAfter = -1;
+                    int offset = 0;
+                    int ordinal = 0;
+                    do
                     {
+                        record.wrap(dc.index(), ordinal, address + offset, documentLength - offset);
+                        if (isOfPublisher())
+                        {
+                            lastSequence = validator.sequence(record.message(), 0);
+                            if (firstOrdinalAtOrAfter < 0 && lastSequence >= sequence)
+                            {
+                                firstOrdinalAtOrAfter = ordinal;
+                            }
+                        }
+                        offset += record.recordLength();
+                        ordinal++;
+                    }
+                    while (offset < documentLength);
+                    if (Long.MIN_VALUE != lastSequence)
+                    {
+                        // Holds when the document's last record of the publisher is at or after the sequence: the
+                        // first document where it does holds the record sought.
                         foundIndex = dc.index();
-                        return validator.sequence(record.message(), 0) >= sequence;
+                        foundOrdinal = Math.max(0, firstOrdinalAtOrAfter);
+                        return lastSequence >= sequence;
                     }
                 }
             }

@@ -32,7 +32,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * A feed message is copied once, from the buffer it arrived in (normally Aeron's term buffer) into Chronicle's mapped
  * file. Gap and reject records are encoded in a small preallocated buffer first. A record is written whole or not at
- * all: if the append fails, the partly written document is rolled back and the exception goes to the caller.
+ * all: if the append fails, the partly written record is taken back and the exception goes to the caller.
+ * <p>
+ * A record is a document of its own, or, once {@link #batch(int, int) batched}, one of the records of a shared
+ * document that {@link #commit()} ends (the engine commits once per duty cycle). An append returns its document's
+ * index, or {@link #BATCHED} when the record went into a batch, whose index {@link #commit()} returns.
  * <p>
  * Two kinds of failure, told apart because only one of them is worth retrying. A record the journal can never hold as
  * it is (a message longer than a document of this journal can be, {@link #maxMessageLength()}; a response channel
@@ -66,6 +70,12 @@ public class JournalWriter implements AutoCloseable
     public static final long UNJOURNALLABLE = -2;
 
     /**
+     * What an append returns instead of a journal index when the record went into the batch's open document, whose
+     * index {@link #commit()} returns.
+     */
+    public static final long BATCHED = -3;
+
+    /**
      * Length of the record header written before every message, in bytes.
      */
     public static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
@@ -86,6 +96,12 @@ public class JournalWriter implements AutoCloseable
     private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
     private final SessionStartEncoder sessionEncoder = new SessionStartEncoder();
     private final RejectsSampledEncoder sampledEncoder = new RejectsSampledEncoder();
+    private int batchMaxRecords = 1;
+    private int batchMaxBytes;
+    private DocumentContext batch;
+    private Bytes<?> batchBytes;
+    private long batchStart;
+    private int batchRecords;
 
     /**
      * Open (or create) a journal to append to.
@@ -121,6 +137,62 @@ public class JournalWriter implements AutoCloseable
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);
+    }
+
+    /**
+     * Put the records appended from now on into shared documents, each of up to {@code maxRecords} records and
+     * {@code maxBytes} bytes, until {@link #commit()} ends the one being written: one Chronicle document per duty
+     * cycle of the engine, whose per-document cost (header, index, position) is then paid once per batch. A record
+     * longer than {@code maxBytes} on its own goes in a document alone. Each record stays whole and addressable: by its
+     * document's index and its ordinal there ({@link JournalRecord#ordinal()}).
+     * <p>
+     * Until it is committed, a document is not in the journal for any reader, nor for {@link #lastIndex()}.
+     *
+     * @param maxRecords records a document holds at most; 1 for a document per record.
+     * @param maxBytes   bytes of records a document holds at most, capped at what a document of this journal can be.
+     * @return this.
+     */
+    public JournalWriter batch(final int maxRecords, final int maxBytes)
+    {
+        if (maxRecords < 1 || maxBytes < 1)
+        {
+            throw new IllegalArgumentException("a batch needs at least one record and one byte: " + maxRecords +
+                " records, " + maxBytes + " bytes");
+        }
+        commit();
+        batchMaxRecords = maxRecords;
+        batchMaxBytes = (int)Math.min(maxBytes, RECORD_HEADER_LENGTH + (long)maxMessageLength);
+        return this;
+    }
+
+    /**
+     * End the document being written, if any: its records are in the journal from now on. A no-op without a batch
+     * open, or when records are not batched.
+     *
+     * @return the index of the document committed, or -1 when none was open.
+     */
+    public long commit()
+    {
+        final DocumentContext dc = batch;
+        if (null == dc)
+        {
+            return -1;
+        }
+        batch = null;
+        batchBytes = null;
+        batchRecords = 0;
+        dc.close();
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Records in the document being written, not yet committed.
+     *
+     * @return the count; 0 when none is open.
+     */
+    public int uncommittedRecords()
+    {
+        return batchRecords;
     }
 
     /**
@@ -179,8 +251,8 @@ public class JournalWriter implements AutoCloseable
      * @param buffer       holding the message.
      * @param offset       of the message header.
      * @param length       of the whole message.
-     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the message is longer
-     * than {@link #maxMessageLength()} or an id is beyond {@code uint16}.
+     * @return the journal index of the record's document ({@link #BATCHED} in a batch), or {@link #UNJOURNALLABLE}
+     * (nothing written) when the message is longer than {@link #maxMessageLength()} or an id is beyond {@code uint16}.
      */
     public long appendMessage(
         final long ingestTimeNs,
@@ -222,7 +294,7 @@ public class JournalWriter implements AutoCloseable
      * @param publisherId  of the publisher.
      * @param fromSequence first missing sequence.
      * @param toSequence   last missing sequence, inclusive.
-     * @return the journal index of the record.
+     * @return the journal index of the record's document, or {@link #BATCHED} in a batch.
      */
     public long appendGap(
         final long ingestTimeNs,
@@ -257,8 +329,8 @@ public class JournalWriter implements AutoCloseable
      * @param channel          buffer holding the response channel, ASCII.
      * @param channelOffset    of the channel.
      * @param channelLength    of the channel, at most {@link #MAX_CHANNEL_LENGTH} bytes.
-     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the channel is
-     * longer than {@link #MAX_CHANNEL_LENGTH}.
+     * @return the journal index of the record's document ({@link #BATCHED} in a batch), or {@link #UNJOURNALLABLE}
+     * (nothing written) when the channel is longer than {@link #MAX_CHANNEL_LENGTH}.
      */
     public long appendFeedbackConnect(
         final long ingestTimeNs,
@@ -300,7 +372,7 @@ public class JournalWriter implements AutoCloseable
      * @param firstSequence    of the new numbering.
      * @param previousSequence last sequence of the numbering that ends, or {@link Long#MIN_VALUE} for none.
      * @param origin           who started it.
-     * @return the journal index of the record.
+     * @return the journal index of the record's document, or {@link #BATCHED} in a batch.
      */
     public long appendSessionStart(
         final long ingestTimeNs,
@@ -343,7 +415,7 @@ public class JournalWriter implements AutoCloseable
      * @param buffer        holding the message's first bytes.
      * @param offset        of the first byte.
      * @param length        bytes available; at most {@link #MAX_REJECT_BYTES} are kept.
-     * @return the journal index of the record.
+     * @return the journal index of the record's document, or {@link #BATCHED} in a batch.
      */
     public long appendReject(
         final long ingestTimeNs,
@@ -397,7 +469,7 @@ public class JournalWriter implements AutoCloseable
      * @param source            buffer holding the source's name, ASCII.
      * @param sourceOffset      of the name.
      * @param sourceLength      of the name, at most 1024 bytes.
-     * @return the journal index of the record.
+     * @return the journal index of the record's document, or {@link #BATCHED} in a batch.
      */
     public long appendRejectsSampled(
         final long ingestTimeNs,
@@ -435,8 +507,9 @@ public class JournalWriter implements AutoCloseable
      * @param version      of the schema.
      * @param location     where it was loaded from, ASCII, at most 1024 characters (longer is cut).
      * @param xml          the schema's XML.
-     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the XML is longer
-     * than a document of this journal holds, or an id is beyond {@code uint16}.
+     * @return the journal index of the record's document ({@link #BATCHED} in a batch), or {@link #UNJOURNALLABLE}
+     * (nothing written) when the XML is longer than a document of this journal holds, or an id is beyond
+     * {@code uint16}.
      */
     public long appendSchemaDefinition(
         final long ingestTimeNs, final int schemaId, final int version, final String location, final byte[] xml)
@@ -474,11 +547,12 @@ public class JournalWriter implements AutoCloseable
 
     /**
      * Hand the writer over to another thread, which appends from now on: the thread that opened the journal appended
-     * at start (a schema definition) and will not again. Chronicle's appender belongs to one thread at a time, and
-     * checks it.
+     * at start (a schema definition), commits it here and will not append again. Chronicle's appender belongs to one
+     * thread at a time, and checks it.
      */
     public void handOver()
     {
+        commit();
         appender.singleThreadedCheckReset();
     }
 
@@ -520,11 +594,18 @@ public class JournalWriter implements AutoCloseable
     }
 
     /**
-     * Close the appender and the journal.
+     * Commit what is batched, then close the appender and the journal.
      */
     public void close()
     {
-        CloseHelper.closeAll(appender, queue);
+        try
+        {
+            commit();
+        }
+        finally
+        {
+            CloseHelper.closeAll(appender, queue);
+        }
     }
 
     private static int documentToMessageLength(final long documentLength)
@@ -585,20 +666,76 @@ public class JournalWriter implements AutoCloseable
 
     private long append(final DirectBuffer buffer, final int offset, final int length)
     {
+        return 1 == batchMaxRecords ? appendDocument(buffer, offset, length) : appendToBatch(buffer, offset, length);
+    }
+
+    /**
+     * The record into the open document, or a new one when there is none or it is full. Should the record's bytes fail
+     * to be written, the document is cut where the record began and committed with the records before it, which the
+     * caller took: only the failed record is lost to this document, and the caller retries it.
+     */
+    private long appendToBatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int recordLength = RECORD_HEADER_LENGTH + length;
+        if (null != batch &&
+            (batchRecords == batchMaxRecords || batchBytes.writePosition() - batchStart + recordLength > batchMaxBytes))
+        {
+            commit();
+        }
+        if (null == batch)
+        {
+            final DocumentContext dc = appender.writingDocument();
+            try
+            {
+                batchBytes = dc.wire().bytes();
+                batchStart = batchBytes.writePosition();
+            }
+            catch (final Throwable ex)
+            {
+                dc.rollbackOnClose();
+                dc.close();
+                throw ex;
+            }
+            batch = dc;
+        }
+
+        final Bytes<?> bytes = batchBytes;
+        final long recordStart = bytes.writePosition();
+        try
+        {
+            write(bytes, buffer, offset, length);
+        }
+        catch (final Throwable ex)
+        {
+            final DocumentContext dc = batch;
+            batch = null;
+            batchBytes = null;
+            try
+            {
+                bytes.writePosition(recordStart);
+                if (0 == batchRecords)
+                {
+                    dc.rollbackOnClose();
+                }
+                batchRecords = 0;
+                dc.close();
+            }
+            catch (final Throwable closeFailure)
+            {
+                ex.addSuppressed(closeFailure);
+            }
+            throw ex;
+        }
+        batchRecords++;
+        return BATCHED;
+    }
+
+    private long appendDocument(final DirectBuffer buffer, final int offset, final int length)
+    {
         final DocumentContext dc = appender.writingDocument();
         try
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.unsafeWrite(headerBuffer.addressOffset(), RECORD_HEADER_LENGTH);
-            final byte[] array = buffer.byteArray();
-            if (null == array)
-            {
-                bytes.unsafeWrite(buffer.addressOffset() + offset, length);
-            }
-            else
-            {
-                bytes.write(array, buffer.wrapAdjustment() + offset, length);
-            }
+            write(dc.wire().bytes(), buffer, offset, length);
         }
         catch (final Throwable ex)
         {
@@ -611,5 +748,19 @@ public class JournalWriter implements AutoCloseable
         }
 
         return appender.lastIndexAppended();
+    }
+
+    private void write(final Bytes<?> bytes, final DirectBuffer buffer, final int offset, final int length)
+    {
+        bytes.unsafeWrite(headerBuffer.addressOffset(), RECORD_HEADER_LENGTH);
+        final byte[] array = buffer.byteArray();
+        if (null == array)
+        {
+            bytes.unsafeWrite(buffer.addressOffset() + offset, length);
+        }
+        else
+        {
+            bytes.write(array, buffer.wrapAdjustment() + offset, length);
+        }
     }
 }

@@ -113,7 +113,7 @@ final class DumpCommand implements Callable<Integer>
             if (hasRecords)
             {
                 final PrintWriter out = spec.commandLine().getOut();
-                while (reader.poll(sink, BATCH, selection.endIndex()) > 0)
+                while (reader.poll(sink, BATCH, selection.endIndex(), selection.endOrdinal()) > 0)
                 {
                     sink.rethrow();
                     if (null == outFile && out.checkError())

@@ -37,11 +37,12 @@ final class JournalVerifier implements JournalReader.RecordHandler
      * A damaged record.
      *
      * @param record ordinal of the record in the journal, from 0.
-     * @param index  Chronicle index of the record, or -1 when unreadable.
-     * @param kind   what is wrong: checksum, header, schema, sequence, unreadable.
-     * @param detail in words.
+     * @param index   Chronicle index of the record's document, or -1 when unreadable.
+     * @param ordinal of the record in its document, from 0.
+     * @param kind    what is wrong: checksum, header, schema, sequence, unreadable.
+     * @param detail  in words.
      */
-    record Damage(long record, long index, String kind, String detail)
+    record Damage(long record, long index, int ordinal, String kind, String detail)
     {
     }
 
@@ -101,6 +102,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long uncoveredGaps;
     long missingSequences;
     private long unreadableRecords;
+    private int ordinal;
 
     /**
      * @param feedSchemas      the feed schema of each record.
@@ -156,14 +158,17 @@ final class JournalVerifier implements JournalReader.RecordHandler
      */
     public void onRecord(final JournalRecord record)
     {
+        ordinal = record.ordinal();
         final long index = record.index();
         final int documentLength = record.documentLength();
         final int length = record.length();
         if (documentLength < RECORD_HEADER_LENGTH)
         {
-            unreadable(index, "header", "document of " + documentLength + " bytes, shorter than a record header");
+            unreadable(index, "header", (0 == record.ordinal() ? "document of " : "document ends ") +
+                documentLength + " bytes " + (0 == record.ordinal() ? "long" : "after the last record") +
+                ", shorter than a record header");
         }
-        else if (length <= 0 || length != documentLength - RECORD_HEADER_LENGTH)
+        else if (length <= 0 || length > documentLength - RECORD_HEADER_LENGTH)
         {
             unreadable(index, "header", "record header says " + length + " bytes, the document holds " +
                 (documentLength - RECORD_HEADER_LENGTH));
@@ -375,7 +380,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     {
         if (damages.size() < MAX_LISTED)
         {
-            damages.add(new Damage(records, index, kind, detail));
+            damages.add(new Damage(records, index, -1 == index ? 0 : ordinal, kind, detail));
         }
         damaged++;
     }

@@ -14,9 +14,11 @@ import uk.co.real_logic.sbe.ir.Token;
 import uk.co.real_logic.sbe.otf.Types;
 
 /**
- * Decodes journal records for people, walking each message by the schema's IR ({@link MessageWalker}): the record
- * header (its ingest time as an ISO-8601 instant, and in JSON also as ns since the epoch), then every field of the
- * message by name, as a text line or as one JSON object.
+ * Decodes journal records for people, walking each message by the schema's IR ({@link MessageWalker}): where the
+ * record is (its document's journal index, and after a dot its ordinal in the document when it is not the first, as
+ * {@code #index.ordinal}; in JSON {@code index} and {@code ordinal}), the record header (its ingest time as an
+ * ISO-8601 instant, and in JSON also as ns since the epoch), then every field of the message by name, as a text line
+ * or as one JSON object.
  * <p>
  * Fields, groups and var data newer than the message's version are left out; constants are shown with their schema
  * value; an optional field or an enum holding its null value is {@code null} (unquoted, in text as in JSON, where
@@ -64,8 +66,12 @@ final class MessageFormatter implements MessageWalker.Visitor
 
         if (isJson)
         {
-            out.append("{\"index\":").append(record.index())
-                .append(",\"record\":\"").append(kind).append('"')
+            out.append("{\"index\":").append(record.index());
+            if (record.ordinal() > 0)
+            {
+                out.append(",\"ordinal\":").append(record.ordinal());
+            }
+            out.append(",\"record\":\"").append(kind).append('"')
                 .append(",\"ingestTime\":");
             appendIngestTime(record.ingestTimeNs());
             out.append(",\"ingestTimeNs\":").append(record.ingestTimeNs())
@@ -82,7 +88,12 @@ final class MessageFormatter implements MessageWalker.Visitor
         }
         else
         {
-            out.append('#').append(record.index()).append(' ');
+            out.append('#').append(record.index());
+            if (record.ordinal() > 0)
+            {
+                out.append('.').append(record.ordinal());
+            }
+            out.append(' ');
             appendIngestTime(record.ingestTimeNs());
             out.append(" stream=").append(record.streamId())
                 .append(" session=").append(record.sessionId())

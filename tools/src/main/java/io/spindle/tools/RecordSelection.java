@@ -27,7 +27,9 @@ final class RecordSelection
     private final SchemaValidator validator;
     private final ZoneId zone;
     private long startIndex = JournalSeek.NOT_FOUND;
+    private int startOrdinal;
     private long endIndex = Long.MAX_VALUE;
+    private int endOrdinal;
     private int seekProbes;
     private long seekNs;
 
@@ -92,20 +94,23 @@ final class RecordSelection
         try (JournalSeek seek = new JournalSeek(reader, validator))
         {
             startIndex = null == from ? seek.atOrAfterIndex(0) : from.find(seek, zone);
+            startOrdinal = seek.foundOrdinal();
             seekProbes = seek.probes();
             if (null != to)
             {
                 final long end = to.find(seek, zone);
                 endIndex = JournalSeek.NOT_FOUND == end ? Long.MAX_VALUE : end;
+                endOrdinal = JournalSeek.NOT_FOUND == end ? 0 : seek.foundOrdinal();
                 seekProbes += seek.probes();
             }
         }
         seekNs = System.nanoTime() - startNs;
-        if (JournalSeek.NOT_FOUND == startIndex || startIndex >= endIndex)
+        if (JournalSeek.NOT_FOUND == startIndex || startIndex > endIndex ||
+            (startIndex == endIndex && startOrdinal >= endOrdinal))
         {
             return false;
         }
-        if (!reader.moveToIndex(startIndex))
+        if (!reader.moveTo(startIndex, startOrdinal))
         {
             throw new IllegalStateException("journal record " + startIndex + " found by the seek cannot be read");
         }
@@ -164,6 +169,16 @@ final class RecordSelection
     long endIndex()
     {
         return endIndex;
+    }
+
+    /**
+     * Ordinal, in the document at {@link #endIndex()}, of the record to stop before, once positioned.
+     *
+     * @return the ordinal, from 0.
+     */
+    int endOrdinal()
+    {
+        return endOrdinal;
     }
 
     /**

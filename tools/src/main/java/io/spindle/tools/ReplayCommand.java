@@ -133,7 +133,7 @@ final class ReplayCommand implements Callable<Integer>
                 new Histogram(SpindleEngine.Configuration.HIGHEST_TRACKABLE_LATENCY_NS, 3),
                 (r, nowNs) -> printProgress(out, r, nowNs),
                 PROGRESS_INTERVAL_NS);
-            replayer.replay(reader, selection.endIndex(), running::get);
+            replayer.replay(reader, selection.endIndex(), selection.endOrdinal(), running::get);
             printSummary(out, replayer);
         }
         finally

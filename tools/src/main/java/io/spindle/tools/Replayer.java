@@ -105,12 +105,14 @@ final class Replayer implements JournalReader.RecordHandler
      * Replay from where the reader is to {@code endIndex} or the journal's end, whichever is first. Counts start
      * from zero.
      *
-     * @param reader    positioned at the first record to send.
-     * @param endIndex  index to stop before.
-     * @param isRunning checked between messages and while waiting; false stops the replay.
+     * @param reader     positioned at the first record to send.
+     * @param endIndex   index of the document of the record to stop before.
+     * @param endOrdinal of the record to stop before in that document.
+     * @param isRunning  checked between messages and while waiting; false stops the replay.
      * @return messages sent.
      */
-    long replay(final JournalReader reader, final long endIndex, final BooleanSupplier isRunning)
+    long replay(
+        final JournalReader reader, final long endIndex, final int endOrdinal, final BooleanSupplier isRunning)
     {
         this.isRunning = isRunning;
         isStopped = false;
@@ -127,7 +129,7 @@ final class Replayer implements JournalReader.RecordHandler
         stalls.reset(startNs);
         scheduleErrors.reset();
 
-        while (!isStopped && reader.poll(this, POLL_LIMIT, endIndex) > 0)
+        while (!isStopped && reader.poll(this, POLL_LIMIT, endIndex, endOrdinal) > 0)
         {
             final long nowNs = clock.nanoTime();
             checkProgress(nowNs);

@@ -88,7 +88,8 @@ final class VerifyCommand implements Callable<Integer>
         out.printf("damaged records: %,d%n", verifier.damaged);
         for (final JournalVerifier.Damage damage : verifier.damages())
         {
-            out.printf("  record %d (index %d): %s: %s%n", damage.record(), damage.index(), damage.kind(),
+            out.printf("  record %d (index %d%s): %s: %s%n", damage.record(), damage.index(),
+                0 == damage.ordinal() ? "" : "." + damage.ordinal(), damage.kind(),
                 damage.detail());
         }
         if (verifier.damaged > verifier.damages().size() || verifier.uncoveredGaps + verifier.journalledGaps >
@@ -137,6 +138,7 @@ final class VerifyCommand implements Callable<Integer>
         {
             json.append(separator).append("{\"record\":").append(damage.record())
                 .append(",\"index\":").append(damage.index())
+                .append(",\"ordinal\":").append(damage.ordinal())
                 .append(",\"kind\":\"").append(damage.kind())
                 .append("\",\"detail\":\"").append(escape(damage.detail())).append("\"}");
             separator = ",";

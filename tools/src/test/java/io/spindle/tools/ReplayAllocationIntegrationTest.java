@@ -92,7 +92,7 @@ class ReplayAllocationIntegrationTest
             {
                 reader.moveToIndex(firstIndex);
                 final long before = threads.getThreadAllocatedBytes(threadId);
-                replayer.replay(reader, Long.MAX_VALUE, isRunning);
+                replayer.replay(reader, Long.MAX_VALUE, 0, isRunning);
                 final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
                 quietRounds = 0 == allocated ? quietRounds + 1 : 0;
                 assertEquals(expectedPerRound, replayer.sent());
@@ -102,7 +102,7 @@ class ReplayAllocationIntegrationTest
             reader.moveToIndex(firstIndex);
             final long progressBefore = progressCalls[0];
             final long before = threads.getThreadAllocatedBytes(threadId);
-            replayer.replay(reader, Long.MAX_VALUE, isRunning);
+            replayer.replay(reader, Long.MAX_VALUE, 0, isRunning);
             final long after = threads.getThreadAllocatedBytes(threadId);
 
             assertEquals(expectedPerRound, replayer.sent());

@@ -81,7 +81,8 @@ class ReplayScheduleIntegrationTest
                 100_000_000L);
             try (JournalReader reader = new JournalReader(dir))
             {
-                assertEquals(MESSAGES, replayer.replay(reader, Long.MAX_VALUE, () -> true), "sent at " + speed + "x");
+                assertEquals(MESSAGES, replayer.replay(reader, Long.MAX_VALUE, 0, () -> true),
+                    "sent at " + speed + "x");
             }
             totalSent += MESSAGES;
 

@@ -90,7 +90,7 @@ class VerifyCommandIntegrationTest
         assertEquals(1, result.exitCode, result.out + result.err);
         assertTrue(result.out.contains("damaged records: 1"), result.out);
         // The second message: the schema definition and the first message come before it.
-        assertTrue(result.out.matches("(?s).*record 2 \\(index \\d+\\): checksum: .*"), result.out);
+        assertTrue(result.out.matches("(?s).*record 2 \\(index \\d+(\\.\\d+)?\\): checksum: .*"), result.out);
         assertTrue(result.out.contains("publisher 3 stream 1001: sequences 2..2 (damaged records in between)"),
             result.out);
         assertTrue(result.out.strip().endsWith("DAMAGED"), result.out);

@@ -170,6 +170,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             clock.stampIngestTime();
             latency.startBatch();
             workCount += null == subscription ? 0 : retry.poll(subscription, fragmentLimit, nowNs);
+            // The cycle's records are one document: committed before anything is published or acked.
+            journal.commit();
             if (workCount > 0)
             {
                 publishProgress();
@@ -183,6 +185,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             nextMaintenanceNs = nowNs + MAINTENANCE_INTERVAL_NS;
             workCount += maintain();
         }
+        journal.commit();
 
         return workCount;
     }
@@ -192,6 +195,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     public void onClose()
     {
+        journal.commit();
         rejects.close();
     }
 

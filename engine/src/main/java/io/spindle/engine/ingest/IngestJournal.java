@@ -210,7 +210,9 @@ final class IngestJournal
         {
             return false;
         }
-        // An operator's reset is journalled between polls: published here, it is synced without waiting for one.
+        // An operator's reset is journalled between polls: committed and published here, it is synced without
+        // waiting for one.
+        commit();
         journalIndex.setRelease(lastIndex);
         return true;
     }
@@ -273,9 +275,32 @@ final class IngestJournal
                 SpindleEngine.Configuration.BLOCK_SIZE_PROP_NAME);
         }
         journal.handOver();
-        lastIndex = index;
+        lastIndex = journal.lastIndex();
         journalIndex.setRelease(lastIndex);
         return true;
+    }
+
+    /**
+     * End the document the duty cycle's records went into ({@link JournalWriter#batch}): from now on they are in
+     * the journal for its readers and its sync. Called once per duty cycle, before what was journalled is published
+     * to the counters and acked, and before the agent stops.
+     */
+    void commit()
+    {
+        try
+        {
+            final long index = journal.commit();
+            if (index >= 0)
+            {
+                lastIndex = index;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            // The records' bytes and the document's header are written before a commit can fail (on an index entry,
+            // which Chronicle does without): nothing is taken back.
+            onFailure(ex);
+        }
     }
 
     /**
@@ -317,7 +342,10 @@ final class IngestJournal
             isUnjournallable = true;
             return false;
         }
-        lastIndex = index;
+        if (index >= 0)
+        {
+            lastIndex = index;
+        }
         return true;
     }
 

@@ -105,6 +105,44 @@ class IngestAgentBoundsTest
         assertArrayEquals(new int[]{ RejectReason.PUBLISHER_TABLE_FULL.value(), 4 }, rejected.get(1));
     }
 
+    /**
+     * Batched as the engine's journal is, the records a duty cycle takes are one document: none of them in the journal
+     * until the cycle ends, then all of them, each at its ordinal.
+     */
+    @Test
+    void shouldJournalTheRecordsOfADutyCycleAsOneDocumentCommittedAsItEnds() throws IOException
+    {
+        build(8, 4, null);
+        journal.batch(
+            SpindleEngine.Configuration.BATCH_RECORDS_DEFAULT, SpindleEngine.Configuration.BATCH_BYTES_DEFAULT);
+        final Image image = images.image(SESSION_ID, "aeron:ipc", 1);
+
+        for (int sequence = 1; sequence <= 5; sequence++)
+        {
+            assertEquals(Action.CONTINUE, quote(image, sequence, 1, sequence));
+        }
+        assertEquals(5, journal.uncommittedRecords(), "taken, not yet in the journal");
+        agent.doWork();
+        assertEquals(0, journal.uncommittedRecords());
+        for (int sequence = 6; sequence <= 8; sequence++)
+        {
+            assertEquals(Action.CONTINUE, quote(image, sequence, 1, sequence));
+        }
+        agent.doWork();
+
+        final List<long[]> records = new ArrayList<>();
+        read("journal", (record) -> records.add(new long[]{ record.index(), record.ordinal() }));
+        assertEquals(8, records.size());
+        final long first = records.get(0)[0];
+        final long second = records.get(5)[0];
+        assertTrue(second > first, "two documents");
+        for (int i = 0; i < records.size(); i++)
+        {
+            assertArrayEquals(new long[]{ i < 5 ? first : second, i < 5 ? i : i - 5 }, records.get(i), "record " + i);
+        }
+        assertEquals(8, agent.lastSequence(1, STREAM_ID));
+    }
+
     @Test
     void shouldRefuseToResumeJournalWithMorePairsThanTheMaximum()
     {

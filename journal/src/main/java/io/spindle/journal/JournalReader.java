@@ -30,6 +30,21 @@ public final class JournalReader implements AutoCloseable
         void onRecord(JournalRecord record);
     }
 
+    /**
+     * Says whether a record is the one looked for.
+     */
+    @FunctionalInterface
+    public interface RecordFilter
+    {
+        /**
+         * One record, valid only during the call: the filter reads what it needs of it before it returns.
+         *
+         * @param record the record.
+         * @return true to stop at it.
+         */
+        boolean accept(JournalRecord record);
+    }
+
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final JournalRecord record = new JournalRecord();
@@ -149,6 +164,50 @@ public final class JournalReader implements AutoCloseable
         {
             tailer.moveToIndex(firstIndex);
         }
+    }
+
+    /**
+     * Walk back from the end of the journal, record by record, to the last record {@code filter} accepts. Costs the
+     * records after that one (read backward), not the whole journal, unless none is accepted. Afterwards the reader
+     * reads forward again, from the first record.
+     *
+     * @param filter given each record, the last first, until it accepts one.
+     * @return the journal index of the record accepted, or -1 when none is.
+     */
+    public long findLast(final RecordFilter filter)
+    {
+        long found = -1;
+        tailer.direction(TailerDirection.BACKWARD).toEnd();
+        try
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    if (dc.isMetaData())
+                    {
+                        continue;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    record.wrap(dc.index(), bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining());
+                    if (filter.accept(record))
+                    {
+                        found = dc.index();
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            tailer.direction(TailerDirection.FORWARD);
+            tailer.toStart();
+        }
+        return found;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.spindle.codecs.journal.CheckpointEncoder;
 import io.spindle.codecs.journal.FeedbackConnectEncoder;
 import io.spindle.codecs.journal.GapEncoder;
 import io.spindle.codecs.journal.MessageHeaderEncoder;
@@ -86,6 +87,7 @@ public class JournalWriter implements AutoCloseable
     private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
     private final SessionStartEncoder sessionEncoder = new SessionStartEncoder();
     private final RejectsSampledEncoder sampledEncoder = new RejectsSampledEncoder();
+    private final CheckpointEncoder checkpointEncoder = new CheckpointEncoder();
 
     /**
      * Open (or create) a journal to append to.
@@ -470,6 +472,56 @@ public class JournalWriter implements AutoCloseable
             .version(MessageHeaderEncoder.SCHEMA_VERSION);
 
         return append(buffer, 0, length);
+    }
+
+    /**
+     * Append a checkpoint record: what a restarted engine derives from every record up to
+     * {@link CheckpointContents#coveredIndex()}, so that it reads on from there instead of from the journal's start.
+     * <p>
+     * Encoded in the buffer the contents sized for it when they were built or last grew, so it allocates nothing.
+     *
+     * @param ingestTimeNs wall-clock time the checkpoint is written, ns since the epoch.
+     * @param contents     what the checkpoint holds.
+     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the checkpoint is
+     * longer than a document of this journal holds or a group has more than
+     * {@link CheckpointContents#MAX_GROUP_ENTRIES} entries.
+     */
+    public long appendCheckpoint(final long ingestTimeNs, final CheckpointContents contents)
+    {
+        final long encodedLength = contents.encodedLength();
+        if (encodedLength > maxMessageLength || !contents.hasEncodableGroups())
+        {
+            return UNJOURNALLABLE;
+        }
+        final UnsafeBuffer buffer = contents.encode(checkpointEncoder, messageHeader);
+        if (null == buffer)
+        {
+            return UNJOURNALLABLE;
+        }
+        final int length = (int)encodedLength;
+        recordHeader
+            .ingestTimeNs(ingestTimeNs)
+            .position(0)
+            .streamId(0)
+            .sessionId(0)
+            .length(length)
+            .checksum(Checksums.crc32c(buffer, 0, length))
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
+            .templateId(CheckpointEncoder.TEMPLATE_ID)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+
+        return append(buffer, 0, length);
+    }
+
+    /**
+     * The roll cycle a journal index is in: the cycle number in its high bits.
+     *
+     * @param index a journal index, not negative.
+     * @return the cycle.
+     */
+    public int cycle(final long index)
+    {
+        return queue.rollCycle().toCycle(index);
     }
 
     /**

@@ -327,6 +327,21 @@ public final class SpindleEngine implements AutoCloseable
         public static final long BLOCK_SIZE_DEFAULT = 1L << 30;
 
         /**
+         * How often, at most, the ingest agent journals a checkpoint (each publisher's last sequence, epoch and
+         * recency, the feedback routes, the schema definitions in force), so that a restarted engine reads the journal
+         * on from its last checkpoint instead of from its start: every so many ms on the engine's nano clock, when
+         * something was journalled since the last one. It also journals one when the journal rolls to a new cycle, as
+         * it closes, and at start when it had to read records past the last checkpoint. Written from the ingest
+         * thread between polls, allocating nothing. 0 journals none: every start reads the whole journal.
+         */
+        public static final String CHECKPOINT_INTERVAL_MS_PROP_NAME = "spindle.journal.checkpoint.interval.ms";
+
+        /**
+         * Default checkpoint interval: 10 s, so a crashed engine's successor reads at most about 10 s of records.
+         */
+        public static final long CHECKPOINT_INTERVAL_MS_DEFAULT = 10_000;
+
+        /**
          * Free bytes the journal's file system must keep: below it the engine takes no messages (publishers see
          * back-pressure) until space returns. Checked every {@value #JOURNAL_SPACE_CHECK_INTERVAL_MS} ms on the
          * housekeeping thread, so it must cover what the engine can write in that time.
@@ -736,6 +751,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.longProperty(Configuration.BLOCK_SIZE_PROP_NAME, Configuration.BLOCK_SIZE_DEFAULT);
         private long journalMinFreeBytes = Configuration.longProperty(
             Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
+        private long checkpointIntervalMs = Configuration.longProperty(
+            Configuration.CHECKPOINT_INTERVAL_MS_PROP_NAME, Configuration.CHECKPOINT_INTERVAL_MS_DEFAULT);
         private String syncPolicyName =
             Configuration.property(Configuration.SYNC_PROP_NAME, Configuration.SYNC_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
@@ -887,6 +904,11 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.SESSION_TAKEOVER_IDLE_MS_PROP_NAME + "=" +
                     sessionTakeoverIdleMs + " must be from 1 ms to a year");
+            }
+            if (checkpointIntervalMs < 0 || checkpointIntervalMs > 365L * 24 * 3600 * 1000)
+            {
+                throw new IllegalArgumentException(Configuration.CHECKPOINT_INTERVAL_MS_PROP_NAME + "=" +
+                    checkpointIntervalMs + " must be from 0 (no checkpoints) to a year");
             }
             if (journalMinFreeBytes < 0)
             {
@@ -2025,6 +2047,29 @@ public final class SpindleEngine implements AutoCloseable
         public Context latencyIntervalMs(final int latencyIntervalMs)
         {
             this.latencyIntervalMs = latencyIntervalMs;
+            return this;
+        }
+
+        /**
+         * How often, at most, the ingest agent journals a checkpoint.
+         *
+         * @return interval in ms on the engine's nano clock; 0 for no checkpoints.
+         */
+        public long checkpointIntervalMs()
+        {
+            return checkpointIntervalMs;
+        }
+
+        /**
+         * Set how often, at most, the ingest agent journals a checkpoint
+         * ({@link Configuration#CHECKPOINT_INTERVAL_MS_PROP_NAME}).
+         *
+         * @param checkpointIntervalMs interval in ms on the engine's nano clock; 0 for no checkpoints.
+         * @return this for a fluent API.
+         */
+        public Context checkpointIntervalMs(final long checkpointIntervalMs)
+        {
+            this.checkpointIntervalMs = checkpointIntervalMs;
             return this;
         }
 

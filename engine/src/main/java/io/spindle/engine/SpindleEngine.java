@@ -168,6 +168,27 @@ public final class SpindleEngine implements AutoCloseable
         return resumedPublishers;
     }
 
+    /**
+     * The checkpoint this engine's start-up read of its journal began from.
+     *
+     * @return its journal index, or -1 when the journal was read from its start (it had none).
+     */
+    public long resumedCheckpointIndex()
+    {
+        return agent.resumedCheckpointIndex();
+    }
+
+    /**
+     * Records this engine's start-up read of its journal read: those after its checkpoint, or all of them when it had
+     * none.
+     *
+     * @return the count.
+     */
+    public long resumedRecordsRead()
+    {
+        return agent.resumedRecordsRead();
+    }
+
     IngestAgent agent()
     {
         return agent;

@@ -167,6 +167,20 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * Whether a writer noted in the journal's metadata that it wrote a checkpoint record
+     * ({@link JournalWriter#CHECKPOINT_HINT_KEY}): a journal without the note has none (it was written before
+     * checkpoints, or with none), and need not be walked back looking for one. A hint only: the checkpoint it names
+     * may be damaged, and a later one may have been written after it.
+     *
+     * @return the journal index of the last checkpoint noted, or -1 when none was.
+     */
+    public long checkpointHint()
+    {
+        final long index = queue.tableStoreGet(JournalWriter.CHECKPOINT_HINT_KEY);
+        return index < 0 ? -1 : index;
+    }
+
+    /**
      * Walk back from the end of the journal, record by record, to the last record {@code filter} accepts. Costs the
      * records after that one (read backward), not the whole journal, unless none is accepted. Afterwards the reader
      * reads forward again, from the first record.

@@ -67,6 +67,13 @@ public class JournalWriter implements AutoCloseable
     public static final long UNJOURNALLABLE = -2;
 
     /**
+     * Key, in the journal's Chronicle metadata ({@code metadata.cq4t}), of the journal index of the last checkpoint
+     * record written: a hint that the journal holds checkpoints at all, so that a reader of a journal that never had
+     * one does not walk it back to its start looking for one. Never more than a hint: the records are the truth.
+     */
+    public static final String CHECKPOINT_HINT_KEY = "spindle.checkpoint.index";
+
+    /**
      * Length of the record header written before every message, in bytes.
      */
     public static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
@@ -120,6 +127,8 @@ public class JournalWriter implements AutoCloseable
             throw ex;
         }
         maxMessageLength = documentToMessageLength(queue.overlapSize());
+        // Acquired now, so that the first checkpoint's hint allocates nothing on the appending thread.
+        queue.tableStoreGet(CHECKPOINT_HINT_KEY);
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);
@@ -478,7 +487,8 @@ public class JournalWriter implements AutoCloseable
      * Append a checkpoint record: what a restarted engine derives from every record up to
      * {@link CheckpointContents#coveredIndex()}, so that it reads on from there instead of from the journal's start.
      * <p>
-     * Encoded in the buffer the contents sized for it when they were built or last grew, so it allocates nothing.
+     * Encoded in the buffer the contents sized for it when they were built or last grew, so it allocates nothing. Its
+     * index is noted in the journal's metadata as a hint ({@link #CHECKPOINT_HINT_KEY}).
      *
      * @param ingestTimeNs wall-clock time the checkpoint is written, ns since the epoch.
      * @param contents     what the checkpoint holds.
@@ -510,7 +520,9 @@ public class JournalWriter implements AutoCloseable
             .templateId(CheckpointEncoder.TEMPLATE_ID)
             .version(MessageHeaderEncoder.SCHEMA_VERSION);
 
-        return append(buffer, 0, length);
+        final long index = append(buffer, 0, length);
+        queue.tableStorePut(CHECKPOINT_HINT_KEY, index);
+        return index;
     }
 
     /**

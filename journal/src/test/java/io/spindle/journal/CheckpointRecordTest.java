@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A checkpoint record as {@link JournalWriter#appendCheckpoint} writes it and {@link JournalRecord#checkpoint()}
- * reads it back, field by field; one too long for a document of the journal refused with nothing written; and the
- * last checkpoint found by walking back from the end ({@link JournalReader#findLast}).
+ * reads it back, field by field; one too long for a document of the journal refused with nothing written; the last
+ * checkpoint noted in the journal's metadata, and found by walking back from the end ({@link JournalReader#findLast}).
  */
 class CheckpointRecordTest
 {
@@ -75,6 +75,19 @@ class CheckpointRecordTest
     }
 
     @Test
+    void shouldNoteNoCheckpointInTheMetadataOfAJournalWithout()
+    {
+        try (JournalWriter writer = new JournalWriter(dir, Journals.rollCycle("FAST_DAILY"), 1 << 20))
+        {
+            writer.appendGap(0, 1001, 1, 0, 5, 1, 1);
+        }
+        try (JournalReader reader = new JournalReader(dir))
+        {
+            assertEquals(-1, reader.checkpointHint());
+        }
+    }
+
+    @Test
     void shouldFindTheLastCheckpointWalkingBackFromTheEnd()
     {
         final List<Long> checkpoints = new ArrayList<>();
@@ -96,6 +109,7 @@ class CheckpointRecordTest
 
         try (JournalReader reader = new JournalReader(dir))
         {
+            assertEquals(checkpoints.get(2), reader.checkpointHint(), "the last checkpoint noted in the metadata");
             final int[] visited = new int[1];
             final long found = reader.findLast((record) ->
             {

@@ -91,6 +91,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter messagesAwaitingResend;
 
     private long nextMaintenanceNs;
+    private long resumedCheckpointIndex = -1;
+    private long resumedRecordsRead;
     private long receivedCount;
     private long imageId = Images.NO_IMAGE;
 
@@ -211,6 +213,26 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
+     * The checkpoint the start-up read of the journal began from.
+     *
+     * @return its journal index, or -1 when the journal was read from its start (it had none).
+     */
+    public long resumedCheckpointIndex()
+    {
+        return resumedCheckpointIndex;
+    }
+
+    /**
+     * Records the start-up read of the journal read: those after its checkpoint, or all of them when it had none.
+     *
+     * @return the count.
+     */
+    public long resumedRecordsRead()
+    {
+        return resumedRecordsRead;
+    }
+
+    /**
      * Checkpoints this agent journalled, for tests.
      *
      * @return the count.
@@ -317,6 +339,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             checkpoint.putSchema(definition.schemaId(), definition.index());
         }
         checkpoints.resume(recovered.checkpointIndex, recovered.recordsAfterCheckpoint);
+        resumedCheckpointIndex = recovered.checkpointIndex;
+        resumedRecordsRead = recovered.recordsAfterCheckpoint;
         feedback.resume(recovered);
         return recovered.lastSequences.size();
     }

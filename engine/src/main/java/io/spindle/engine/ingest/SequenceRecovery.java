@@ -38,8 +38,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  * It reads from the journal's last intact checkpoint record on ({@link Checkpoints}), found by walking back from the
  * journal's end: the checkpoint gives what every record up to the index it covers says, the schema definitions in
  * force are read where it says they are, and only the records after that index are read. A journal without one (or
- * whose last checkpoint names a definition it no longer holds) is read from its start, as before checkpoints. Either
- * way the result is the same. Once at start, off the hot path.
+ * whose last checkpoint names a definition it no longer holds) is read from its start, as before checkpoints; one
+ * whose metadata has no note of a checkpoint ({@link JournalReader#checkpointHint()}: written before checkpoints, or
+ * with none) is not walked back first, so it costs what it did. Either way the result is the same. Once at start,
+ * off the hot path.
  * <p>
  * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
  * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
@@ -182,6 +184,11 @@ final class SequenceRecovery
      */
     private static Recovered fromLastCheckpoint(final JournalReader reader, final SchemaValidator validator)
     {
+        if (reader.checkpointHint() < 0)
+        {
+            // Never checkpointed: read from the start as before checkpoints, without walking the journal back first.
+            return null;
+        }
         final Recovered recovered = new Recovered();
         final long checkpointIndex = reader.findLast(
             (record) -> record.isCheckpoint() && record.isIntact() && load(record, recovered));

@@ -74,8 +74,8 @@ public final class StartupCheck
             {
                 found = reader.findLast((record) -> record.isCheckpoint());
             }
-            System.out.printf("a walk back from the end for a checkpoint, on its own: found %s in %,d ms (what a start " +
-                "would add, had the journal's metadata no note of its checkpoints)%n",
+            System.out.printf("a walk back from the end for a checkpoint, on its own: found %s in %,d ms (what a " +
+                "start would add, had the journal's metadata no note of its checkpoints)%n",
                 found < 0 ? "none" : "index " + found, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - walkStartNs));
 
             final long beforeMs = start(dir, "before: no checkpoint");

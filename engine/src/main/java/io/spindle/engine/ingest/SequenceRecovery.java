@@ -35,13 +35,13 @@ import org.agrona.collections.Long2ObjectHashMap;
  * the session's epoch. A feed message is read with the schema in force when it was journalled (the journal's last
  * schema definition of its schema id before it), or with the engine's schema when the journal has none of that id.
  * <p>
- * It reads from the journal's last intact checkpoint record on ({@link Checkpoints}), found by walking back from the
- * journal's end: the checkpoint gives what every record up to the index it covers says, the schema definitions in
- * force are read where it says they are, and only the records after that index are read. A journal without one (or
- * whose last checkpoint names a definition it no longer holds) is read from its start, as before checkpoints; one
- * whose metadata has no note of a checkpoint ({@link JournalReader#checkpointHint()}: written before checkpoints, or
- * with none) is not walked back first, so it costs what it did. Either way the result is the same. Once at start,
- * off the hot path.
+ * It reads from the journal's last intact checkpoint record on ({@link Checkpoints}), read where the journal's
+ * metadata notes it, or else found by walking back from the journal's end: the checkpoint gives what every record up
+ * to the index it covers says, the schema definitions in force are read where it says they are, and only the records
+ * after that index are read. A journal without one (or whose last checkpoint names a definition it no longer holds)
+ * is read from its start, as before checkpoints; one whose metadata notes none ({@link JournalReader#checkpointHint()}:
+ * written before checkpoints, or with none) is not walked back first, so it costs what it did. Either way the result
+ * is the same. Once at start, off the hot path.
  * <p>
  * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
  * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
@@ -181,17 +181,35 @@ final class SequenceRecovery
     /**
      * What the journal's last intact checkpoint and the records after it say, or null when it has none, or its last
      * one cannot be used (a definition it names is not there): the caller then reads the journal from its start.
+     * <p>
+     * The last checkpoint is the one the journal's metadata notes ({@link JournalReader#checkpointHint()}), read where
+     * it is; only when that one is not an intact checkpoint (damaged, or the metadata is not this journal's) is the
+     * journal walked back from its end to the last one that is. A note one checkpoint behind (a crash between the
+     * record and its note) only means more records to read after it: any intact checkpoint and the records after it
+     * say what the whole journal says.
      */
     private static Recovered fromLastCheckpoint(final JournalReader reader, final SchemaValidator validator)
     {
-        if (reader.checkpointHint() < 0)
+        final long hint = reader.checkpointHint();
+        if (hint < 0)
         {
             // Never checkpointed: read from the start as before checkpoints, without walking the journal back first.
             return null;
         }
         final Recovered recovered = new Recovered();
-        final long checkpointIndex = reader.findLast(
-            (record) -> record.isCheckpoint() && record.isIntact() && load(record, recovered));
+        long checkpointIndex = -1;
+        if (reader.moveToIndex(hint))
+        {
+            final boolean[] isLoaded = new boolean[1];
+            reader.poll((record) -> isLoaded[0] = record.index() == hint && record.isCheckpoint() &&
+                record.isIntact() && load(record, recovered), 1);
+            checkpointIndex = isLoaded[0] ? hint : -1;
+        }
+        if (checkpointIndex < 0)
+        {
+            checkpointIndex = reader.findLast(
+                (record) -> record.isCheckpoint() && record.isIntact() && load(record, recovered));
+        }
         if (checkpointIndex < 0 || !readDefinitions(reader, recovered) ||
             !reader.moveToIndex(recovered.coveredIndex))
         {
@@ -245,13 +263,17 @@ final class SequenceRecovery
                 recovered.definitionIndexes[i] = schema.definitionIndex();
                 i++;
             }
-            return recovered.coveredIndex >= 0 && recovered.coveredIndex < record.index();
+            if (recovered.coveredIndex >= 0 && recovered.coveredIndex < record.index())
+            {
+                return true;
+            }
         }
         catch (final RuntimeException ex)
         {
-            recovered.clear();
-            return false;
+            // Passed over, as a damaged record is.
         }
+        recovered.clear();
+        return false;
     }
 
     /**

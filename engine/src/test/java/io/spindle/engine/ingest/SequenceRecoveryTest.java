@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * When the ingest agent journals a checkpoint (on the interval of its injected clock, when the journal rolls, as it
  * closes, at start after a crash, never with nothing new to cover), what one holds, and how a restart reads a journal
- * from one: past a damaged last checkpoint to the one before it, and from the start when there is none. Expected
- * sequences are the ones the test sent.
+ * from one: the one the journal's metadata notes, past a damaged last checkpoint to the one before it, and from the
+ * start when there is none. Expected sequences are the ones the test sent.
  */
 class SequenceRecoveryTest
 {
@@ -231,6 +231,39 @@ class SequenceRecoveryTest
     }
 
     @Test
+    void shouldTakeTheCheckpointTheMetadataNotesAndWalkBackWhenItNotesNone()
+    {
+        start(INTERVAL_NS);
+        quotes(1, 1, 5);
+        nowNs += INTERVAL_NS;
+        agent.doWork();
+        quotes(1, 6, 8);
+        quotes(2, 1, 2);
+        stop(true);
+        final List<long[]> checkpoints = checkpoints();
+        assertEquals(2, checkpoints.size());
+        final SequenceRecovery.Recovered fromStart = SequenceRecovery.recoverFromStart(journalDir(), validator);
+
+        noteCheckpoint(checkpoints.get(0)[2]);
+        final SequenceRecovery.Recovered behind = SequenceRecovery.recover(journalDir(), validator);
+        assertEquals(checkpoints.get(0)[2], behind.checkpointIndex, "a note one checkpoint behind: from that one");
+        assertEquals(6, behind.recordsAfterCheckpoint, "five quotes and the later checkpoint");
+
+        noteCheckpoint(checkpoints.get(0)[0]);
+        final SequenceRecovery.Recovered walked = SequenceRecovery.recover(journalDir(), validator);
+        assertEquals(checkpoints.get(1)[2], walked.checkpointIndex, "a note of a quote: walked back to the last one");
+
+        for (final SequenceRecovery.Recovered recovered : List.of(behind, walked))
+        {
+            assertEquals(8, recovered.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
+            assertEquals(2, recovered.lastSequences.get(SequenceTracker.key(2, STREAM_ID)));
+            assertEquals(fromStart.lastSequences, recovered.lastSequences);
+            assertTrue(recovered.lastRecords.get(SequenceTracker.key(2, STREAM_ID)) >
+                recovered.lastRecords.get(SequenceTracker.key(1, STREAM_ID)), "publisher 2 heard of last");
+        }
+    }
+
+    @Test
     void shouldReadFromTheStartWhenTheDefinitionALastCheckpointNamesIsDamaged()
     {
         start(INTERVAL_NS);
@@ -368,6 +401,21 @@ class SequenceRecoveryTest
             }
         }
         return pairs;
+    }
+
+    /**
+     * Set the journal's metadata note of its last checkpoint, as a crash between a checkpoint and its note, or
+     * metadata from elsewhere, would leave it.
+     */
+    private void noteCheckpoint(final long index)
+    {
+        try (SingleChronicleQueue queue = Journals.openForWrite(Journals.builderForWrite(journalDir())
+            .rollCycle(TestRollCycles.TEST_SECONDLY)
+            .timeProvider(journalTime)
+            .blockSize(1 << 20)))
+        {
+            queue.metaStore().acquireValueFor(JournalWriter.CHECKPOINT_HINT_KEY).setVolatileValue(index);
+        }
     }
 
     /**

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
  * {@link JournalWriter}, as an engine from before checkpoints would have (its schema definition first, a gap record
  * now and then, no checkpoint), and times {@link SpindleEngine#launch} to its return, the engine running and every
  * publisher's sequence resumed: first on that journal (read from its start), then, once that engine has closed
- * (journalling a checkpoint) and more quotes have been appended after it, again (read from the checkpoint on).
+ * (journalling a checkpoint) and more quotes have been appended after it, again (read from the checkpoint on). An
+ * engine is started on an empty journal before either, untimed, so that both find the engine's classes loaded.
  * <p>
  * {@code scripts/startup-check [RECORDS] [--after N] [DIR]}; the journal is deleted at the end unless DIR is given.
  */
@@ -78,6 +79,9 @@ public final class StartupCheck
                 "start would add, had the journal's metadata no note of its checkpoints)%n",
                 found < 0 ? "none" : "index " + found, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - walkStartNs));
 
+            // Untimed, on an empty journal of its own: both timed starts find the engine's classes loaded.
+            final long warmUpMs = start(Files.createDirectories(dir.resolve("warm-up")), null);
+            System.out.printf("an engine started on an empty journal first, to load its classes: %,d ms%n", warmUpMs);
             final long beforeMs = start(dir, "before: no checkpoint");
             append(journalDir, settings.records, settings.after, sequences, false);
             System.out.printf("appended %,d records after the checkpoint the engine journalled: %s on disk%n",
@@ -135,6 +139,8 @@ public final class StartupCheck
     /**
      * Time an engine's start on the journal, then close it.
      *
+     * @param dir  the engine directory.
+     * @param what the start, as reported; null for one not reported.
      * @return milliseconds from {@link SpindleEngine#launch} to its return.
      */
     private static long start(final Path dir, final String what)
@@ -147,6 +153,10 @@ public final class StartupCheck
         try (SpindleEngine engine = SpindleEngine.launch(ctx))
         {
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            if (null == what)
+            {
+                return elapsedMs;
+            }
             if (engine.resumedPublishers() != PUBLISHERS)
             {
                 throw new IllegalStateException("resumed " + engine.resumedPublishers() + " publishers, not " +

@@ -116,6 +116,13 @@ class ScriptArgumentsTest
         assertNull(seekCheck.dir);
         assertEquals(10_000_000L, ScriptRun.parsed(new SeekCheck.Settings(), "10_000_000", "1000", "/tmp/s").records);
 
+        // .ci/run
+        final StartupCheck.Settings startupSmoke = ScriptRun.parsed(
+            new StartupCheck.Settings(), "1000000", "--after", "1000");
+        assertEquals(1_000_000L, startupSmoke.records);
+        assertEquals(1_000L, startupSmoke.after);
+        assertNull(startupSmoke.dir);
+
         // docs/BENCHMARKS.md
         final StartupCheck.Settings startupCheck = ScriptRun.parsed(
             new StartupCheck.Settings(), "100_000_000", "/tmp/startup", "--after", "100000");

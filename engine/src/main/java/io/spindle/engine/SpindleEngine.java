@@ -168,6 +168,27 @@ public final class SpindleEngine implements AutoCloseable
         return resumedPublishers;
     }
 
+    /**
+     * The checkpoint this engine's start-up read of its journal began from.
+     *
+     * @return its journal index, or -1 when the journal was read from its start (it had none).
+     */
+    public long resumedCheckpointIndex()
+    {
+        return agent.resumedCheckpointIndex();
+    }
+
+    /**
+     * Records this engine's start-up read of its journal read: those after its checkpoint, or all of them when it had
+     * none.
+     *
+     * @return the count.
+     */
+    public long resumedRecordsRead()
+    {
+        return agent.resumedRecordsRead();
+    }
+
     IngestAgent agent()
     {
         return agent;
@@ -348,6 +369,21 @@ public final class SpindleEngine implements AutoCloseable
          * Default bytes of records a journal document holds at most: 1 MiB.
          */
         public static final int BATCH_BYTES_DEFAULT = 1 << 20;
+
+        /**
+         * How often, at most, the ingest agent journals a checkpoint (each publisher's last sequence, epoch and
+         * recency, the feedback routes, the schema definitions in force), so that a restarted engine reads the journal
+         * on from its last checkpoint instead of from its start: every so many ms on the engine's nano clock, when
+         * something was journalled since the last one. It also journals one when the journal rolls to a new cycle, as
+         * it closes, and at start when it had to read records past the last checkpoint. Written from the ingest
+         * thread between polls, allocating nothing. 0 journals none: every start reads the whole journal.
+         */
+        public static final String CHECKPOINT_INTERVAL_MS_PROP_NAME = "spindle.journal.checkpoint.interval.ms";
+
+        /**
+         * Default checkpoint interval: 10 s, so a crashed engine's successor reads at most about 10 s of records.
+         */
+        public static final long CHECKPOINT_INTERVAL_MS_DEFAULT = 10_000;
 
         /**
          * Free bytes the journal's file system must keep: below it the engine takes no messages (publishers see
@@ -763,6 +799,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.intProperty(Configuration.BATCH_BYTES_PROP_NAME, Configuration.BATCH_BYTES_DEFAULT);
         private long journalMinFreeBytes = Configuration.longProperty(
             Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
+        private long checkpointIntervalMs = Configuration.longProperty(
+            Configuration.CHECKPOINT_INTERVAL_MS_PROP_NAME, Configuration.CHECKPOINT_INTERVAL_MS_DEFAULT);
         private String syncPolicyName =
             Configuration.property(Configuration.SYNC_PROP_NAME, Configuration.SYNC_DEFAULT);
         private String aeronDirectoryName = Configuration.property(Configuration.AERON_DIR_PROP_NAME, null);
@@ -916,6 +954,11 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.SESSION_TAKEOVER_IDLE_MS_PROP_NAME + "=" +
                     sessionTakeoverIdleMs + " must be from 1 ms to a year");
+            }
+            if (checkpointIntervalMs < 0 || checkpointIntervalMs > 365L * 24 * 3600 * 1000)
+            {
+                throw new IllegalArgumentException(Configuration.CHECKPOINT_INTERVAL_MS_PROP_NAME + "=" +
+                    checkpointIntervalMs + " must be from 0 (no checkpoints) to a year");
             }
             if (journalMinFreeBytes < 0)
             {
@@ -2099,6 +2142,29 @@ public final class SpindleEngine implements AutoCloseable
         public Context latencyIntervalMs(final int latencyIntervalMs)
         {
             this.latencyIntervalMs = latencyIntervalMs;
+            return this;
+        }
+
+        /**
+         * How often, at most, the ingest agent journals a checkpoint.
+         *
+         * @return interval in ms on the engine's nano clock; 0 for no checkpoints.
+         */
+        public long checkpointIntervalMs()
+        {
+            return checkpointIntervalMs;
+        }
+
+        /**
+         * Set how often, at most, the ingest agent journals a checkpoint
+         * ({@link Configuration#CHECKPOINT_INTERVAL_MS_PROP_NAME}).
+         *
+         * @param checkpointIntervalMs interval in ms on the engine's nano clock; 0 for no checkpoints.
+         * @return this for a fluent API.
+         */
+        public Context checkpointIntervalMs(final long checkpointIntervalMs)
+        {
+            this.checkpointIntervalMs = checkpointIntervalMs;
             return this;
         }
 

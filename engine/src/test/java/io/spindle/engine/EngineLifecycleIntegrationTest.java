@@ -217,6 +217,8 @@ class EngineLifecycleIntegrationTest
         assertStartFails(TestEngines.context(dir).reassemblyTimeoutMs(0), "spindle.reassembly.timeout.ms");
         assertStartFails(TestEngines.context(dir).sessionTakeoverIdleMs(0), "spindle.session.takeover.idle.ms");
         assertStartFails(
+            TestEngines.context(dir).checkpointIntervalMs(-1), "spindle.journal.checkpoint.interval.ms");
+        assertStartFails(
             TestEngines.context(dir).aeronDirectoryName(dir.resolve("no-driver").toString()), "spindle.aeron.dir");
     }
 
@@ -242,6 +244,8 @@ class EngineLifecycleIntegrationTest
         try (SpindleEngine engine = SpindleEngine.launch(TestEngines.context(dir).maxPublishers(3)))
         {
             assertEquals(3, engine.resumedPublishers());
+            assertTrue(engine.resumedCheckpointIndex() >= 0, "from the checkpoint the first engine closed with");
+            assertEquals(0, engine.resumedRecordsRead(), "the refused start journalled nothing after it");
         }
     }
 

@@ -69,7 +69,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * duplicates dropped), and the publisher's send path. The agent has allow-lists of sources and publishers set, so
  * that every path goes through both checks, and feedback on, with two publishers connected on this stream's
  * session: every path sends acks (a round every microsecond), reject notices and resend requests, and coalesces them
- * when the response stream, drained only between batches, is back-pressured. It journals every reject; a second
+ * when the response stream, drained only between batches, is back-pressured. It journals a checkpoint every
+ * millisecond of its clock, so that every path that journals writes checkpoints inside its measured window (counted,
+ * and asserted for each of those paths). It journals every reject; a second
  * agent, on a stream and an IPC image of its own, has the engine's default reject journal rate, so that the rejects
  * path is measured as an engine runs it too: rejects beyond the rate counted and not journalled, and each interval
  * closed with a rejects sampled record. The counters of each path are asserted too, so that it cannot pass without
@@ -118,6 +120,7 @@ class IngestAllocationIntegrationTest
     private static final int PUBLISHER_STREAM_ID = 2;
     private static final int MAX_MESSAGE_LENGTH = 1024;
     private static final long JOURNAL_BLOCK_SIZE = 1L << 32;
+    private static final long CHECKPOINT_INTERVAL_NS = 1_000_000L;
 
     private static final int FEED_PUBLISHER_ID = 1;
     private static final int SEND_PUBLISHER_ID = 2;
@@ -309,6 +312,7 @@ class IngestAllocationIntegrationTest
             .rejectJournalRate(0)
             .accessControl(SourceAllowList.parse(ALLOWED_SOURCES), PublisherAllowList.parse(ALLOWED_PUBLISHERS))
             .feedback(aeron, 4, FEEDBACK_NOTICES, 1_000, 64, true)
+            .checkpointInterval(CHECKPOINT_INTERVAL_NS)
             .build();
         sampledJournal = new JournalWriter(
             dir.resolve("sampled-journal"), Journals.rollCycle("LARGE_DAILY"), JOURNAL_BLOCK_SIZE)
@@ -426,7 +430,13 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(0, run.counter(SpindleCounter.JOURNAL_BACK_PRESSURE)),
             () -> assertEquals(0, run.newErrors, "errors"),
             () -> assertTrue(run.counter(SpindleCounter.ACKS_SENT) > 0, "acks sent"),
+            () -> assertCheckpointed(run),
             () -> assertRecorded(run));
+    }
+
+    private static void assertCheckpointed(final Measurement run)
+    {
+        assertTrue(run.checkpoints > 0, "checkpoints journalled in the measured window: " + run.checkpoints);
     }
 
     private void assertResends(final Measurement run)
@@ -439,6 +449,7 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(2 * cycles, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertEquals(cycles, run.counter(SpindleCounter.MESSAGES_AWAITING_RESEND)),
             () -> assertEquals(cycles, run.counter(SpindleCounter.RESEND_DUPLICATES)),
+            () -> assertCheckpointed(run),
             () -> assertTrue(run.counter(SpindleCounter.RESEND_REQUESTS) > 0, "resend requests sent"),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.counter(SpindleCounter.GAPS)),
@@ -507,7 +518,9 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertEquals(
                 (long)MEASURED_MESSAGES * HEARTBEAT_LENGTH, run.counter(SpindleCounter.BYTES_JOURNALLED)),
-            () -> assertEquals(2L * MEASURED_MESSAGES, run.journalRecords(), "gap and message records"),
+            () -> assertCheckpointed(run),
+            () -> assertEquals(2L * MEASURED_MESSAGES + run.checkpoints, run.journalRecords(),
+                "gap, message and checkpoint records"),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.counter(SpindleCounter.JOURNAL_BACK_PRESSURE)),
             () -> assertEquals(0, run.newErrors, "errors"));
@@ -521,7 +534,9 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(0, run.bytes, allocatedOver("session starts and their messages", run)),
             () -> assertEquals(sessionStarts, run.counter(SpindleCounter.SESSIONS_STARTED)),
             () -> assertEquals(MEASURED_MESSAGES - sessionStarts, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
-            () -> assertEquals(MEASURED_MESSAGES, run.journalRecords(), "session start and message records"),
+            () -> assertCheckpointed(run),
+            () -> assertEquals(MEASURED_MESSAGES + run.checkpoints, run.journalRecords(),
+                "session start, message and checkpoint records"),
             () -> assertEquals(0, run.counter(SpindleCounter.DUPLICATES)),
             () -> assertEquals(0, run.counter(SpindleCounter.MESSAGES_REJECTED)),
             () -> assertEquals(0, run.newErrors, "errors"));
@@ -560,6 +575,7 @@ class IngestAllocationIntegrationTest
             () -> assertEquals(0, run.bytes, allocatedOver("messages of every type, half out of latency range", run)),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.MESSAGES_JOURNALLED)),
             () -> assertRecorded(run),
+            () -> assertCheckpointed(run),
             () -> assertEquals(MEASURED_MESSAGES, run.counter(SpindleCounter.LATENCY_OUT_OF_RANGE),
                 "two stages out of range for each of half the messages"),
             () -> assertEquals(0, run.newErrors, "errors"));
@@ -1096,6 +1112,7 @@ class IngestAllocationIntegrationTest
         private final long sequenceBefore = sendPublisher.lastSequence();
         private final long[] sentBefore = sentByTemplateId.clone();
         private final long fragmentedBefore = sentFragmented;
+        private final long checkpointsBefore = agent.checkpointsJournalled();
         long bytes;
         long[] counterDeltas;
         long[] recorded;
@@ -1104,6 +1121,7 @@ class IngestAllocationIntegrationTest
         long sequence;
         long[] sent;
         long fragmented;
+        long checkpoints;
         int attempts;
         long collections;
         long classesLoaded;
@@ -1135,6 +1153,7 @@ class IngestAllocationIntegrationTest
                 sent[i] -= sentBefore[i];
             }
             fragmented = sentFragmented - fragmentedBefore;
+            checkpoints = agent.checkpointsJournalled() - checkpointsBefore;
             return this;
         }
 

@@ -74,8 +74,8 @@ public final class JournalContents
     }
 
     /**
-     * Read every record of a journal but its schema definitions (which {@link #schemaDefinitionIndexes} finds): what
-     * the engine took.
+     * Read every record of a journal but its schema definitions (which {@link #schemaDefinitionIndexes} finds) and its
+     * checkpoints: what the engine took.
      *
      * @param dir of the journal.
      * @return the records in journal order.
@@ -87,7 +87,7 @@ public final class JournalContents
         {
             while (reader.poll((record) ->
             {
-                if (!record.isSchemaDefinition())
+                if (!record.isSchemaDefinition() && !record.isCheckpoint())
                 {
                     entries.add(new Entry(record));
                 }

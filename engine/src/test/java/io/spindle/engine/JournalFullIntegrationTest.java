@@ -124,7 +124,7 @@ class JournalFullIntegrationTest
             while (reader.poll((record) ->
             {
                 assertTrue(record.isIntact(), "record " + record.index() + " is whole");
-                if (record.isSchemaDefinition())
+                if (record.isSchemaDefinition() || record.isCheckpoint())
                 {
                     return;
                 }

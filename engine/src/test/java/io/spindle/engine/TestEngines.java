@@ -20,7 +20,9 @@ public final class TestEngines
     }
 
     /**
-     * A context for an engine in {@code dir} with a fresh embedded media driver.
+     * A context for an engine in {@code dir} with a fresh embedded media driver. It journals checkpoints as it
+     * closes (and at start after a crash) but not on an interval: what a journal holds does not depend on how long
+     * a test took. The interval is tested on the ingest agent's own clock ({@code SequenceRecoveryTest}).
      *
      * @param dir engine directory.
      * @return the context, not yet concluded.
@@ -31,6 +33,7 @@ public final class TestEngines
             .dir(dir.toString())
             .idleStrategy("yielding")
             .rollCycle("FAST_DAILY")
+            .checkpointIntervalMs(24L * 3600 * 1000)
             .embeddedAeronDirectoryName(CommonContext.generateRandomDirName());
     }
 

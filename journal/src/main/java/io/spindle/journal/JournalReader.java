@@ -31,6 +31,21 @@ public final class JournalReader implements AutoCloseable
         void onRecord(JournalRecord record);
     }
 
+    /**
+     * Says whether a record is the one looked for.
+     */
+    @FunctionalInterface
+    public interface RecordFilter
+    {
+        /**
+         * One record, valid only during the call: the filter reads what it needs of it before it returns.
+         *
+         * @param record the record.
+         * @return true to stop at it.
+         */
+        boolean accept(JournalRecord record);
+    }
+
     private static final long NONE = Long.MIN_VALUE;
 
     private final SingleChronicleQueue queue;
@@ -215,6 +230,65 @@ public final class JournalReader implements AutoCloseable
         {
             moveTo(firstIndex, firstOrdinal);
         }
+    }
+
+    /**
+     * Whether a writer noted in the journal's metadata that it wrote a checkpoint record
+     * ({@link JournalWriter#CHECKPOINT_HINT_KEY}): a journal without the note has none (it was written before
+     * checkpoints, or with none), and need not be walked back looking for one. A hint only: the checkpoint it names
+     * may be damaged, and a later one may have been written after it.
+     *
+     * @return the journal index of the last checkpoint noted, or -1 when none was.
+     */
+    public long checkpointHint()
+    {
+        final long index = queue.tableStoreGet(JournalWriter.CHECKPOINT_HINT_KEY);
+        return index < 0 ? -1 : index;
+    }
+
+    /**
+     * Walk back from the end of the journal, document by document, to the last document whose first record
+     * {@code filter} accepts (a checkpoint is a document of its own). Costs the documents after that one (read
+     * backward), not the whole journal, unless none is accepted. Afterwards the reader reads forward again, from the
+     * first record.
+     *
+     * @param filter given each record, the last first, until it accepts one.
+     * @return the journal index of the record accepted, or -1 when none is.
+     */
+    public long findLast(final RecordFilter filter)
+    {
+        long found = -1;
+        tailer.direction(TailerDirection.BACKWARD).toEnd();
+        try
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    if (dc.isMetaData())
+                    {
+                        continue;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    record.wrap(dc.index(), bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining());
+                    if (filter.accept(record))
+                    {
+                        found = dc.index();
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            tailer.direction(TailerDirection.FORWARD);
+            toStart();
+        }
+        return found;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.spindle.journal;
 
+import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.MessageHeaderDecoder;
@@ -31,6 +32,7 @@ public final class JournalRecord
     private final SessionStartDecoder sessionDecoder = new SessionStartDecoder();
     private final RejectsSampledDecoder sampledDecoder = new RejectsSampledDecoder();
     private final SchemaDefinitionDecoder definitionDecoder = new SchemaDefinitionDecoder();
+    private final CheckpointDecoder checkpointDecoder = new CheckpointDecoder();
     private long index;
     private int ordinal;
     private int documentLength;
@@ -233,8 +235,8 @@ public final class JournalRecord
     }
 
     /**
-     * Whether this record is one of the engine's own (gap, reject, connect, session start, rejects sampled) rather
-     * than a feed message.
+     * Whether this record is one of the engine's own (gap, reject, connect, session start, rejects sampled, schema
+     * definition, checkpoint) rather than a feed message.
      *
      * @return true for an engine record.
      */
@@ -302,6 +304,27 @@ public final class JournalRecord
     public boolean isSchemaDefinition()
     {
         return isEngineRecord() && header.templateId() == SchemaDefinitionDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Whether this is a checkpoint record: what a restarted engine derives from the records before it.
+     *
+     * @return true for a checkpoint record.
+     */
+    public boolean isCheckpoint()
+    {
+        return isEngineRecord() && header.templateId() == CheckpointDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * Decoder over a checkpoint record; only when {@link #isCheckpoint()}. Its groups are read in order:
+     * publishers, routes (each route's channel read or skipped before the next), then schemas.
+     *
+     * @return the decoder, wrapped.
+     */
+    public CheckpointDecoder checkpoint()
+    {
+        return checkpointDecoder.wrapAndApplyHeader(messageBuffer, 0, journalMessageHeader);
     }
 
     /**

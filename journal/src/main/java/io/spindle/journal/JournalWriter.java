@@ -5,6 +5,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.spindle.codecs.journal.CheckpointEncoder;
 import io.spindle.codecs.journal.FeedbackConnectEncoder;
 import io.spindle.codecs.journal.GapEncoder;
 import io.spindle.codecs.journal.MessageHeaderEncoder;
@@ -76,6 +77,13 @@ public class JournalWriter implements AutoCloseable
     public static final long BATCHED = -3;
 
     /**
+     * Key, in the journal's Chronicle metadata ({@code metadata.cq4t}), of the journal index of the last checkpoint
+     * record written: a hint that the journal holds checkpoints at all, so that a reader of a journal that never had
+     * one does not walk it back to its start looking for one. Never more than a hint: the records are the truth.
+     */
+    public static final String CHECKPOINT_HINT_KEY = "spindle.checkpoint.index";
+
+    /**
      * Length of the record header written before every message, in bytes.
      */
     public static final int RECORD_HEADER_LENGTH = RecordHeaderEncoder.ENCODED_LENGTH;
@@ -96,6 +104,7 @@ public class JournalWriter implements AutoCloseable
     private final FeedbackConnectEncoder connectEncoder = new FeedbackConnectEncoder();
     private final SessionStartEncoder sessionEncoder = new SessionStartEncoder();
     private final RejectsSampledEncoder sampledEncoder = new RejectsSampledEncoder();
+    private final CheckpointEncoder checkpointEncoder = new CheckpointEncoder();
     private int batchMaxRecords = 1;
     private int batchMaxBytes;
     private DocumentContext batch;
@@ -134,6 +143,8 @@ public class JournalWriter implements AutoCloseable
             throw ex;
         }
         maxMessageLength = documentToMessageLength(queue.overlapSize());
+        // Acquired now, so that the first checkpoint's hint allocates nothing on the appending thread.
+        queue.tableStoreGet(CHECKPOINT_HINT_KEY);
         headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, BitUtil.CACHE_LINE_LENGTH));
         recordBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, BitUtil.CACHE_LINE_LENGTH));
         recordHeader.wrap(headerBuffer, 0);
@@ -543,6 +554,62 @@ public class JournalWriter implements AutoCloseable
             .version(MessageHeaderEncoder.SCHEMA_VERSION);
 
         return append(buffer, 0, length);
+    }
+
+    /**
+     * Append a checkpoint record: what a restarted engine derives from every record up to
+     * {@link CheckpointContents#coveredIndex()}, so that it reads on from there instead of from the journal's start.
+     * <p>
+     * Encoded in the buffer the contents sized for it when they were built or last grew, so it allocates nothing. A
+     * document of its own: a batch open is committed first. Its index is noted in the journal's metadata as a hint
+     * ({@link #CHECKPOINT_HINT_KEY}).
+     *
+     * @param ingestTimeNs wall-clock time the checkpoint is written, ns since the epoch.
+     * @param contents     what the checkpoint holds.
+     * @return the journal index of the record, or {@link #UNJOURNALLABLE} (nothing written) when the checkpoint is
+     * longer than a document of this journal holds or a group has more than
+     * {@link CheckpointContents#MAX_GROUP_ENTRIES} entries.
+     */
+    public long appendCheckpoint(final long ingestTimeNs, final CheckpointContents contents)
+    {
+        final long encodedLength = contents.encodedLength();
+        if (encodedLength > maxMessageLength || !contents.hasEncodableGroups())
+        {
+            return UNJOURNALLABLE;
+        }
+        final UnsafeBuffer buffer = contents.encode(checkpointEncoder, messageHeader);
+        if (null == buffer)
+        {
+            return UNJOURNALLABLE;
+        }
+        final int length = (int)encodedLength;
+        recordHeader
+            .ingestTimeNs(ingestTimeNs)
+            .position(0)
+            .streamId(0)
+            .sessionId(0)
+            .length(length)
+            .checksum(Checksums.crc32c(buffer, 0, length))
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
+            .templateId(CheckpointEncoder.TEMPLATE_ID)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+
+        // A document of its own, after whatever was batched: it covers whole documents, and the hint is its index.
+        commit();
+        final long index = appendDocument(buffer, 0, length);
+        queue.tableStorePut(CHECKPOINT_HINT_KEY, index);
+        return index;
+    }
+
+    /**
+     * The roll cycle a journal index is in: the cycle number in its high bits.
+     *
+     * @param index a journal index, not negative.
+     * @return the cycle.
+     */
+    public int cycle(final long index)
+    {
+        return queue.rollCycle().toCycle(index);
     }
 
     /**

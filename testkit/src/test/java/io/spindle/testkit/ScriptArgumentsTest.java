@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * The command lines of {@code scripts/attack}, {@code scripts/crash-loop} and {@code scripts/seek-check}: what
+ * The command lines of {@code scripts/attack}, {@code scripts/crash-loop}, {@code scripts/seek-check} and
+ * {@code scripts/startup-check}: what
  * {@code --help} and a misuse print and exit with, and that the invocations CI and the docs use read as before. No
  * engine is started.
  */
@@ -23,6 +24,7 @@ class ScriptArgumentsTest
         ScriptRun.assertUsageAgreesWithScript(AttackRun.Settings::new);
         ScriptRun.assertUsageAgreesWithScript(CrashLoop.Settings::new);
         ScriptRun.assertUsageAgreesWithScript(SeekCheck.Settings::new);
+        ScriptRun.assertUsageAgreesWithScript(StartupCheck.Settings::new);
     }
 
     @Test
@@ -34,6 +36,8 @@ class ScriptArgumentsTest
             "scripts/crash-loop: Unknown option: '--bogus'");
         ScriptRun.of(new SeekCheck.Settings(), "1000", "-x").assertMisused(
             "scripts/seek-check: Unknown option: '-x'");
+        ScriptRun.of(new StartupCheck.Settings(), "1000", "--before", "5").assertMisused(
+            "scripts/startup-check: Unknown option: '--before'");
     }
 
     @Test
@@ -57,6 +61,8 @@ class ScriptArgumentsTest
             "number of 1 or more");
         ScriptRun.of(new SeekCheck.Settings(), "1000000", "200", "dir", "extra").assertMisused(
             "scripts/seek-check: Unmatched argument at index 3: 'extra'");
+        ScriptRun.of(new StartupCheck.Settings(), "100000000", "--after", "0").assertMisused(
+            "scripts/startup-check: Invalid value for option '--after': '0' is not a whole number of 1 or more");
     }
 
     @Test
@@ -78,6 +84,11 @@ class ScriptArgumentsTest
         assertEquals(10_000_000L, seekCheck.records);
         assertEquals(1_000, seekCheck.seeks);
         assertNull(seekCheck.dir);
+
+        final StartupCheck.Settings startupCheck = ScriptRun.parsed(new StartupCheck.Settings());
+        assertEquals(10_000_000L, startupCheck.records);
+        assertEquals(100_000L, startupCheck.after);
+        assertNull(startupCheck.dir);
     }
 
     @Test
@@ -104,5 +115,19 @@ class ScriptArgumentsTest
         assertEquals(200, seekCheck.seeks);
         assertNull(seekCheck.dir);
         assertEquals(10_000_000L, ScriptRun.parsed(new SeekCheck.Settings(), "10_000_000", "1000", "/tmp/s").records);
+
+        // .ci/run
+        final StartupCheck.Settings startupSmoke = ScriptRun.parsed(
+            new StartupCheck.Settings(), "1000000", "--after", "1000");
+        assertEquals(1_000_000L, startupSmoke.records);
+        assertEquals(1_000L, startupSmoke.after);
+        assertNull(startupSmoke.dir);
+
+        // docs/BENCHMARKS.md
+        final StartupCheck.Settings startupCheck = ScriptRun.parsed(
+            new StartupCheck.Settings(), "100_000_000", "/tmp/startup", "--after", "100000");
+        assertEquals(100_000_000L, startupCheck.records);
+        assertEquals(Path.of("/tmp/startup"), startupCheck.dir);
+        assertEquals(100_000L, startupCheck.after);
     }
 }

@@ -106,7 +106,10 @@ final class EngineCommand implements Callable<Integer>
         {
             out.println("spindle engine running: " + ctx);
             out.println("resumed the sequences of " + engine.resumedPublishers() + " publisher/stream pair(s) " +
-                "from the journal");
+                "from the journal" + (engine.resumedCheckpointIndex() < 0 ?
+                " (read from its start: " + engine.resumedRecordsRead() + " records)" :
+                " (its checkpoint at index " + engine.resumedCheckpointIndex() + " and the " +
+                engine.resumedRecordsRead() + " records after it)"));
             out.println("watch it with: scripts/spindle stat --dir " + ctx.dir() + " --watch");
             out.flush();
             barrier.await();

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.journal.JournalReader;
@@ -25,8 +26,10 @@ import uk.co.real_logic.sbe.ir.Ir;
  * message (length, schema, template, version), whose message fails schema validation, a sequence that repeats or
  * goes back, an unreadable document, and a gap in a publisher's sequence that no gap record covers: the engine
  * journals a gap record for every gap it sees, so an uncovered gap means journalled records were lost. Gaps covered
- * by gap records are listed but are not damage. Memory is constant but for one entry per publisher and stream and
- * the first {@value #MAX_LISTED} gaps and damaged records listed.
+ * by gap records are listed but are not damage. A checkpoint record is damage when its sequence table (each
+ * publisher and stream's last sequence and epoch) is not what the records before it say, as this walk derived it: a
+ * restarted engine would take it for them. Memory is constant but for two entries per publisher and stream and the
+ * first {@value #MAX_LISTED} gaps and damaged records listed.
  */
 final class JournalVerifier implements JournalReader.RecordHandler
 {
@@ -84,6 +87,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     private final JournalSchemas definitions = new JournalSchemas();
     private final SchemaValidator journalValidator;
     private final Long2LongHashMap lastSequence = new Long2LongHashMap(Long.MIN_VALUE);
+    private final Long2LongHashMap epochs = new Long2LongHashMap(0);
     private final List<Damage> damages = new ArrayList<>();
     private final List<Gap> gaps = new ArrayList<>();
 
@@ -95,6 +99,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     long sessionRecords;
     long sampledRecords;
     long schemaRecords;
+    long checkpointRecords;
     long sampledRejectsCounted;
     long sampledRejectsJournalled;
     long damaged;
@@ -282,6 +287,11 @@ final class JournalVerifier implements JournalReader.RecordHandler
             onSchemaDefinition(record, index);
             return;
         }
+        if (record.isCheckpoint())
+        {
+            onCheckpoint(record, index);
+            return;
+        }
         if (record.isRejectsSampled())
         {
             // The reject records of a source's interval are a sample: these are its full counts.
@@ -332,6 +342,47 @@ final class JournalVerifier implements JournalReader.RecordHandler
                 last);
         }
         lastSequence.put(key, session.firstSequence() - 1);
+        if (0 == session.epoch())
+        {
+            epochs.remove(key);
+        }
+        else
+        {
+            epochs.put(key, session.epoch());
+        }
+    }
+
+    /**
+     * A checkpoint: its sequence table must be the one the records before it give, pair for pair, and name every pair
+     * they name. The first disagreement is reported.
+     */
+    private void onCheckpoint(final JournalRecord record, final long index)
+    {
+        checkpointRecords++;
+        final CheckpointDecoder checkpoint = record.checkpoint();
+        final CheckpointDecoder.PublishersDecoder pairs = checkpoint.publishers();
+        final int count = pairs.count();
+        String disagreement = null;
+        for (final CheckpointDecoder.PublishersDecoder pair : pairs)
+        {
+            final long key = key(pair.publisherId(), pair.streamId());
+            final long last = lastSequence.get(key);
+            if (null == disagreement && (last != pair.lastSequence() || epochs.get(key) != pair.epoch()))
+            {
+                disagreement = "publisher " + pair.publisherId() + " stream " + pair.streamId() + ": last sequence " +
+                    pair.lastSequence() + " epoch " + pair.epoch() + ", the records before it say " +
+                    (Long.MIN_VALUE == last ? "none" : Long.toString(last)) + " epoch " + epochs.get(key);
+            }
+        }
+        if (null == disagreement && count != lastSequence.size())
+        {
+            disagreement = count + " publisher/stream pairs, the records before it name " + lastSequence.size();
+        }
+        if (null != disagreement)
+        {
+            damage(index, "checkpoint", "checkpoint's sequence table disagrees with the records before it: " +
+                disagreement);
+        }
     }
 
     /**

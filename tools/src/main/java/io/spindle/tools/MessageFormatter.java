@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.SchemaDefinitionDecoder;
 import io.spindle.journal.JournalRecord;
 import io.spindle.journal.JournalSeek;
@@ -25,8 +26,8 @@ import uk.co.real_logic.sbe.otf.Types;
  * every text value is quoted); enums by name, character data as strings and other var data as hex. Feed messages are
  * decoded with the feed schema, the engine's own gap and reject records with the journal schema; a message that
  * cannot be walked inside its own length is shown undecoded, in hex. Each feed message is decoded with the schema
- * in force for it ({@link FeedSchemas}); a schema definition record is shown without its XML. Not for the hot path: it
- * allocates.
+ * in force for it ({@link FeedSchemas}); a schema definition record is shown without its XML, and a checkpoint in text
+ * by its counts. Not for the hot path: it allocates.
  */
 final class MessageFormatter implements MessageWalker.Visitor
 {
@@ -62,7 +63,8 @@ final class MessageFormatter implements MessageWalker.Visitor
         final boolean isEngineRecord = record.isEngineRecord();
         final String kind = record.isGap() ? "gap" : record.isReject() ? "reject" :
             record.isFeedbackConnect() ? "connect" : record.isSessionStart() ? "session" :
-            record.isRejectsSampled() ? "sampled" : record.isSchemaDefinition() ? "schema" : "message";
+            record.isRejectsSampled() ? "sampled" : record.isSchemaDefinition() ? "schema" :
+            record.isCheckpoint() ? "checkpoint" : "message";
 
         if (isJson)
         {
@@ -106,6 +108,10 @@ final class MessageFormatter implements MessageWalker.Visitor
         if (record.isSchemaDefinition() && record.isIntact())
         {
             appendSchemaDefinition(record.schemaDefinition());
+            return out.toString();
+        }
+        if (!isJson && record.isCheckpoint() && record.isIntact() && appendCheckpoint(record.checkpoint()))
+        {
             return out.toString();
         }
         final MessageWalker walker = isEngineRecord ? journalWalker :
@@ -179,6 +185,44 @@ final class MessageFormatter implements MessageWalker.Visitor
                 .append(", location=");
             quoted(location);
             out.append(", xml=").append(xmlLength).append(" bytes}");
+        }
+    }
+
+    /**
+     * A checkpoint as a line of text: the index it covers and how many pairs, routes and schemas it holds (JSON has
+     * them all).
+     *
+     * @return false, with nothing appended, when it does not decode.
+     */
+    private boolean appendCheckpoint(final CheckpointDecoder checkpoint)
+    {
+        final int length = out.length();
+        try
+        {
+            final long coveredIndex = checkpoint.coveredIndex();
+            final CheckpointDecoder.PublishersDecoder publishers = checkpoint.publishers();
+            final int publisherCount = publishers.count();
+            while (publishers.hasNext())
+            {
+                publishers.next();
+            }
+            final CheckpointDecoder.RoutesDecoder routes = checkpoint.routes();
+            final int routeCount = routes.count();
+            while (routes.hasNext())
+            {
+                routes.next().skipResponseChannel();
+            }
+            final int schemaCount = checkpoint.schemas().count();
+            out.append("Checkpoint {coveredIndex=").append(coveredIndex)
+                .append(", publishers=").append(publisherCount)
+                .append(", routes=").append(routeCount)
+                .append(", schemas=").append(schemaCount).append('}');
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            out.setLength(length);
+            return false;
         }
     }
 

@@ -71,6 +71,8 @@ final class VerifyCommand implements Callable<Integer>
             elapsedMs);
         out.printf("schema definitions: %,d (each feed message read with %s)%n", verifier.schemaRecords,
             verifier.isSchemaGiven() ? "the schema given with --schema" : "the schema the journal carries for it");
+        out.printf("checkpoints: %,d (each one's sequence table checked against the records before it)%n",
+            verifier.checkpointRecords);
         if (verifier.sampledRecords > 0)
         {
             out.printf("rejects sampled: %,d records say %,d rejects were not journalled (the reject journal took " +
@@ -115,6 +117,7 @@ final class VerifyCommand implements Callable<Integer>
             .append(",\"sampledRejectsCounted\":").append(verifier.sampledRejectsCounted)
             .append(",\"sampledRejectsJournalled\":").append(verifier.sampledRejectsJournalled)
             .append(",\"schemaRecords\":").append(verifier.schemaRecords)
+            .append(",\"checkpointRecords\":").append(verifier.checkpointRecords)
             .append(",\"publisherStreams\":").append(verifier.publisherStreams())
             .append(",\"journalledGaps\":").append(verifier.journalledGaps)
             .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)

@@ -90,7 +90,7 @@ class EngineProcessIntegrationTest
         final long[] count = new long[1];
         try (JournalReader reader = new JournalReader(engineDir.resolve("journal")))
         {
-            while (reader.poll((record) -> count[0] += record.isIntact() && !record.isSchemaDefinition() ? 1 : 0,
+            while (reader.poll((record) -> count[0] += record.isIntact() && !record.isEngineRecord() ? 1 : 0,
                 10_000) > 0)
             {
                 Thread.onSpinWait();

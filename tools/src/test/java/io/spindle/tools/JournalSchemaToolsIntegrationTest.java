@@ -59,19 +59,20 @@ class JournalSchemaToolsIntegrationTest
         assertEquals(second.toString(), definitions.get(1).location());
 
         final List<String> records = ToolRun.lines(ToolRun.ok("tail", journal.toString()));
-        assertEquals(List.of("schema", "Quote 1", "Quote 2", "Quote 3", "Quote 4", "schema", "TopOfBook 5",
-            "TopOfBook 6"), records.stream().map(JournalSchemaToolsIntegrationTest::describe)
-            .collect(Collectors.toList()));
+        assertEquals(List.of("schema", "Quote 1", "Quote 2", "Quote 3", "checkpoint", "Quote 4", "checkpoint",
+            "schema", "TopOfBook 5", "TopOfBook 6", "checkpoint"), records.stream()
+            .map(JournalSchemaToolsIntegrationTest::describe).collect(Collectors.toList()));
         assertTrue(records.get(0).contains("location=\"" + first + "\""), records.get(0));
-        assertTrue(records.get(5).contains("location=\"" + second + "\""), records.get(5));
+        assertTrue(records.get(7).contains("location=\"" + second + "\""), records.get(7));
 
         final List<String> given = ToolRun.lines(ToolRun.ok("tail", journal.toString(), "--schema", first.toString()));
-        assertEquals(List.of("schema", "Quote 1", "Quote 2", "Quote 3", "Quote 4", "schema", "Quote 5", "Quote 6"),
+        assertEquals(List.of("schema", "Quote 1", "Quote 2", "Quote 3", "checkpoint", "Quote 4", "checkpoint", "schema",
+            "Quote 5", "Quote 6", "checkpoint"),
             given.stream().map(JournalSchemaToolsIntegrationTest::describe).collect(Collectors.toList()),
             "--schema reads every record with the schema given");
 
         final String verify = ToolRun.ok("verify", journal.toString());
-        assertTrue(verify.contains(": 8 records (6 messages, 0 gap records") &&
+        assertTrue(verify.contains(": 11 records (6 messages, 0 gap records") && verify.contains("checkpoints: 3 ") &&
             verify.contains("schema definitions: 2") && verify.contains("CLEAN"), verify);
     }
 
@@ -92,7 +93,7 @@ class JournalSchemaToolsIntegrationTest
 
         final int resumed = journal(SpindleEngine.Configuration.SCHEMA_DEFAULT, 3, 3, 1);
         assertEquals(1, resumed, "the engine went on from the old journal's sequences");
-        assertEquals(List.of("Quote 1", "Quote 2", "schema", "Quote 3"),
+        assertEquals(List.of("Quote 1", "Quote 2", "schema", "checkpoint", "Quote 3", "checkpoint"),
             describeAll(ToolRun.ok("tail", journal.toString())));
         final String verify = ToolRun.ok("verify", journal.toString());
         assertTrue(verify.contains("schema definitions: 1") && verify.contains("CLEAN"), verify);
@@ -154,6 +155,10 @@ class JournalSchemaToolsIntegrationTest
         if (line.contains(" SchemaDefinition {"))
         {
             return "schema";
+        }
+        if (line.contains(" Checkpoint {"))
+        {
+            return "checkpoint";
         }
         final int body = line.indexOf(" length=");
         final String message = line.substring(line.indexOf(' ', body + 1) + 1);

@@ -53,7 +53,9 @@ class JournalToolsIntegrationTest
         }
 
         final List<String> all = lines(run("tail", "--dir", dir.toString()));
-        assertEquals(5, all.size(), String.join("\n", all));
+        assertEquals(6, all.size(), String.join("\n", all));
+        assertTrue(all.get(5).matches(".* stream=0 session=0 position=0 .* Checkpoint \\{coveredIndex=\\d+, " +
+            "publishers=1, routes=0, schemas=1\\}"), all.get(5));
         assertTrue(all.get(0).contains(" stream=0 session=0 position=0 ") &&
             all.get(0).contains(" SchemaDefinition {schemaId=101, schemaVersion=2, sha256=") &&
             all.get(0).contains(", location=\"classpath:schemas/spindle-feed.xml\", xml="), all.get(0));
@@ -67,11 +69,14 @@ class JournalToolsIntegrationTest
         assertTrue(text.get(3).contains("levels=[{side=\"BID\", action=\"NEW\", price={mantissa=0, exponent=-8}"),
             text.get(3));
 
-        final List<String> json = lines(run("tail", "--dir", dir.toString(), "--json", "--last", "2"));
-        assertEquals(2, json.size());
+        final List<String> json = lines(run("tail", "--dir", dir.toString(), "--json", "--last", "3"));
+        assertEquals(3, json.size());
         assertTrue(json.get(0).startsWith("{\"index\":") && json.get(0).contains("\"record\":\"gap\""), json.get(0));
         assertTrue(json.get(1).contains("\"body\":{\"type\":\"BookUpdate\",\"sequence\":5,"), json.get(1));
         assertTrue(json.get(1).endsWith("}}"), json.get(1));
+        assertTrue(json.get(2).contains("\"record\":\"checkpoint\"") && json.get(2).contains(
+            "\"publishers\":[{\"publisherId\":3,\"streamId\":1001,\"lastSequence\":5,\"epoch\":0,\"recency\":0}]"),
+            json.get(2));
 
         final List<String> rejects = lines(run("tail", "--dir", dir.toString(), "--rejects"));
         assertEquals(1, rejects.size());
@@ -123,9 +128,10 @@ class JournalToolsIntegrationTest
             assertEquals(0, engine.counter(SpindleCounter.GAPS));
         }
 
-        final List<String> last = lines(run("tail", "--dir", dir.toString(), "--last", "1"));
+        final List<String> last = lines(run("tail", "--dir", dir.toString(), "--last", "2"));
         assertTrue(last.get(0).contains("sequence=30100, "), last.get(0));
         assertTrue(last.get(0).contains("publisherId=12"), last.get(0));
+        assertTrue(last.get(1).contains("Checkpoint {"), "journalled as the engine closed: " + last.get(1));
 
         final String report = run("report", "--dir", dir.toString(), "--json");
         for (final String stage : new String[]{ "send-received", "received-journalled", "send-journalled" })

@@ -167,7 +167,9 @@ class SchemaConformanceToolsIntegrationTest
         assertTrue(carried.get(0).contains("SchemaDefinition {schemaId=" + schema.id + ", schemaVersion=" +
             schema.version + ", sha256=" + sha256Hex(location) + ", location=\"" + location + "\", xml="),
             carried.get(0));
-        final List<String> text = carried.subList(1, carried.size());
+        // And a checkpoint, its last record, journalled as the engine closed.
+        assertTrue(carried.get(carried.size() - 1).contains(" Checkpoint {coveredIndex="), carried.toString());
+        final List<String> text = carried.subList(1, carried.size() - 1);
         final List<String> tailJson = ToolRun.lines(ToolRun.ok("tail", journal, "--json"));
         final List<String> dumpJson = ToolRun.lines(ToolRun.ok("dump", journal));
         assertTrue(tailJson.get(0).contains("\"record\":\"schema\"") &&
@@ -175,6 +177,7 @@ class SchemaConformanceToolsIntegrationTest
             tailJson.get(0));
         assertEquals(tailJson, dumpJson, "tail --json and dump write the same records");
         tailJson.remove(0);
+        assertTrue(tailJson.remove(tailJson.size() - 1).contains("\"record\":\"checkpoint\""), "the checkpoint");
         assertEquals(messages.size(), text.size(), "seed " + seed);
         assertEquals(messages.size(), tailJson.size(), "seed " + seed);
 

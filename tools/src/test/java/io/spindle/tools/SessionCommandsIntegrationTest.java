@@ -63,16 +63,18 @@ class SessionCommandsIntegrationTest
             stopped.strip().replaceAll("[0-9]+$", ""));
 
         final String verify = ok("verify", "--dir", dir.toString());
-        assertTrue(verify.contains("1,704 records (1,700 messages, 0 gap records, 0 reject records, 3 session " +
+        assertTrue(verify.contains("1,705 records (1,700 messages, 0 gap records, 0 reject records, 3 session " +
             "starts), 1 publisher/stream pairs"), verify);
+        assertTrue(verify.contains("checkpoints: 1 "), "journalled as the engine closed: " + verify);
         assertTrue(verify.contains("schema definitions: 1 "), "the engine's restarts kept one schema: " + verify);
         assertTrue(verify.strip().endsWith("CLEAN"), verify);
 
-        final List<String> sessions = lines(ok("tail", "--dir", dir.toString(), "--last", "202"));
+        final List<String> sessions = lines(ok("tail", "--dir", dir.toString(), "--last", "203"));
         assertTrue(sessions.get(0).contains("SessionStart {publisherId=3, streamId=1001, epoch=42, firstSequence=1, " +
             "previousSequence=500, origin=\"PUBLISHER\"}"), sessions.get(0));
-        assertTrue(sessions.get(201).contains("epoch=42, firstSequence=7, previousSequence=200, " +
-            "origin=\"OPERATOR\""), sessions.get(201));
+        assertTrue(sessions.get(201).contains("Checkpoint {"), sessions.get(201));
+        assertTrue(sessions.get(202).contains("epoch=42, firstSequence=7, previousSequence=200, " +
+            "origin=\"OPERATOR\""), sessions.get(202));
     }
 
     private static String publish(final String aeronDir, final String... args)

@@ -16,6 +16,7 @@ import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.TestEngines;
 import io.spindle.engine.TestMessages;
+import io.spindle.journal.CheckpointContents;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -26,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code spindle verify} on journals a real engine wrote, on one damaged on disk, and on records written with bad
- * headers or with sequences lost.
+ * {@code spindle verify} on journals a real engine wrote, on one damaged on disk, on records written with bad
+ * headers or with sequences lost, and on checkpoints whose sequence tables do and do not agree with the records before
+ * them.
  */
 class VerifyCommandIntegrationTest
 {
@@ -45,8 +47,10 @@ class VerifyCommandIntegrationTest
 
         final Result text = run("verify", journal);
         assertEquals(0, text.exitCode, text.out + text.err);
-        assertTrue(text.out.contains("6 records (4 messages, 1 gap records, 0 reject records, 0 session starts), " +
+        assertTrue(text.out.contains("7 records (4 messages, 1 gap records, 0 reject records, 0 session starts), " +
             "1 publisher/stream pairs"), text.out);
+        assertTrue(text.out.contains("checkpoints: 1 (each one's sequence table checked against the records before " +
+            "it)"), text.out);
         assertTrue(text.out.contains("schema definitions: 1 (each feed message read with the schema the journal " +
             "carries for it)"), text.out);
         assertTrue(text.out.contains("gaps: 1 journalled (covered by gap records: not damage), 0 uncovered"),
@@ -56,7 +60,8 @@ class VerifyCommandIntegrationTest
 
         final Result json = run("verify", "--json", journal);
         assertEquals(0, json.exitCode, json.err);
-        assertTrue(json.out.contains("\"clean\":true,\"records\":6,\"messages\":4,\"gapRecords\":1,"), json.out);
+        assertTrue(json.out.contains("\"clean\":true,\"records\":7,\"messages\":4,\"gapRecords\":1,"), json.out);
+        assertTrue(json.out.contains("\"schemaRecords\":1,\"checkpointRecords\":1,"), json.out);
         assertTrue(json.out.contains("\"gaps\":[{\"publisherId\":3,\"streamId\":1001,\"fromSequence\":4," +
             "\"toSequence\":5,\"kind\":\"journalled\"}],\"damage\":[]}"), json.out);
 
@@ -172,6 +177,49 @@ class VerifyCommandIntegrationTest
         assertTrue(damaged.out.matches("(?s).*  record 6 .*: sequence: session start for publisher 5 stream 1001 " +
             "says its last numbering ended at 4, but the journal's ends at 2.*"), damaged.out);
         assertTrue(damaged.out.contains("damaged records: 1"), damaged.out);
+    }
+
+    @Test
+    void shouldCountCheckpointsAndReportOneWhoseSequenceTableDisagreesWithTheRecordsBeforeIt()
+    {
+        final Path journal = dir.resolve("journal");
+        try (JournalWriter writer = new JournalWriter(journal, Journals.rollCycle("FAST_DAILY"), 1 << 20))
+        {
+            for (long sequence = 1; sequence <= 3; sequence++)
+            {
+                final int length = TestMessages.quote(buffer, 0, 5, sequence);
+                writer.appendMessage(0, 1001, 1, 0, 101, 2, 2, buffer, 0, length);
+            }
+            writer.appendSessionStart(0, 1001, 1, 0, 6, 4, 10, Long.MIN_VALUE, SessionOrigin.PUBLISHER);
+            final CheckpointContents contents = new CheckpointContents(8);
+            contents.addPair(5, 1001, 3, 0);
+            contents.addPair(6, 1001, 9, 4);
+            contents.coveredIndex(writer.lastIndex());
+            writer.appendCheckpoint(0, contents);
+            final int length = TestMessages.quote(buffer, 0, 5, 4);
+            writer.appendMessage(0, 1001, 1, 0, 101, 2, 2, buffer, 0, length);
+            contents.clearPairs();
+            contents.addPair(6, 1001, 9, 4);
+            contents.addPair(5, 1001, 3, 0);
+            contents.coveredIndex(writer.lastIndex());
+            writer.appendCheckpoint(0, contents);
+            contents.clearPairs();
+            contents.addPair(5, 1001, 4, 0);
+            contents.coveredIndex(writer.lastIndex());
+            writer.appendCheckpoint(0, contents);
+        }
+
+        final Result result = run("verify", journal.toString());
+        assertEquals(1, result.exitCode, result.out + result.err);
+        assertTrue(result.out.contains("checkpoints: 3 "), result.out);
+        final List<String> damage = result.out.lines().filter((line) -> line.startsWith("  record "))
+            .collect(Collectors.toList());
+        assertEquals(2, damage.size(), result.out);
+        assertTrue(damage.get(0).matches("  record 6 .*: checkpoint: checkpoint's sequence table disagrees with the " +
+            "records before it: publisher 5 stream 1001: last sequence 3 epoch 0, the records before it say 4 " +
+            "epoch 0"), damage.get(0));
+        assertTrue(damage.get(1).matches("  record 7 .*: checkpoint: checkpoint's sequence table disagrees with the " +
+            "records before it: 1 publisher/stream pairs, the records before it name 2"), damage.get(1));
     }
 
     @Test

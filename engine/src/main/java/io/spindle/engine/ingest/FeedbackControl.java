@@ -390,6 +390,7 @@ final class FeedbackControl
                 return false;
             }
             target.routeJournalled();
+            sequences.heardOf(key);
         }
         final long lastSequence = sequences.last(key);
         if (SequenceTracker.NO_SEQUENCE == lastSequence)

@@ -1,5 +1,6 @@
 package io.spindle.engine.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,8 @@ import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.engine.access.PublisherAllowList;
 import io.spindle.engine.access.SourceAllowList;
+import io.spindle.journal.CheckpointContents;
+import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
@@ -29,6 +32,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -40,7 +44,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   -&gt; validate once ({@link SchemaValidator} fills the {@link Verdict}) -&gt; publisher allowed?
  *   -&gt; sequence ({@link SequenceTracker}: next, gap, repeat, jump, restart, conflict)
  *   -&gt; journal ({@link IngestJournal}) -&gt; latency ({@link IngestLatency})
- *   rejects: {@link IngestRejects}; between polls: feedback rounds, operator commands, maintenance
+ *   rejects: {@link IngestRejects}; between polls: feedback rounds, checkpoints ({@link Checkpoints}), operator
+ *   commands, maintenance
  * </pre>
  * Each duty cycle reads the clocks once ({@link CycleClock}). Bad input is counted and journalled as a reject, never
  * thrown; so is a message the journal can never hold as it is ({@code UNJOURNALLABLE}). If an append fails and may
@@ -74,6 +79,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final IngestLatency latency;
     private final OperatorCommands operatorCommands;
     private final AppendRetry retry;
+    private final Checkpoints checkpoints;
     private final String schemaLocation;
     private final byte[] schemaXml;
 
@@ -85,6 +91,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     private final AtomicCounter messagesAwaitingResend;
 
     private long nextMaintenanceNs;
+    private long resumedCheckpointIndex = -1;
+    private long resumedRecordsRead;
     private long receivedCount;
     private long imageId = Images.NO_IMAGE;
 
@@ -107,7 +115,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         publishers = null == builder.publishers || builder.publishers.isAny() ? null : builder.publishers;
         sequences = new SequenceTracker(builder.maxPublishers, images::isLive, clock, builder.sequenceMaxJump,
             builder.sequenceFirst, builder.isRestartNewSession);
-        journal = new IngestJournal(builder.journal, clock, counters, errorHandler);
+        journal = new IngestJournal(builder.journal, clock, counters, errorHandler, builder.maxPublishers);
         journal.journalSpace(builder.journalSpace);
         rejects = new IngestRejects(builder.rejectJournal, clock, counters, errorHandler, maxMessageLength,
             builder.rejectJournalRate);
@@ -127,6 +135,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             builder.latencyRecorders, fragmentLimit, counters[SpindleCounter.LATENCY_OUT_OF_RANGE.id()]);
         operatorCommands = builder.operatorCommands;
         retry = new AppendRetry(this, counters[SpindleCounter.IMAGES_AWAITING_RETRY.id()]);
+        checkpoints = new Checkpoints(
+            sequences, journal, builder.maxPublishers, builder.checkpointIntervalNs, clock.nowNs());
 
         messagesReceived = counters[SpindleCounter.MESSAGES_RECEIVED.id()];
         duplicates = counters[SpindleCounter.DUPLICATES.id()];
@@ -179,6 +189,10 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
 
         workCount += feedback.doWork();
+        if (hasRoom)
+        {
+            workCount += checkpoints.doWork(nowNs);
+        }
 
         if (nowNs - nextMaintenanceNs >= 0)
         {
@@ -191,12 +205,45 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * Journal what the reject sampling of the intervals still open sampled; on the agent's thread as it stops.
+     * Journal what the reject sampling of the intervals still open sampled, and a checkpoint of everything journalled
+     * (unless the last record is one); on the agent's thread as it stops.
      */
     public void onClose()
     {
         journal.commit();
         rejects.close();
+        clock.stampIngestTime();
+        checkpoints.onClose();
+    }
+
+    /**
+     * The checkpoint the start-up read of the journal began from.
+     *
+     * @return its journal index, or -1 when the journal was read from its start (it had none).
+     */
+    public long resumedCheckpointIndex()
+    {
+        return resumedCheckpointIndex;
+    }
+
+    /**
+     * Records the start-up read of the journal read: those after its checkpoint, or all of them when it had none.
+     *
+     * @return the count.
+     */
+    public long resumedRecordsRead()
+    {
+        return resumedRecordsRead;
+    }
+
+    /**
+     * Checkpoints this agent journalled, for tests.
+     *
+     * @return the count.
+     */
+    public long checkpointsJournalled()
+    {
+        return checkpoints.checkpointsJournalled();
     }
 
     /**
@@ -244,9 +291,9 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     }
 
     /**
-     * Start from what a journal says, before the agent runs: read it once ({@link SequenceRecovery}), journal the
-     * engine's schema unless the journal's last definition of its id is the same (the first record of a new journal),
-     * and resume.
+     * Start from what a journal says, before the agent runs: read it ({@link SequenceRecovery}: from its last
+     * checkpoint on, or from its start), journal the engine's schema unless the journal's last definition of its id is
+     * the same (the first record of a new journal), and resume.
      *
      * @param journalDir of the journal the agent appends to.
      * @return the number of publisher and stream pairs taken.
@@ -265,7 +312,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
     /**
      * Start from what the journal says, before the agent runs: the last sequence and session of each publisher, and
      * the feedback publishers, each answered again where it last asked and asked at once to resend whatever followed
-     * its last journalled sequence.
+     * its last journalled sequence; and the contents of the next checkpoint (recency, routes, schemas in force).
      *
      * @param recovered as {@link SequenceRecovery} reads it.
      * @return the number of publisher and stream pairs taken.
@@ -283,6 +330,21 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         }
         recovered.lastSequences.forEachLong(sequences::advance);
         recovered.epochs.forEachLong(sequences::resumeEpoch);
+        recovered.lastRecords.forEachLong(sequences::resumeRecency);
+        final CheckpointContents checkpoint = journal.checkpointContents();
+        for (final SequenceRecovery.Route route : recovered.routes.values())
+        {
+            final byte[] channel = route.responseChannel.getBytes(StandardCharsets.US_ASCII);
+            checkpoint.putRoute(route.publisherId, route.streamId, route.responseStreamId, new UnsafeBuffer(channel), 0,
+                channel.length);
+        }
+        for (final JournalSchemas.Definition definition : recovered.schemas.definitions())
+        {
+            checkpoint.putSchema(definition.schemaId(), definition.index());
+        }
+        checkpoints.resume(recovered.checkpointIndex, recovered.recordsAfterCheckpoint);
+        resumedCheckpointIndex = recovered.checkpointIndex;
+        resumedRecordsRead = recovered.recordsAfterCheckpoint;
         feedback.resume(recovered);
         return recovered.lastSequences.size();
     }
@@ -652,6 +714,8 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         private OperatorCommands operatorCommands;
         private String schemaLocation;
         private byte[] schemaXml;
+        private long checkpointIntervalNs =
+            TimeUnit.MILLISECONDS.toNanos(SpindleEngine.Configuration.CHECKPOINT_INTERVAL_MS_DEFAULT);
 
         private Builder()
         {
@@ -689,6 +753,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             sources = ctx.sourceAllowList();
             publishers = ctx.publisherAllowList();
             operatorCommands = ctx.operatorCommands();
+            checkpointIntervalNs = TimeUnit.MILLISECONDS.toNanos(ctx.checkpointIntervalMs());
             feedbackLimits(ctx.feedbackMaxTermLength(), TimeUnit.MILLISECONDS.toNanos(ctx.feedbackIdleTimeoutMs()),
                 ctx.feedbackConnectRate());
             return feedback(ctx.aeron(), ctx.feedbackMaxPublishers(), ctx.feedbackRejectNotices(),
@@ -891,6 +956,32 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
             this.feedbackMaxTermLength = maxTermLength;
             this.feedbackIdleTimeoutNs = idleTimeoutNs;
             this.feedbackConnectRate = connectsPerSecond;
+            return this;
+        }
+
+        /**
+         * @param intervalNs longest time between checkpoints while records are journalled, ns on the nano clock
+         *                   ({@code spindle.journal.checkpoint.interval.ms}); 0 for no checkpoints.
+         * @return this for a fluent API.
+         */
+        public Builder checkpointInterval(final long intervalNs)
+        {
+            this.checkpointIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
+         * The schema the agent journals at start ({@link IngestAgent#resume(Path)}) unless the journal's last
+         * definition of its id is the same; without it the agent journals none.
+         *
+         * @param location where the schema was loaded from.
+         * @param xml      the schema's XML, byte for byte.
+         * @return this for a fluent API.
+         */
+        public Builder schema(final String location, final byte[] xml)
+        {
+            this.schemaLocation = location;
+            this.schemaXml = xml;
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.spindle.codecs.journal.SessionOrigin;
 import io.spindle.engine.JournalSpace;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.journal.CheckpointContents;
 import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.schema.Schemas;
@@ -14,8 +15,9 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The ingest path's side of the journal: appends messages and the engine's own records (gaps, session starts,
- * feedback connects), keeps what was journalled (count, bytes, last index and position) and publishes it to the
- * counters once per duty cycle.
+ * feedback connects, checkpoints), keeps what was journalled (count, bytes, last index and position) and publishes it
+ * to the counters once per duty cycle. It keeps the feedback routes and schema definitions it journalled in the
+ * contents of the next checkpoint ({@link CheckpointContents}), as a journal read from its start would find them.
  * <p>
  * An append returns false when nothing was journalled, for one of two reasons that {@link #isUnjournallable()} tells
  * apart. The journal can never hold the record as it is ({@link JournalWriter#UNJOURNALLABLE}): the agent rejects the
@@ -38,6 +40,7 @@ final class IngestJournal
     private final AtomicCounter gaps;
     private final AtomicCounter messagesMissing;
     private final AtomicCounter backPressure;
+    private final CheckpointContents checkpoint;
     private JournalSpace journalSpace;
     private boolean wasSpaceLow;
     private boolean isUnjournallable;
@@ -45,20 +48,24 @@ final class IngestJournal
     private long journalledBytes;
     private long lastIndex = -1;
     private long lastPosition;
+    private boolean hasReportedLongCheckpoint;
 
     /**
      * @param journal      to append to.
      * @param clock        the duty cycle's clocks.
      * @param counters     the engine's counters, indexed by id.
      * @param errorHandler told of failed appends (those that may succeed later).
+     * @param maxPairs     publisher and stream pairs a checkpoint may have to hold.
      */
     IngestJournal(
         final JournalWriter journal,
         final CycleClock clock,
         final AtomicCounter[] counters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final int maxPairs)
     {
         this.journal = journal;
+        this.checkpoint = new CheckpointContents(maxPairs);
         this.clock = clock;
         this.errorHandler = errorHandler;
         messagesJournalled = counters[SpindleCounter.MESSAGES_JOURNALLED.id()];
@@ -243,7 +250,72 @@ final class IngestJournal
             onFailure(ex);
             return false;
         }
-        return isAppended(index);
+        if (!isAppended(index))
+        {
+            return false;
+        }
+        checkpoint.putRoute(publisherId, header.streamId(), responseStreamId, channel, channelOffset, channelLength);
+        return true;
+    }
+
+    /**
+     * Append a checkpoint of what {@link #checkpointContents()} holds, covering every record journalled so far. Not
+     * retried: a failure is logged, the checkpoint skipped, and the next one due covers it; one longer than a document
+     * of the journal holds is logged once.
+     *
+     * @return the journal index of the checkpoint record, or -1 when none was journalled.
+     */
+    long appendCheckpoint()
+    {
+        final long index;
+        try
+        {
+            index = journal.appendCheckpoint(clock.ingestTimeNs(), checkpoint);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(journal.explain(ex));
+            return -1;
+        }
+        if (JournalWriter.UNJOURNALLABLE == index)
+        {
+            if (!hasReportedLongCheckpoint)
+            {
+                hasReportedLongCheckpoint = true;
+                errorHandler.onError(new IllegalStateException("checkpoint of " + checkpoint.pairCount() +
+                    " publisher and stream pairs and " + checkpoint.routeCount() + " feedback routes (" +
+                    checkpoint.encodedLength() + " bytes) not journalled: longer than a document of the journal " +
+                    "holds (" + journal.maxMessageLength() + " bytes), or more than " +
+                    CheckpointContents.MAX_GROUP_ENTRIES + " of either; a restart reads the journal on from the " +
+                    "last checkpoint journalled, or from its start. Raise " +
+                    SpindleEngine.Configuration.BLOCK_SIZE_PROP_NAME + " for checkpoints"));
+            }
+            return -1;
+        }
+        lastIndex = index;
+        journalIndex.setRelease(lastIndex);
+        return index;
+    }
+
+    /**
+     * What the next checkpoint holds: the routes and schemas kept up to date here, the pairs filled by the caller.
+     *
+     * @return the contents.
+     */
+    CheckpointContents checkpointContents()
+    {
+        return checkpoint;
+    }
+
+    /**
+     * The roll cycle of a journal index.
+     *
+     * @param index a journal index, not negative.
+     * @return its cycle.
+     */
+    int cycle(final long index)
+    {
+        return journal.cycle(index);
     }
 
     /**
@@ -274,8 +346,10 @@ final class IngestJournal
                 "than a document of the journal holds (" + journal.maxMessageLength() + " bytes): raise " +
                 SpindleEngine.Configuration.BLOCK_SIZE_PROP_NAME);
         }
+        // Committed here, a document of its own (nothing else was journalled yet): its index is the document's.
         journal.handOver();
         lastIndex = journal.lastIndex();
+        checkpoint.putSchema(schemaId, lastIndex);
         journalIndex.setRelease(lastIndex);
         return true;
     }
@@ -314,8 +388,9 @@ final class IngestJournal
     }
 
     /**
-     * Index of the last record journalled (a message, gap, session start or feedback connect: whatever carries a
-     * publisher's sequence is synced with it), or of the journal's last record at start; -1 while the journal is empty.
+     * Index of the last record journalled (a message, gap, session start, feedback connect or checkpoint: whatever
+     * carries a publisher's sequence is synced with it), or of the journal's last record at start; -1 while the
+     * journal is empty.
      *
      * @return the journal index.
      */

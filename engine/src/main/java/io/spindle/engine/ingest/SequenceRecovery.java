@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
@@ -32,7 +34,14 @@ import org.agrona.collections.Long2ObjectHashMap;
  * when it took the connect. A session start record starts its publisher's numbering again at its first sequence, in
  * the session's epoch. A feed message is read with the schema in force when it was journalled (the journal's last
  * schema definition of its schema id before it), or with the engine's schema when the journal has none of that id.
- * Reads the whole journal once at start, off the hot path.
+ * <p>
+ * It reads from the journal's last intact checkpoint record on ({@link Checkpoints}), read where the journal's
+ * metadata notes it, or else found by walking back from the journal's end: the checkpoint gives what every record up
+ * to the index it covers says, the schema definitions in force are read where it says they are, and only the records
+ * after that index are read. A journal without one (or whose last checkpoint names a definition it no longer holds)
+ * is read from its start, as before checkpoints; one whose metadata notes none ({@link JournalReader#checkpointHint()}:
+ * written before checkpoints, or with none) is not walked back first, so it costs what it did. Either way the result
+ * is the same. Once at start, off the hot path.
  * <p>
  * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
  * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
@@ -69,7 +78,18 @@ final class SequenceRecovery
         final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
         final Long2LongHashMap lastRecords = new Long2LongHashMap(-1);
         final JournalSchemas schemas = new JournalSchemas();
+        /**
+         * Index of the checkpoint record the read began from, or -1 for a read from the journal's start.
+         */
+        long checkpointIndex = -1;
+        /**
+         * Records read after that checkpoint; for a read from the start, every record of the journal.
+         */
+        long recordsAfterCheckpoint;
         private long records;
+        private long coveredIndex = -1;
+        private int[] definitionSchemaIds = new int[0];
+        private long[] definitionIndexes = new long[0];
 
         private void heardOf(final long key)
         {
@@ -88,6 +108,18 @@ final class SequenceRecovery
                 (Route route) -> lastRecords.get(SequenceTracker.key(route.publisherId, route.streamId))).reversed());
             return byRecency;
         }
+
+        private void clear()
+        {
+            lastSequences.clear();
+            epochs.clear();
+            routes.clear();
+            lastRecords.clear();
+            records = 0;
+            coveredIndex = -1;
+            definitionSchemaIds = new int[0];
+            definitionIndexes = new long[0];
+        }
     }
 
     private SequenceRecovery()
@@ -96,7 +128,7 @@ final class SequenceRecovery
 
     /**
      * Read a journal for the highest sequence of each publisher and stream in it and the routes of feedback
-     * publishers.
+     * publishers: from its last checkpoint on when it has one, else from its start.
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
      * @param validator  for the schema of the journalled messages.
@@ -105,83 +137,260 @@ final class SequenceRecovery
      */
     static Recovered recover(final Path journalDir, final SchemaValidator validator)
     {
+        if (!hasJournal(journalDir))
+        {
+            return new Recovered();
+        }
+
+        try (JournalReader reader = new JournalReader(journalDir))
+        {
+            final Recovered fromCheckpoint = fromLastCheckpoint(reader, validator);
+            if (null != fromCheckpoint)
+            {
+                return fromCheckpoint;
+            }
+            reader.toStart();
+            final Recovered recovered = new Recovered();
+            readOn(reader, recovered, validator, -1);
+            return recovered;
+        }
+    }
+
+    /**
+     * Read a journal from its start, whatever checkpoints it holds: what {@link #recover} finds without them.
+     *
+     * @param journalDir of the journal; nothing is read if it holds no journal yet.
+     * @param validator  for the schema of the journalled messages.
+     * @return as {@link #recover} returns.
+     */
+    static Recovered recoverFromStart(final Path journalDir, final SchemaValidator validator)
+    {
         final Recovered recovered = new Recovered();
         if (!hasJournal(journalDir))
         {
             return recovered;
         }
 
-        final Long2LongHashMap lastSequences = recovered.lastSequences;
-        final Map<JournalSchemas.Definition, SchemaValidator> validators = new IdentityHashMap<>();
         try (JournalReader reader = new JournalReader(journalDir))
         {
-            final JournalReader.RecordHandler handler = (record) ->
+            readOn(reader, recovered, validator, -1);
+        }
+        return recovered;
+    }
+
+    /**
+     * What the journal's last intact checkpoint and the records after it say, or null when it has none, or its last
+     * one cannot be used (a definition it names is not there): the caller then reads the journal from its start.
+     * <p>
+     * The last checkpoint is the one the journal's metadata notes ({@link JournalReader#checkpointHint()}), read where
+     * it is; only when that one is not an intact checkpoint (damaged, or the metadata is not this journal's) is the
+     * journal walked back from its end to the last one that is. A note one checkpoint behind (a crash between the
+     * record and its note) only means more records to read after it: any intact checkpoint and the records after it
+     * say what the whole journal says.
+     */
+    private static Recovered fromLastCheckpoint(final JournalReader reader, final SchemaValidator validator)
+    {
+        final long hint = reader.checkpointHint();
+        if (hint < 0)
+        {
+            // Never checkpointed: read from the start as before checkpoints, without walking the journal back first.
+            return null;
+        }
+        final Recovered recovered = new Recovered();
+        long checkpointIndex = -1;
+        if (reader.moveToIndex(hint))
+        {
+            final boolean[] isLoaded = new boolean[1];
+            reader.poll((record) -> isLoaded[0] = record.index() == hint && record.isCheckpoint() &&
+                record.isIntact() && load(record, recovered), 1);
+            checkpointIndex = isLoaded[0] ? hint : -1;
+        }
+        if (checkpointIndex < 0)
+        {
+            checkpointIndex = reader.findLast(
+                (record) -> record.isCheckpoint() && record.isIntact() && load(record, recovered));
+        }
+        if (checkpointIndex < 0 || !readDefinitions(reader, recovered) ||
+            !reader.moveToIndex(recovered.coveredIndex))
+        {
+            return null;
+        }
+        recovered.checkpointIndex = checkpointIndex;
+        readOn(reader, recovered, validator, recovered.coveredIndex);
+        return recovered;
+    }
+
+    /**
+     * Take what a checkpoint record says: each pair's last sequence, epoch and recency rank (as the order of the
+     * pairs' last records), the routes, and where the definitions in force are.
+     *
+     * @return false, with nothing taken, when the record does not decode (it is passed over).
+     */
+    private static boolean load(final JournalRecord record, final Recovered recovered)
+    {
+        try
+        {
+            final CheckpointDecoder checkpoint = record.checkpoint();
+            recovered.coveredIndex = checkpoint.coveredIndex();
+            for (final CheckpointDecoder.PublishersDecoder pair : checkpoint.publishers())
             {
-                if (!record.isIntact() || recovered.schemas.onRecord(record))
+                final long key = SequenceTracker.key(pair.publisherId(), pair.streamId());
+                recovered.lastSequences.put(key, pair.lastSequence());
+                if (0 != pair.epoch())
                 {
-                    return;
+                    recovered.epochs.put(key, pair.epoch());
                 }
-                if (record.isGap())
-                {
-                    final GapDecoder gap = record.gap();
-                    final long key = SequenceTracker.key(gap.publisherId(), gap.streamId());
-                    raise(lastSequences, key, gap.toSequence());
-                    recovered.heardOf(key);
-                }
-                else if (record.isSessionStart())
-                {
-                    final SessionStartDecoder session = record.sessionStart();
-                    final long key = SequenceTracker.key(session.publisherId(), session.streamId());
-                    lastSequences.put(key, session.firstSequence() - 1);
-                    recovered.heardOf(key);
-                    if (0 == session.epoch())
-                    {
-                        recovered.epochs.remove(key);
-                    }
-                    else
-                    {
-                        recovered.epochs.put(key, session.epoch());
-                    }
-                }
-                else if (record.isFeedbackConnect())
-                {
-                    final FeedbackConnectDecoder connect = record.feedbackConnect();
-                    final long key = SequenceTracker.key(connect.publisherId(), connect.streamId());
-                    final int publisherId = connect.publisherId();
-                    final int streamId = connect.streamId();
-                    final int responseStreamId = connect.responseStreamId();
-                    final long oldestSequence = connect.oldestSequence();
-                    final byte[] channel = new byte[connect.responseChannelLength()];
-                    connect.getResponseChannel(channel, 0, channel.length);
-                    recovered.routes.put(key, new Route(
-                        publisherId, streamId, responseStreamId, new String(channel, StandardCharsets.US_ASCII)));
-                    if (Long.MIN_VALUE == lastSequences.get(key))
-                    {
-                        lastSequences.put(key, oldestSequence - 1);
-                    }
-                    recovered.heardOf(key);
-                }
-                else if (!record.isEngineRecord())
-                {
-                    final SchemaValidator inForce = validatorInForce(record, validator, recovered.schemas, validators);
-                    if (null != inForce &&
-                        RejectReasons.VALID == inForce.validate(record.message(), 0, record.length()) &&
-                        inForce.hasSequence())
-                    {
-                        final long key = SequenceTracker.key(
-                            inForce.publisherId(record.message(), 0), record.streamId());
-                        raise(lastSequences, key, inForce.sequence(record.message(), 0));
-                        recovered.heardOf(key);
-                    }
-                }
-            };
-            while (reader.poll(handler, 4096) > 0)
+                recovered.lastRecords.put(key, pair.recency());
+                recovered.records = Math.max(recovered.records, pair.recency() + 1L);
+            }
+            for (final CheckpointDecoder.RoutesDecoder route : checkpoint.routes())
             {
-                Thread.onSpinWait();
+                final int publisherId = route.publisherId();
+                final int streamId = route.streamId();
+                final int responseStreamId = route.responseStreamId();
+                final byte[] channel = new byte[route.responseChannelLength()];
+                route.getResponseChannel(channel, 0, channel.length);
+                recovered.routes.put(SequenceTracker.key(publisherId, streamId), new Route(
+                    publisherId, streamId, responseStreamId, new String(channel, StandardCharsets.US_ASCII)));
+            }
+            final CheckpointDecoder.SchemasDecoder schemas = checkpoint.schemas();
+            recovered.definitionSchemaIds = new int[schemas.count()];
+            recovered.definitionIndexes = new long[schemas.count()];
+            int i = 0;
+            for (final CheckpointDecoder.SchemasDecoder schema : schemas)
+            {
+                recovered.definitionSchemaIds[i] = schema.schemaId();
+                recovered.definitionIndexes[i] = schema.definitionIndex();
+                i++;
+            }
+            if (recovered.coveredIndex >= 0 && recovered.coveredIndex < record.index())
+            {
+                return true;
             }
         }
+        catch (final RuntimeException ex)
+        {
+            // Passed over, as a damaged record is.
+        }
+        recovered.clear();
+        return false;
+    }
 
-        return recovered;
+    /**
+     * Read the schema definitions a checkpoint names, in journal order, each where the checkpoint says it is.
+     *
+     * @return false when one is not there: an intact definition of the schema id named, at the index named.
+     */
+    private static boolean readDefinitions(final JournalReader reader, final Recovered recovered)
+    {
+        final long[] indexes = recovered.definitionIndexes.clone();
+        Arrays.sort(indexes);
+        for (final long index : indexes)
+        {
+            int schemaId = -1;
+            for (int i = 0; i < recovered.definitionIndexes.length; i++)
+            {
+                if (recovered.definitionIndexes[i] == index)
+                {
+                    schemaId = recovered.definitionSchemaIds[i];
+                }
+            }
+            final int expectedSchemaId = schemaId;
+            final boolean[] isRead = new boolean[1];
+            if (reader.moveToIndex(index))
+            {
+                reader.poll((record) -> isRead[0] = record.index() == index &&
+                    record.isSchemaDefinition() && record.isIntact() &&
+                    record.schemaDefinition().schemaId() == expectedSchemaId && recovered.schemas.onRecord(record), 1);
+            }
+            if (!isRead[0])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Read the records after {@code afterIndex} to the end of the journal, from where the reader stands.
+     */
+    private static void readOn(
+        final JournalReader reader, final Recovered recovered, final SchemaValidator validator, final long afterIndex)
+    {
+        final Long2LongHashMap lastSequences = recovered.lastSequences;
+        final Map<JournalSchemas.Definition, SchemaValidator> validators = new IdentityHashMap<>();
+        final JournalReader.RecordHandler handler = (record) ->
+        {
+            if (record.index() <= afterIndex)
+            {
+                return;
+            }
+            if (record.index() > recovered.checkpointIndex)
+            {
+                recovered.recordsAfterCheckpoint++;
+            }
+            if (!record.isIntact() || recovered.schemas.onRecord(record))
+            {
+                return;
+            }
+            if (record.isGap())
+            {
+                final GapDecoder gap = record.gap();
+                final long key = SequenceTracker.key(gap.publisherId(), gap.streamId());
+                raise(lastSequences, key, gap.toSequence());
+                recovered.heardOf(key);
+            }
+            else if (record.isSessionStart())
+            {
+                final SessionStartDecoder session = record.sessionStart();
+                final long key = SequenceTracker.key(session.publisherId(), session.streamId());
+                lastSequences.put(key, session.firstSequence() - 1);
+                recovered.heardOf(key);
+                if (0 == session.epoch())
+                {
+                    recovered.epochs.remove(key);
+                }
+                else
+                {
+                    recovered.epochs.put(key, session.epoch());
+                }
+            }
+            else if (record.isFeedbackConnect())
+            {
+                final FeedbackConnectDecoder connect = record.feedbackConnect();
+                final long key = SequenceTracker.key(connect.publisherId(), connect.streamId());
+                final int publisherId = connect.publisherId();
+                final int streamId = connect.streamId();
+                final int responseStreamId = connect.responseStreamId();
+                final long oldestSequence = connect.oldestSequence();
+                final byte[] channel = new byte[connect.responseChannelLength()];
+                connect.getResponseChannel(channel, 0, channel.length);
+                recovered.routes.put(key, new Route(
+                    publisherId, streamId, responseStreamId, new String(channel, StandardCharsets.US_ASCII)));
+                if (Long.MIN_VALUE == lastSequences.get(key))
+                {
+                    lastSequences.put(key, oldestSequence - 1);
+                }
+                recovered.heardOf(key);
+            }
+            else if (!record.isEngineRecord())
+            {
+                final SchemaValidator inForce = validatorInForce(record, validator, recovered.schemas, validators);
+                if (null != inForce &&
+                    RejectReasons.VALID == inForce.validate(record.message(), 0, record.length()) &&
+                    inForce.hasSequence())
+                {
+                    final long key = SequenceTracker.key(
+                        inForce.publisherId(record.message(), 0), record.streamId());
+                    raise(lastSequences, key, inForce.sequence(record.message(), 0));
+                    recovered.heardOf(key);
+                }
+            }
+        };
+        while (reader.poll(handler, 4096) > 0)
+        {
+            Thread.onSpinWait();
+        }
     }
 
     /**

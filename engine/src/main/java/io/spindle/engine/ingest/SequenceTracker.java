@@ -89,6 +89,7 @@ final class SequenceTracker
     private final Long2LongHashMap ownerByKey;
     private final Long2LongHashMap reportedConflictByKey;
     private final Long2LongHashMap heardNsByKey;
+    private final Long2LongHashMap recencyByKey;
     private final Liveness liveness;
     private final CycleClock clock;
     private final int maxPairs;
@@ -96,6 +97,7 @@ final class SequenceTracker
     private long lastChecked;
     private long cachedOwnerKey;
     private long cachedOwner = NO_OWNER;
+    private long heardRecords;
     private final long maxJump;
     private final long firstSequence;
     private final boolean isRestartNewSession;
@@ -128,6 +130,7 @@ final class SequenceTracker
         this.ownerByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.reportedConflictByKey = new Long2LongHashMap(capacity, 0.65f, NO_OWNER);
         this.heardNsByKey = new Long2LongHashMap(capacity, 0.65f, 0);
+        this.recencyByKey = new Long2LongHashMap(capacity, 0.65f, -1);
         this.liveness = liveness;
         this.clock = clock;
         if (maxJump < 1)
@@ -342,7 +345,8 @@ final class SequenceTracker
     }
 
     /**
-     * A sequence is journalled, or covered by a gap record: the publisher is heard from now.
+     * A sequence is journalled, or covered by a gap record: the publisher is heard from now, and the record is the
+     * last to name the pair ({@link #recency}).
      *
      * @param key      of the publisher and stream.
      * @param sequence now the last one.
@@ -350,11 +354,57 @@ final class SequenceTracker
     void advance(final long key, final long sequence)
     {
         heardNsByKey.put(key, clock.nowNs());
+        recencyByKey.put(key, ++heardRecords);
         if (NO_SEQUENCE == lastSequenceByKey.put(key, sequence) && !ownerByKey.containsKey(key) &&
             !epochByKey.containsKey(key))
         {
             pairs++;
         }
+    }
+
+    /**
+     * A record that names the pair without moving its numbering was journalled (a feedback connect): it is now the last
+     * record to name the pair.
+     *
+     * @param key of the publisher and stream.
+     */
+    void heardOf(final long key)
+    {
+        recencyByKey.put(key, ++heardRecords);
+    }
+
+    /**
+     * Take a pair's recency from the journal, at start: its order among the pairs' last records there.
+     *
+     * @param key     of the publisher and stream.
+     * @param recency a number that is larger for a pair whose last record came later, not negative.
+     */
+    void resumeRecency(final long key, final long recency)
+    {
+        recencyByKey.put(key, recency);
+        heardRecords = Math.max(heardRecords, recency);
+    }
+
+    /**
+     * Where the last record that named a pair stands among the pairs' last records: a journal read from its start
+     * gives the same order ({@link SequenceRecovery.Recovered#lastRecords}), so that a checkpoint can say it.
+     *
+     * @param key of the publisher and stream.
+     * @return a number that is larger for a pair whose last record came later; -1 for a pair never named.
+     */
+    long recency(final long key)
+    {
+        return recencyByKey.get(key);
+    }
+
+    /**
+     * The table of session epochs, by key, for checkpoints.
+     *
+     * @return the live table; not to be changed by the caller.
+     */
+    Long2LongHashMap epochs()
+    {
+        return epochByKey;
     }
 
     /**

@@ -542,16 +542,7 @@ public class JournalWriter implements AutoCloseable
             .putSha256(Schemas.sha256(xml), 0, SchemaDefinitionEncoder.sha256Length())
             .putLocation(locationBytes, 0, locationLength)
             .putXml(xml, 0, xml.length);
-        recordHeader
-            .ingestTimeNs(ingestTimeNs)
-            .position(0)
-            .streamId(0)
-            .sessionId(0)
-            .length(length)
-            .checksum(Checksums.crc32c(buffer, 0, length))
-            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
-            .templateId(SchemaDefinitionEncoder.TEMPLATE_ID)
-            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+        engineRecordHeader(ingestTimeNs, 0, 0, 0, SchemaDefinitionEncoder.TEMPLATE_ID, buffer, length);
 
         return append(buffer, 0, length);
     }
@@ -583,16 +574,7 @@ public class JournalWriter implements AutoCloseable
             return UNJOURNALLABLE;
         }
         final int length = (int)encodedLength;
-        recordHeader
-            .ingestTimeNs(ingestTimeNs)
-            .position(0)
-            .streamId(0)
-            .sessionId(0)
-            .length(length)
-            .checksum(Checksums.crc32c(buffer, 0, length))
-            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
-            .templateId(CheckpointEncoder.TEMPLATE_ID)
-            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+        engineRecordHeader(ingestTimeNs, 0, 0, 0, CheckpointEncoder.TEMPLATE_ID, buffer, length);
 
         // A document of its own, after whatever was batched: it covers whole documents, and the hint is its index.
         commit();
@@ -688,18 +670,32 @@ public class JournalWriter implements AutoCloseable
         final int templateId,
         final int length)
     {
+        engineRecordHeader(ingestTimeNs, streamId, sessionId, position, templateId, recordBuffer, length);
+        return append(recordBuffer, 0, length);
+    }
+
+    /**
+     * The record header of one of the engine's own records, of the journal schema, encoded in {@code buffer}.
+     */
+    private void engineRecordHeader(
+        final long ingestTimeNs,
+        final int streamId,
+        final int sessionId,
+        final long position,
+        final int templateId,
+        final DirectBuffer buffer,
+        final int length)
+    {
         recordHeader
             .ingestTimeNs(ingestTimeNs)
             .position(position)
             .streamId(streamId)
             .sessionId(sessionId)
             .length(length)
-            .checksum(Checksums.crc32c(recordBuffer, 0, length))
+            .checksum(Checksums.crc32c(buffer, 0, length))
             .schemaId(MessageHeaderEncoder.SCHEMA_ID)
             .templateId(templateId)
             .version(MessageHeaderEncoder.SCHEMA_VERSION);
-
-        return append(recordBuffer, 0, length);
     }
 
     /**

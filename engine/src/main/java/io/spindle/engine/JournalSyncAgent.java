@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.Set;
 
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -302,9 +304,23 @@ final class JournalSyncAgent implements Agent
     {
         if (fromCycle < cycle)
         {
-            for (final Long existing : queue.listCyclesBetween(fromCycle, cycle - 1))
+            // Listed between the journal's first and last cycles, whose files exist: Chronicle refuses a bound with
+            // no file, and a cycle with nothing journalled in it (an idle hour, a weekend) has none.
+            final int firstCycle = queue.firstCycle();
+            final int lastCycle = queue.lastCycle();
+            final Set<Long> existingCycles = firstCycle > lastCycle ?
+                Collections.emptySet() : queue.listCyclesBetween(firstCycle, lastCycle);
+            for (final Long existing : existingCycles)
             {
                 final int earlierCycle = existing.intValue();
+                if (earlierCycle < fromCycle)
+                {
+                    continue;
+                }
+                if (earlierCycle >= cycle)
+                {
+                    break;
+                }
                 if (!force(earlierCycle, nowMs))
                 {
                     return false;

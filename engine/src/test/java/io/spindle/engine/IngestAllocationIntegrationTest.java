@@ -110,6 +110,8 @@ class IngestAllocationIntegrationTest
     private static final int INDEX_SPACING = 128;
     // More than INDEX_SPACING, and whole cycles of the sessions and resends paths (4 and 5 messages).
     private static final int ONE_BY_ONE_MESSAGES = 140;
+    // Rounds of ONE_BY_ONE_MESSAGES at most, after a collection, until a checkpoint has been journalled.
+    private static final int MAX_PRE_RUNS = 100;
     // Of each kind of record: 90,000 in all, within the 131,072 a TEST8_DAILY journal's index reaches.
     private static final int INDEX_WARM_UP_RECORDS = 30_000;
 
@@ -661,7 +663,10 @@ class IngestAllocationIntegrationTest
      * messages more, one a duty cycle, so that no collection falls inside the measured windows and Chronicle has its
      * index cursors again. Chronicle holds each appending thread's index cursors through weak references: after a
      * collection has cleared them, the next index write (every 128 documents of a {@code LARGE_DAILY} journal, and a
-     * batch is a few documents) allocates them again, 288 bytes a journal on the ingest thread (measured).
+     * batch is a few documents) allocates them again, 288 bytes a journal on the ingest thread (measured). A path
+     * that journals also runs until a checkpoint was journalled after the collection: the checkpoint's note in the
+     * journal's metadata takes a buffer from a scoped pool of Chronicle's, which a collection can clear too (seen
+     * once in CI: 5,528 bytes in a window of the gaps path).
      * That is once per collection, not per message, and an engine that makes no garbage seldom collects; the warm-up
      * rounds run through here too, so that the JIT has compiled that branch. The sampled rejects path runs a whole
      * interval instead of a batch, since half its batches journal nothing: so it always appends after the collection,
@@ -692,9 +697,18 @@ class IngestAllocationIntegrationTest
             }
             else
             {
+                final long indexBefore = journal.lastIndex();
+                final long checkpointsBefore = agent.checkpointsJournalled();
                 ingest(sender, BATCH_MESSAGES);
                 // A batch is a few documents: messages one a duty cycle, a document each, reach an index write.
                 ingestOneByOne(sender, ONE_BY_ONE_MESSAGES);
+                // And a path that journals writes a checkpoint too, whose note in the journal's metadata takes a
+                // scoped buffer of Chronicle's that the collection may have cleared.
+                for (int i = 0; i < MAX_PRE_RUNS && journal.lastIndex() != indexBefore &&
+                    agent.checkpointsJournalled() == checkpointsBefore; i++)
+                {
+                    ingestOneByOne(sender, ONE_BY_ONE_MESSAGES);
+                }
             }
 
             final long collectionsBefore = collections();

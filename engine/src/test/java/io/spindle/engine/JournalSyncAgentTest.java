@@ -154,6 +154,28 @@ class JournalSyncAgentTest
         assertEquals(last, syncedIndex.get());
     }
 
+    /**
+     * A journal idle for a cycle has no file for it: the roll past it syncs the files there are, and reports nothing.
+     */
+    @Test
+    void shouldSyncARollPastACycleWithNothingJournalledInIt()
+    {
+        openJournal();
+        agent = agent("roll");
+        final long lastOfFirst = append(3);
+        nextCycle();
+        nextCycle();
+        final long firstOfThird = append(1);
+        append(1);
+        agent.doWork();
+        assertEquals(List.of(), errors, "a cycle without a file is no error");
+        final long synced = syncedIndex.get();
+        assertTrue(synced >= lastOfFirst && synced < firstOfThird,
+            "synced " + synced + ": the first cycle (to " + lastOfFirst + "), none of the third (from " +
+            firstOfThird + ")");
+        assertEquals(List.of(cycleFiles().get(0)), forcedCycleFiles());
+    }
+
     @Test
     void shouldCountAFailedSyncOfTheJournalDirectoryAsAFailedSync()
     {

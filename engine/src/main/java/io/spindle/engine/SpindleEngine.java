@@ -2,6 +2,8 @@ package io.spindle.engine;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
@@ -15,6 +17,7 @@ import io.spindle.engine.access.SourceAllowList;
 import io.spindle.engine.ingest.IngestAgent;
 import io.spindle.engine.ingest.OperatorCommands;
 import io.spindle.journal.Checksums;
+import io.spindle.journal.JournalPretoucher;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
 import io.spindle.journal.schema.SchemaValidator;
@@ -24,6 +27,7 @@ import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
@@ -57,6 +61,7 @@ public final class SpindleEngine implements AutoCloseable
     private final AgentRunner runner;
     private final AgentRunner housekeepingRunner;
     private final JournalSyncAgent journalSync;
+    private final JournalPretoucher journalPretoucher;
     private final int resumedPublishers;
     private volatile boolean isClosed;
 
@@ -94,19 +99,27 @@ public final class SpindleEngine implements AutoCloseable
             ctx.journalFileSync());
         resumedPublishers = agent.resume(Path.of(ctx.journalDir()));
         runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        final List<Agent> housekeeping = new ArrayList<>(List.of(
+            new HousekeepingAgent(
+                ctx.latencyRecorders(),
+                ctx.engineDirectory().latencyLog(),
+                ctx.epochClock(),
+                ctx.latencyIntervalMs(),
+                ctx.latencyListener()),
+            journalSpace,
+            journalSync));
+        // Made before the ingest thread starts, which then tells it where each document ends.
+        journalPretoucher = ctx.journalPretouchBytes() > 0 ?
+            ctx.journal().pretoucher(ctx.journalPretouchBytes(), ctx.errorHandler()) : null;
+        if (null != journalPretoucher)
+        {
+            housekeeping.add(journalPretoucher);
+        }
         housekeepingRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(HOUSEKEEPING_SLEEP_MS),
             ctx.errorHandler(),
             null,
-            new CompositeAgent(
-                new HousekeepingAgent(
-                    ctx.latencyRecorders(),
-                    ctx.engineDirectory().latencyLog(),
-                    ctx.epochClock(),
-                    ctx.latencyIntervalMs(),
-                    ctx.latencyListener()),
-                journalSpace,
-                journalSync));
+            new CompositeAgent(housekeeping));
     }
 
     /**
@@ -192,6 +205,11 @@ public final class SpindleEngine implements AutoCloseable
     IngestAgent agent()
     {
         return agent;
+    }
+
+    JournalPretoucher journalPretoucher()
+    {
+        return journalPretoucher;
     }
 
     JournalSyncAgent journalSync()
@@ -369,6 +387,21 @@ public final class SpindleEngine implements AutoCloseable
          * Default bytes of records a journal document holds at most: 1 MiB.
          */
         public static final int BATCH_BYTES_DEFAULT = 1 << 20;
+
+        /**
+         * How far ahead of the journal's write position the housekeeping thread faults in the journal file's pages
+         * ({@link io.spindle.journal.JournalPretoucher}), so that the ingest thread writes into pages already there
+         * instead of stopping in the kernel for each fresh one; 0 leaves the faults to the ingest thread. Costs the
+         * housekeeping thread about 0.5 ms of CPU per MiB journalled, and up to this many bytes of the file allocated
+         * beyond its last record.
+         */
+        public static final String PRETOUCH_BYTES_PROP_NAME = "spindle.journal.pretouch.bytes";
+
+        /**
+         * Default pre-touch distance: 16 MiB, over 50 ms of book updates at full rate, more than the housekeeping
+         * thread's sleep of 10 ms between rounds.
+         */
+        public static final long PRETOUCH_BYTES_DEFAULT = 16L << 20;
 
         /**
          * How often, at most, the ingest agent journals a checkpoint (each publisher's last sequence, epoch and
@@ -799,6 +832,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.intProperty(Configuration.BATCH_BYTES_PROP_NAME, Configuration.BATCH_BYTES_DEFAULT);
         private long journalMinFreeBytes = Configuration.longProperty(
             Configuration.JOURNAL_MIN_FREE_PROP_NAME, Configuration.JOURNAL_MIN_FREE_DEFAULT);
+        private long journalPretouchBytes =
+            Configuration.longProperty(Configuration.PRETOUCH_BYTES_PROP_NAME, Configuration.PRETOUCH_BYTES_DEFAULT);
         private long checkpointIntervalMs = Configuration.longProperty(
             Configuration.CHECKPOINT_INTERVAL_MS_PROP_NAME, Configuration.CHECKPOINT_INTERVAL_MS_DEFAULT);
         private String syncPolicyName =
@@ -954,6 +989,11 @@ public final class SpindleEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException(Configuration.SESSION_TAKEOVER_IDLE_MS_PROP_NAME + "=" +
                     sessionTakeoverIdleMs + " must be from 1 ms to a year");
+            }
+            if (0 != journalPretouchBytes && (journalPretouchBytes < 4096 || journalPretouchBytes > 1L << 30))
+            {
+                throw new IllegalArgumentException(Configuration.PRETOUCH_BYTES_PROP_NAME + "=" +
+                    journalPretouchBytes + " must be 0 (no pre-touch) or from 4096 (a page) to 1073741824 (1 GiB)");
             }
             if (checkpointIntervalMs < 0 || checkpointIntervalMs > 365L * 24 * 3600 * 1000)
             {
@@ -1267,6 +1307,28 @@ public final class SpindleEngine implements AutoCloseable
         public int journalBatchBytes()
         {
             return journalBatchBytes;
+        }
+
+        /**
+         * Set how far ahead of the journal's write position the housekeeping thread faults in the journal file's pages.
+         *
+         * @param journalPretouchBytes 0 for none, else from 4096 to 1 GiB.
+         * @return this for a fluent API.
+         */
+        public Context journalPretouchBytes(final long journalPretouchBytes)
+        {
+            this.journalPretouchBytes = journalPretouchBytes;
+            return this;
+        }
+
+        /**
+         * How far ahead of the journal's write position the housekeeping thread faults in the journal file's pages.
+         *
+         * @return the bytes, 0 for none.
+         */
+        public long journalPretouchBytes()
+        {
+            return journalPretouchBytes;
         }
 
         /**

@@ -118,6 +118,9 @@ class SpindleEngineIntegrationTest
             assertEquals(0, engine.counter(SpindleCounter.DUPLICATES));
             assertEquals(messageCount / LARGE_BOOK_EVERY, engine.counter(SpindleCounter.MESSAGES_REASSEMBLED));
             final long bytesJournalled = engine.counter(SpindleCounter.BYTES_JOURNALLED);
+            TestEngines.await(5_000, () -> engine.journalPretoucher().touchedBytes() > bytesJournalled,
+                () -> "the housekeeping thread faults the journal in ahead of the ingest thread: " +
+                engine.journalPretoucher().touchedBytes() + " bytes touched, " + bytesJournalled + " journalled");
             engine.close();
 
             final List<JournalContents.Entry> journal = JournalContents.read(Path.of(ctx.journalDir()));

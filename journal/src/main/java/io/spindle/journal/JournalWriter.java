@@ -18,6 +18,7 @@ import io.spindle.codecs.journal.SessionStartEncoder;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.Schemas;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -26,6 +27,7 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -111,6 +113,11 @@ public class JournalWriter implements AutoCloseable
     private Bytes<?> batchBytes;
     private long batchStart;
     private int batchRecords;
+    private JournalPretoucher pretoucher;
+    private BytesStore<?, ?> mappedStore;
+    private long mappedStart;
+    private long mappedAddress;
+    private long mappedEnd;
 
     /**
      * Open (or create) a journal to append to.
@@ -189,11 +196,59 @@ public class JournalWriter implements AutoCloseable
         {
             return -1;
         }
+        final Bytes<?> bytes = batchBytes;
         batch = null;
         batchBytes = null;
         batchRecords = 0;
         dc.close();
+        if (null != pretoucher)
+        {
+            written(bytes);
+        }
         return appender.lastIndexAppended();
+    }
+
+    /**
+     * A pre-toucher of this journal, to run on another thread: it faults in the pages ahead of where this writer
+     * writes, so that the appending thread does not ({@link JournalPretoucher}). Once made, each document this writer
+     * ends tells it where the writer is. Call before the appending thread starts.
+     *
+     * @param aheadBytes   how far ahead of the write position pages are faulted in.
+     * @param errorHandler told, once, should the kernel refuse it.
+     * @return the pre-toucher.
+     */
+    public JournalPretoucher pretoucher(final long aheadBytes, final ErrorHandler errorHandler)
+    {
+        if (null != pretoucher)
+        {
+            throw new IllegalStateException("this journal writer already has a pre-toucher");
+        }
+        pretoucher = new JournalPretoucher(aheadBytes, errorHandler);
+        return pretoucher;
+    }
+
+    /**
+     * Tell the pre-toucher where the next byte goes: the bytes' write position, in their mapping of the file.
+     */
+    private void written(final Bytes<?> bytes)
+    {
+        final BytesStore<?, ?> store = bytes.bytesStore();
+        if (store != mappedStore)
+        {
+            if (null == store || !store.isDirectMemory())
+            {
+                return;
+            }
+            mappedStore = store;
+            mappedStart = store.start();
+            mappedAddress = store.addressForWrite(mappedStart);
+            mappedEnd = mappedAddress + (store.capacity() - mappedStart);
+        }
+        final long position = bytes.writePosition();
+        if (position >= mappedStart)
+        {
+            pretoucher.written(mappedAddress + (position - mappedStart), mappedEnd);
+        }
     }
 
     /**
@@ -796,9 +851,11 @@ public class JournalWriter implements AutoCloseable
     private long appendDocument(final DirectBuffer buffer, final int offset, final int length)
     {
         final DocumentContext dc = appender.writingDocument();
+        final Bytes<?> bytes;
         try
         {
-            write(dc.wire().bytes(), buffer, offset, length);
+            bytes = dc.wire().bytes();
+            write(bytes, buffer, offset, length);
         }
         catch (final Throwable ex)
         {
@@ -808,6 +865,10 @@ public class JournalWriter implements AutoCloseable
         finally
         {
             dc.close();
+        }
+        if (null != pretoucher)
+        {
+            written(bytes);
         }
 
         return appender.lastIndexAppended();

@@ -1,6 +1,7 @@
 package io.spindle.engine.ingest;
 
 import io.spindle.journal.CheckpointContents;
+import io.spindle.journal.PublisherStreamKeys;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongLongConsumer;
 
@@ -130,7 +131,8 @@ final class Checkpoints
         for (int i = 0; i < gathered; i++)
         {
             final long key = keys[i];
-            contents.addPair((int)key, (int)(key >>> 32), lastSequences.get(key), epochs.get(key));
+            contents.addPair(PublisherStreamKeys.publisherId(key), PublisherStreamKeys.streamId(key),
+                lastSequences.get(key), epochs.get(key));
         }
         contents.coveredIndex(journal.lastIndex());
 

@@ -1,5 +1,6 @@
 package io.spindle.engine.ingest;
 
+import io.spindle.journal.PublisherStreamKeys;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -143,7 +144,7 @@ final class SequenceTracker
     }
 
     /**
-     * The key of a publisher on a stream.
+     * The key of a publisher on a stream, as the journal's readers key the pair ({@link PublisherStreamKeys#key}).
      *
      * @param publisherId of the publisher.
      * @param streamId    of the stream.
@@ -151,7 +152,7 @@ final class SequenceTracker
      */
     static long key(final int publisherId, final int streamId)
     {
-        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+        return PublisherStreamKeys.key(publisherId, streamId);
     }
 
     /**

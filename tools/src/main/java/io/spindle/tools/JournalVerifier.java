@@ -12,6 +12,7 @@ import io.spindle.codecs.journal.SessionStartDecoder;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalRecord;
 import io.spindle.journal.JournalSchemas;
+import io.spindle.journal.JournalValidators;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;

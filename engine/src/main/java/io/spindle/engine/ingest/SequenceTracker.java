@@ -388,7 +388,8 @@ final class SequenceTracker
 
     /**
      * Where the last record that named a pair stands among the pairs' last records: a journal read from its start
-     * gives the same order ({@link SequenceRecovery.Recovered#lastRecords}), so that a checkpoint can say it.
+     * gives the same order ({@link io.spindle.journal.SequenceRecovery.Recovered#lastRecords()}), so that a
+     * checkpoint can say it.
      *
      * @param key of the publisher and stream.
      * @return a number that is larger for a pair whose last record came later; -1 for a pair never named.

@@ -2,7 +2,8 @@ package io.spindle.journal;
 
 /**
  * One {@code long} for a publisher and stream pair, the key of every table Spindle keeps per pair: the engine's
- * sequence table, a checkpoint's routes, and what a read of a journal gathers per pair.
+ * sequence table, a checkpoint's routes, and what {@link SequenceRecovery} and {@link JournalVerifier} read from a
+ * journal per pair.
  * <p>
  * The stream id is the upper 32 bits, the publisher id the lower 32, so that each is read back whole, negative ids
  * included.

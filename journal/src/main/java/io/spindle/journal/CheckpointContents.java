@@ -127,7 +127,7 @@ public final class CheckpointContents
         final int offset,
         final int length)
     {
-        final long key = ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+        final long key = PublisherStreamKeys.key(publisherId, streamId);
         int slot = (int)routeSlotByKey.get(key);
         if (-1 == slot)
         {

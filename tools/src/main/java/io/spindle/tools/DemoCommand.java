@@ -14,6 +14,7 @@ import io.spindle.engine.HousekeepingAgent;
 import io.spindle.engine.LatencyStage;
 import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
+import io.spindle.journal.FeedSchemas;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.schema.Schemas;
 import org.HdrHistogram.Histogram;

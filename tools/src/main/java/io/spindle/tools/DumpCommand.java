@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.spindle.journal.FeedSchemas;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalRecord;
 import io.spindle.journal.schema.Schemas;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.SchemaDefinitionDecoder;
+import io.spindle.journal.FeedSchemas;
 import io.spindle.journal.JournalRecord;
 import io.spindle.journal.JournalSeek;
 import org.agrona.DirectBuffer;

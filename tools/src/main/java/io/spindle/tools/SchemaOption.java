@@ -3,6 +3,7 @@ package io.spindle.tools;
 import java.nio.file.Path;
 
 import io.spindle.engine.SpindleEngine;
+import io.spindle.journal.FeedSchemas;
 import picocli.CommandLine.Option;
 
 /**

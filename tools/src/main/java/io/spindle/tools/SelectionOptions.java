@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.spindle.journal.JournalValidators;
 import picocli.CommandLine.Option;
 import uk.co.real_logic.sbe.ir.Ir;
 

@@ -6,7 +6,9 @@ import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.spindle.journal.FeedSchemas;
 import io.spindle.journal.JournalReader;
+import io.spindle.journal.JournalValidators;
 import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

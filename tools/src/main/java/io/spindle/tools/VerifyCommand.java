@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import io.spindle.journal.JournalVerifier;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import picocli.CommandLine.Command;
@@ -66,35 +67,36 @@ final class VerifyCommand implements Callable<Integer>
         final PrintWriter out, final Path path, final JournalVerifier verifier, final long elapsedMs)
     {
         out.printf("journal %s: %,d records (%,d messages, %,d gap records, %,d reject records, %,d session " +
-            "starts), %,d publisher/stream pairs, read in %,d ms%n", path, verifier.records, verifier.messages,
-            verifier.gapRecords, verifier.rejectRecords, verifier.sessionRecords, verifier.publisherStreams(),
+            "starts), %,d publisher/stream pairs, read in %,d ms%n", path, verifier.records(), verifier.messages(),
+            verifier.gapRecords(), verifier.rejectRecords(), verifier.sessionRecords(), verifier.publisherStreams(),
             elapsedMs);
-        out.printf("schema definitions: %,d (each feed message read with %s)%n", verifier.schemaRecords,
+        out.printf("schema definitions: %,d (each feed message read with %s)%n", verifier.schemaRecords(),
             verifier.isSchemaGiven() ? "the schema given with --schema" : "the schema the journal carries for it");
         out.printf("checkpoints: %,d (each one's sequence table checked against the records before it)%n",
-            verifier.checkpointRecords);
-        if (verifier.sampledRecords > 0)
+            verifier.checkpointRecords());
+        if (verifier.sampledRecords() > 0)
         {
             out.printf("rejects sampled: %,d records say %,d rejects were not journalled (the reject journal took " +
                 "%,d of the %,d rejects of those sources' intervals: a sample, not the full record)%n",
-                verifier.sampledRecords, verifier.sampledRejectsCounted - verifier.sampledRejectsJournalled,
-                verifier.sampledRejectsJournalled, verifier.sampledRejectsCounted);
+                verifier.sampledRecords(), verifier.sampledRejectsCounted() - verifier.sampledRejectsJournalled(),
+                verifier.sampledRejectsJournalled(), verifier.sampledRejectsCounted());
         }
         out.printf("gaps: %,d journalled (covered by gap records: not damage), %,d uncovered (damage), " +
-            "%,d sequences missing%n", verifier.journalledGaps, verifier.uncoveredGaps, verifier.missingSequences);
+            "%,d sequences missing%n", verifier.journalledGaps(), verifier.uncoveredGaps(),
+            verifier.missingSequences());
         for (final JournalVerifier.Gap gap : verifier.gaps())
         {
             out.printf("  publisher %d stream %d: sequences %d..%d (%s)%n", gap.publisherId(), gap.streamId(),
-                gap.fromSequence(), gap.toSequence(), gap.kind().description);
+                gap.fromSequence(), gap.toSequence(), gap.kind().description());
         }
-        out.printf("damaged records: %,d%n", verifier.damaged);
+        out.printf("damaged records: %,d%n", verifier.damaged());
         for (final JournalVerifier.Damage damage : verifier.damages())
         {
             out.printf("  record %d (index %d%s): %s: %s%n", damage.record(), damage.index(),
                 0 == damage.ordinal() ? "" : "." + damage.ordinal(), damage.kind(),
                 damage.detail());
         }
-        if (verifier.damaged > verifier.damages().size() || verifier.uncoveredGaps + verifier.journalledGaps >
+        if (verifier.damaged() > verifier.damages().size() || verifier.uncoveredGaps() + verifier.journalledGaps() >
             verifier.gaps().size())
         {
             out.printf("  (only the first %d of each are listed)%n", JournalVerifier.MAX_LISTED);
@@ -108,21 +110,21 @@ final class VerifyCommand implements Callable<Integer>
         final StringBuilder json = new StringBuilder(1024);
         json.append("{\"journal\":\"").append(escape(path.toString())).append('"')
             .append(",\"clean\":").append(verifier.isClean())
-            .append(",\"records\":").append(verifier.records)
-            .append(",\"messages\":").append(verifier.messages)
-            .append(",\"gapRecords\":").append(verifier.gapRecords)
-            .append(",\"rejectRecords\":").append(verifier.rejectRecords)
-            .append(",\"sessionRecords\":").append(verifier.sessionRecords)
-            .append(",\"sampledRecords\":").append(verifier.sampledRecords)
-            .append(",\"sampledRejectsCounted\":").append(verifier.sampledRejectsCounted)
-            .append(",\"sampledRejectsJournalled\":").append(verifier.sampledRejectsJournalled)
-            .append(",\"schemaRecords\":").append(verifier.schemaRecords)
-            .append(",\"checkpointRecords\":").append(verifier.checkpointRecords)
+            .append(",\"records\":").append(verifier.records())
+            .append(",\"messages\":").append(verifier.messages())
+            .append(",\"gapRecords\":").append(verifier.gapRecords())
+            .append(",\"rejectRecords\":").append(verifier.rejectRecords())
+            .append(",\"sessionRecords\":").append(verifier.sessionRecords())
+            .append(",\"sampledRecords\":").append(verifier.sampledRecords())
+            .append(",\"sampledRejectsCounted\":").append(verifier.sampledRejectsCounted())
+            .append(",\"sampledRejectsJournalled\":").append(verifier.sampledRejectsJournalled())
+            .append(",\"schemaRecords\":").append(verifier.schemaRecords())
+            .append(",\"checkpointRecords\":").append(verifier.checkpointRecords())
             .append(",\"publisherStreams\":").append(verifier.publisherStreams())
-            .append(",\"journalledGaps\":").append(verifier.journalledGaps)
-            .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps)
-            .append(",\"missingSequences\":").append(verifier.missingSequences)
-            .append(",\"damaged\":").append(verifier.damaged)
+            .append(",\"journalledGaps\":").append(verifier.journalledGaps())
+            .append(",\"uncoveredGaps\":").append(verifier.uncoveredGaps())
+            .append(",\"missingSequences\":").append(verifier.missingSequences())
+            .append(",\"damaged\":").append(verifier.damaged())
             .append(",\"elapsedMs\":").append(elapsedMs)
             .append(",\"gaps\":[");
         String separator = "";

@@ -1,6 +1,7 @@
 package io.spindle.engine.ingest;
 
 import io.spindle.journal.CheckpointContents;
+import io.spindle.journal.PublisherStreamKeys;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongLongConsumer;
 
@@ -8,7 +9,8 @@ import org.agrona.collections.LongLongConsumer;
  * When the ingest agent journals a checkpoint, and what goes in it: every publisher and stream pair's last sequence,
  * epoch and recency from the {@link SequenceTracker}, in recency order, with the routes and schemas the
  * {@link IngestJournal} keeps. A restarted engine reads the journal on from its last checkpoint
- * ({@link SequenceRecovery}), so a checkpoint holds exactly what a read of the journal from its start would find.
+ * ({@link io.spindle.journal.SequenceRecovery}), so a checkpoint holds exactly what a read of the journal from its
+ * start would find.
  * <p>
  * A checkpoint is due, once something was journalled since the last one: every {@code intervalNs} on the duty
  * cycle's clock, when the journal has rolled to a new cycle since the last one, on the first duty cycle when the
@@ -130,7 +132,8 @@ final class Checkpoints
         for (int i = 0; i < gathered; i++)
         {
             final long key = keys[i];
-            contents.addPair((int)key, (int)(key >>> 32), lastSequences.get(key), epochs.get(key));
+            contents.addPair(PublisherStreamKeys.publisherId(key), PublisherStreamKeys.streamId(key),
+                lastSequences.get(key), epochs.get(key));
         }
         contents.coveredIndex(journal.lastIndex());
 

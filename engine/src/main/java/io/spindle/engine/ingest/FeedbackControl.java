@@ -7,6 +7,7 @@ import io.spindle.codecs.feedback.ResendDecoder;
 import io.spindle.codecs.journal.RejectReason;
 import io.spindle.engine.access.SourceAllowList;
 import io.spindle.journal.JournalWriter;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -427,18 +428,18 @@ final class FeedbackControl
         int leftOut = 0;
         for (final SequenceRecovery.Route route : recovered.routesByRecency())
         {
-            final long key = SequenceTracker.key(route.publisherId, route.streamId);
-            final String publicationChannel = channels.publicationChannel(route.responseChannel, null);
+            final long key = SequenceTracker.key(route.publisherId(), route.streamId());
+            final String publicationChannel = channels.publicationChannel(route.responseChannel(), null);
             if (null == publicationChannel)
             {
-                errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId +
-                    " stream " + route.streamId + " not resumed: " + channels.problem()));
+                errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId() +
+                    " stream " + route.streamId() + " not resumed: " + channels.problem()));
                 continue;
             }
             try
             {
-                final PublisherFeedback.Target target = feedback.connect(key, route.publisherId, route.streamId,
-                    Images.NO_IMAGE, publicationChannel, route.responseStreamId, clock.nowNs());
+                final PublisherFeedback.Target target = feedback.connect(key, route.publisherId(), route.streamId(),
+                    Images.NO_IMAGE, publicationChannel, route.responseStreamId(), clock.nowNs());
                 if (null == target)
                 {
                     leftOut++;
@@ -453,8 +454,8 @@ final class FeedbackControl
             }
             catch (final RuntimeException ex)
             {
-                errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId +
-                    " stream " + route.streamId + " not resumed: response channel " +
+                errorHandler.onError(new IllegalArgumentException("feedback for publisher " + route.publisherId() +
+                    " stream " + route.streamId() + " not resumed: response channel " +
                     ResponseChannels.quoted(publicationChannel) + ": " + ex.getMessage(), ex));
             }
         }

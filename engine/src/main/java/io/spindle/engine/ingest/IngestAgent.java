@@ -24,6 +24,7 @@ import io.spindle.engine.access.SourceAllowList;
 import io.spindle.journal.CheckpointContents;
 import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.JournalWriter;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -303,7 +304,7 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(journalDir, validator);
         if (null != schemaXml)
         {
-            journal.defineSchema(recovered.schemas, validator.schemaId(), validator.schemaVersion(), schemaLocation,
+            journal.defineSchema(recovered.schemas(), validator.schemaId(), validator.schemaVersion(), schemaLocation,
                 schemaXml);
         }
         return resume(recovered);
@@ -321,32 +322,32 @@ public final class IngestAgent implements Agent, ControlledFragmentHandler
      */
     int resume(final SequenceRecovery.Recovered recovered)
     {
-        final int pairs = recovered.lastSequences.size();
+        final int pairs = recovered.lastSequences().size();
         if (pairs > sequences.maxPairs())
         {
             throw new IllegalArgumentException("the journal holds " + pairs + " publisher and stream pairs, more " +
                 "than " + SpindleEngine.Configuration.MAX_PUBLISHERS_PROP_NAME + "=" + sequences.maxPairs() +
                 " lets the engine track: set it to at least " + pairs + " to go on with this journal");
         }
-        recovered.lastSequences.forEachLong(sequences::advance);
-        recovered.epochs.forEachLong(sequences::resumeEpoch);
-        recovered.lastRecords.forEachLong(sequences::resumeRecency);
+        recovered.lastSequences().forEachLong(sequences::advance);
+        recovered.epochs().forEachLong(sequences::resumeEpoch);
+        recovered.lastRecords().forEachLong(sequences::resumeRecency);
         final CheckpointContents checkpoint = journal.checkpointContents();
-        for (final SequenceRecovery.Route route : recovered.routes.values())
+        for (final SequenceRecovery.Route route : recovered.routes().values())
         {
-            final byte[] channel = route.responseChannel.getBytes(StandardCharsets.US_ASCII);
-            checkpoint.putRoute(route.publisherId, route.streamId, route.responseStreamId, new UnsafeBuffer(channel), 0,
-                channel.length);
+            final byte[] channel = route.responseChannel().getBytes(StandardCharsets.US_ASCII);
+            checkpoint.putRoute(route.publisherId(), route.streamId(), route.responseStreamId(),
+                new UnsafeBuffer(channel), 0, channel.length);
         }
-        for (final JournalSchemas.Definition definition : recovered.schemas.definitions())
+        for (final JournalSchemas.Definition definition : recovered.schemas().definitions())
         {
             checkpoint.putSchema(definition.schemaId(), definition.index());
         }
-        checkpoints.resume(recovered.checkpointIndex, recovered.recordsAfterCheckpoint);
-        resumedCheckpointIndex = recovered.checkpointIndex;
-        resumedRecordsRead = recovered.recordsAfterCheckpoint;
+        checkpoints.resume(recovered.checkpointIndex(), recovered.recordsAfterCheckpoint());
+        resumedCheckpointIndex = recovered.checkpointIndex();
+        resumedRecordsRead = recovered.recordsAfterCheckpoint();
         feedback.resume(recovered);
-        return recovered.lastSequences.size();
+        return recovered.lastSequences().size();
     }
 
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)

@@ -1,5 +1,6 @@
 package io.spindle.engine.ingest;
 
+import io.spindle.journal.PublisherStreamKeys;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -143,7 +144,7 @@ final class SequenceTracker
     }
 
     /**
-     * The key of a publisher on a stream.
+     * The key of a publisher on a stream, as the journal's readers key the pair ({@link PublisherStreamKeys#key}).
      *
      * @param publisherId of the publisher.
      * @param streamId    of the stream.
@@ -151,7 +152,7 @@ final class SequenceTracker
      */
     static long key(final int publisherId, final int streamId)
     {
-        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+        return PublisherStreamKeys.key(publisherId, streamId);
     }
 
     /**
@@ -387,7 +388,8 @@ final class SequenceTracker
 
     /**
      * Where the last record that named a pair stands among the pairs' last records: a journal read from its start
-     * gives the same order ({@link SequenceRecovery.Recovered#lastRecords}), so that a checkpoint can say it.
+     * gives the same order ({@link io.spindle.journal.SequenceRecovery.Recovered#lastRecords()}), so that a
+     * checkpoint can say it.
      *
      * @param key of the publisher and stream.
      * @return a number that is larger for a pair whose last record came later; -1 for a pair never named.

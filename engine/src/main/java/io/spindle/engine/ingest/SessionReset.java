@@ -17,6 +17,7 @@ import io.spindle.engine.SpindleCounter;
 import io.spindle.engine.SpindleEngine;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import org.agrona.concurrent.status.CountersReader;
@@ -140,8 +141,8 @@ public final class SessionReset
         final SequenceRecovery.Recovered recovered =
             SequenceRecovery.recover(journalDir, new SchemaValidator(Schemas.loadIr(schema)));
         final long key = SequenceTracker.key(publisherId, streamId);
-        final long previous = recovered.lastSequences.get(key);
-        final long epoch = recovered.epochs.get(key);
+        final long previous = recovered.lastSequences().get(key);
+        final long epoch = recovered.epochs().get(key);
         try (JournalWriter writer = new JournalWriter(journalDir,
             Journals.rollCycle(SpindleEngine.Configuration.ROLL_CYCLE_DEFAULT),
             SpindleEngine.Configuration.BLOCK_SIZE_DEFAULT))

@@ -29,6 +29,7 @@ import io.spindle.engine.access.PublisherAllowList;
 import io.spindle.engine.access.SourceAllowList;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import org.agrona.CloseHelper;
@@ -114,8 +115,8 @@ class FeedbackConnectIntegrationTest
         closeAgent();
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(
             dir.resolve("journal"), new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)));
-        assertEquals(1, recovered.routes.size());
-        assertTrue(recovered.routes.containsKey(SequenceTracker.key(1, STREAM_ID)));
+        assertEquals(1, recovered.routes().size());
+        assertTrue(recovered.routes().containsKey(SequenceTracker.key(1, STREAM_ID)));
 
         build(1, 50, null, null);
         agent.resume(recovered);
@@ -140,7 +141,7 @@ class FeedbackConnectIntegrationTest
 
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(
             dir.resolve("journal"), new SchemaValidator(Schemas.loadIr(Schemas.REFERENCE_FEED)));
-        assertEquals(3, recovered.routes.size());
+        assertEquals(3, recovered.routes().size());
         build(2, 50, null, null);
         final Subscription one = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID);
         final Subscription two = aeron.addSubscription(RESPONSE_CHANNEL, RESPONSE_STREAM_ID + 1);

@@ -25,6 +25,7 @@ import io.spindle.engine.access.SourceAllowList;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import org.agrona.CloseHelper;
@@ -148,16 +149,16 @@ class IngestAgentBoundsTest
     {
         build(2, 4, null);
         final SequenceRecovery.Recovered recovered = new SequenceRecovery.Recovered();
-        recovered.lastSequences.put(SequenceTracker.key(1, STREAM_ID), 10);
-        recovered.lastSequences.put(SequenceTracker.key(2, STREAM_ID), 10);
-        recovered.lastSequences.put(SequenceTracker.key(3, STREAM_ID), 10);
+        recovered.lastSequences().put(SequenceTracker.key(1, STREAM_ID), 10);
+        recovered.lastSequences().put(SequenceTracker.key(2, STREAM_ID), 10);
+        recovered.lastSequences().put(SequenceTracker.key(3, STREAM_ID), 10);
 
         final IllegalArgumentException ex =
             assertThrows(IllegalArgumentException.class, () -> agent.resume(recovered));
         assertTrue(ex.getMessage().contains("spindle.max.publishers=2") && ex.getMessage().contains("3 publisher"),
             ex.getMessage());
 
-        recovered.lastSequences.remove(SequenceTracker.key(3, STREAM_ID));
+        recovered.lastSequences().remove(SequenceTracker.key(3, STREAM_ID));
         assertEquals(2, agent.resume(recovered));
     }
 

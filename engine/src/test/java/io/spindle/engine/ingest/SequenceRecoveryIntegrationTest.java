@@ -27,6 +27,7 @@ import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import org.agrona.CloseHelper;
@@ -135,10 +136,10 @@ class SequenceRecoveryIntegrationTest
                 final SequenceRecovery.Recovered fromStart = SequenceRecovery.recoverFromStart(journalDir, validator);
                 assertEquals(describe(fromStart), describe(fromCheckpoint), context);
                 assertTrue(checkpointsBefore > 0, context + ": the runs before journalled a checkpoint");
-                assertTrue(fromCheckpoint.checkpointIndex >= 0, context + ": read from a checkpoint");
-                assertTrue(fromCheckpoint.recordsAfterCheckpoint < fromStart.recordsAfterCheckpoint,
-                    context + ": read " + fromCheckpoint.recordsAfterCheckpoint + " records of " +
-                    fromStart.recordsAfterCheckpoint);
+                assertTrue(fromCheckpoint.checkpointIndex() >= 0, context + ": read from a checkpoint");
+                assertTrue(fromCheckpoint.recordsAfterCheckpoint() < fromStart.recordsAfterCheckpoint(),
+                    context + ": read " + fromCheckpoint.recordsAfterCheckpoint() + " records of " +
+                    fromStart.recordsAfterCheckpoint());
             }
 
             build(validator, locations[run], xmls[run]);
@@ -156,10 +157,10 @@ class SequenceRecoveryIntegrationTest
         final SequenceRecovery.Recovered fromCheckpoint = SequenceRecovery.recover(journalDir, validator);
         final SequenceRecovery.Recovered fromStart = SequenceRecovery.recoverFromStart(journalDir, validator);
         assertEquals(describe(fromStart), describe(fromCheckpoint), "seed " + seed + ", at the end");
-        assertEquals(0, fromCheckpoint.recordsAfterCheckpoint, "closed last: its checkpoint is the last record");
+        assertEquals(0, fromCheckpoint.recordsAfterCheckpoint(), "closed last: its checkpoint is the last record");
         assertTrue(checkpointRecords(journalDir) >= RUNS, "several checkpoints: " + checkpointRecords(journalDir));
-        assertTrue(fromStart.routes.size() > 0 && fromStart.epochs.size() > 0 &&
-            schemaIds(fromStart.schemas).length == 2, "the journal has routes, sessions and two schema ids: " +
+        assertTrue(fromStart.routes().size() > 0 && fromStart.epochs().size() > 0 &&
+            schemaIds(fromStart.schemas()).length == 2, "the journal has routes, sessions and two schema ids: " +
             describe(fromStart));
     }
 
@@ -290,11 +291,11 @@ class SequenceRecoveryIntegrationTest
     private static String describe(final SequenceRecovery.Recovered recovered)
     {
         final TreeMap<Long, Long> lastSequences = new TreeMap<>();
-        recovered.lastSequences.forEachLong(lastSequences::put);
+        recovered.lastSequences().forEachLong(lastSequences::put);
         final TreeMap<Long, Long> epochs = new TreeMap<>();
-        recovered.epochs.forEachLong(epochs::put);
+        recovered.epochs().forEachLong(epochs::put);
         final List<long[]> heard = new ArrayList<>();
-        recovered.lastRecords.forEachLong((key, value) -> heard.add(new long[]{ value, key }));
+        recovered.lastRecords().forEachLong((key, value) -> heard.add(new long[]{ value, key }));
         heard.sort((a, b) -> Long.compare(a[0], b[0]));
         final List<String> recency = new ArrayList<>();
         for (final long[] entry : heard)
@@ -302,20 +303,20 @@ class SequenceRecoveryIntegrationTest
             recency.add(pair(entry[1]));
         }
         final TreeMap<Long, String> routes = new TreeMap<>();
-        for (final SequenceRecovery.Route route : recovered.routes.values())
+        for (final SequenceRecovery.Route route : recovered.routes().values())
         {
-            routes.put(SequenceTracker.key(route.publisherId, route.streamId),
-                route.publisherId + "/" + route.streamId + " -> " + route.responseChannel + " " +
-                route.responseStreamId);
+            routes.put(SequenceTracker.key(route.publisherId(), route.streamId()),
+                route.publisherId() + "/" + route.streamId() + " -> " + route.responseChannel() + " " +
+                route.responseStreamId());
         }
         final StringBuilder schemas = new StringBuilder();
-        for (final int schemaId : schemaIds(recovered.schemas))
+        for (final int schemaId : schemaIds(recovered.schemas()))
         {
-            final JournalSchemas.Definition latest = recovered.schemas.latest(schemaId);
+            final JournalSchemas.Definition latest = recovered.schemas().latest(schemaId);
             schemas.append(schemaId).append('@').append(latest.index()).append(':')
                 .append(latest.sha256Hex(), 0, 12).append(' ');
         }
-        final JournalSchemas.Definition feed = recovered.schemas.inForce(Long.MAX_VALUE, FEED_SCHEMA_ID);
+        final JournalSchemas.Definition feed = recovered.schemas().inForce(Long.MAX_VALUE, FEED_SCHEMA_ID);
         return "lastSequences " + lastSequences + "\nepochs " + epochs + "\nheard of, longest ago first " + recency +
             "\nroutes " + routes.values() + "\nschemas " + schemas + "\nfeed schema in force " +
             (null == feed ? "none" : feed.index());

@@ -17,6 +17,7 @@ import io.spindle.engine.TestMessages;
 import io.spindle.journal.JournalReader;
 import io.spindle.journal.JournalWriter;
 import io.spindle.journal.Journals;
+import io.spindle.journal.SequenceRecovery;
 import io.spindle.journal.schema.SchemaValidator;
 import io.spindle.journal.schema.Schemas;
 import net.openhft.chronicle.bytes.Bytes;
@@ -120,9 +121,9 @@ class SequenceRecoveryTest
         assertEquals(0, checkpoints().size());
 
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(-1, recovered.checkpointIndex, "read from the start");
-        assertEquals(4, recovered.recordsAfterCheckpoint, "the schema definition and three quotes");
-        assertEquals(3, recovered.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
+        assertEquals(-1, recovered.checkpointIndex(), "read from the start");
+        assertEquals(4, recovered.recordsAfterCheckpoint(), "the schema definition and three quotes");
+        assertEquals(3, recovered.lastSequences().get(SequenceTracker.key(1, STREAM_ID)));
     }
 
     @Test
@@ -209,25 +210,25 @@ class SequenceRecoveryTest
         final List<long[]> checkpoints = checkpoints();
         assertEquals(2, checkpoints.size());
         final SequenceRecovery.Recovered beforeDamage = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(checkpoints.get(1)[2], beforeDamage.checkpointIndex, "from the last checkpoint");
-        assertEquals(2, beforeDamage.recordsAfterCheckpoint);
+        assertEquals(checkpoints.get(1)[2], beforeDamage.checkpointIndex(), "from the last checkpoint");
+        assertEquals(2, beforeDamage.recordsAfterCheckpoint());
 
         damage(checkpoints.get(1)[2]);
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(checkpoints.get(0)[2], recovered.checkpointIndex, "from the one before it");
-        assertEquals(9, recovered.recordsAfterCheckpoint, "the records after it, the damaged checkpoint among them");
-        assertEquals(11, recovered.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
-        assertEquals(5, recovered.lastSequences.get(SequenceTracker.key(2, STREAM_ID)));
-        assertEquals(7, recovered.epochs.get(SequenceTracker.key(2, STREAM_ID)));
-        assertTrue(recovered.lastRecords.get(SequenceTracker.key(1, STREAM_ID)) >
-            recovered.lastRecords.get(SequenceTracker.key(2, STREAM_ID)), "publisher 1 heard of last");
+        assertEquals(checkpoints.get(0)[2], recovered.checkpointIndex(), "from the one before it");
+        assertEquals(9, recovered.recordsAfterCheckpoint(), "the records after it, the damaged checkpoint among them");
+        assertEquals(11, recovered.lastSequences().get(SequenceTracker.key(1, STREAM_ID)));
+        assertEquals(5, recovered.lastSequences().get(SequenceTracker.key(2, STREAM_ID)));
+        assertEquals(7, recovered.epochs().get(SequenceTracker.key(2, STREAM_ID)));
+        assertTrue(recovered.lastRecords().get(SequenceTracker.key(1, STREAM_ID)) >
+            recovered.lastRecords().get(SequenceTracker.key(2, STREAM_ID)), "publisher 1 heard of last");
 
         damage(checkpoints.get(0)[2]);
         final SequenceRecovery.Recovered fromStart = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(-1, fromStart.checkpointIndex, "none intact: from the start");
-        assertEquals(11, fromStart.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
-        assertEquals(5, fromStart.lastSequences.get(SequenceTracker.key(2, STREAM_ID)));
-        assertEquals(7, fromStart.epochs.get(SequenceTracker.key(2, STREAM_ID)));
+        assertEquals(-1, fromStart.checkpointIndex(), "none intact: from the start");
+        assertEquals(11, fromStart.lastSequences().get(SequenceTracker.key(1, STREAM_ID)));
+        assertEquals(5, fromStart.lastSequences().get(SequenceTracker.key(2, STREAM_ID)));
+        assertEquals(7, fromStart.epochs().get(SequenceTracker.key(2, STREAM_ID)));
     }
 
     @Test
@@ -246,20 +247,20 @@ class SequenceRecoveryTest
 
         noteCheckpoint(checkpoints.get(0)[2]);
         final SequenceRecovery.Recovered behind = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(checkpoints.get(0)[2], behind.checkpointIndex, "a note one checkpoint behind: from that one");
-        assertEquals(6, behind.recordsAfterCheckpoint, "five quotes and the later checkpoint");
+        assertEquals(checkpoints.get(0)[2], behind.checkpointIndex(), "a note one checkpoint behind: from that one");
+        assertEquals(6, behind.recordsAfterCheckpoint(), "five quotes and the later checkpoint");
 
         noteCheckpoint(checkpoints.get(0)[0]);
         final SequenceRecovery.Recovered walked = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(checkpoints.get(1)[2], walked.checkpointIndex, "a note of a quote: walked back to the last one");
+        assertEquals(checkpoints.get(1)[2], walked.checkpointIndex(), "a note of a quote: walked back to the last one");
 
         for (final SequenceRecovery.Recovered recovered : List.of(behind, walked))
         {
-            assertEquals(8, recovered.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
-            assertEquals(2, recovered.lastSequences.get(SequenceTracker.key(2, STREAM_ID)));
-            assertEquals(fromStart.lastSequences, recovered.lastSequences);
-            assertTrue(recovered.lastRecords.get(SequenceTracker.key(2, STREAM_ID)) >
-                recovered.lastRecords.get(SequenceTracker.key(1, STREAM_ID)), "publisher 2 heard of last");
+            assertEquals(8, recovered.lastSequences().get(SequenceTracker.key(1, STREAM_ID)));
+            assertEquals(2, recovered.lastSequences().get(SequenceTracker.key(2, STREAM_ID)));
+            assertEquals(fromStart.lastSequences(), recovered.lastSequences());
+            assertTrue(recovered.lastRecords().get(SequenceTracker.key(2, STREAM_ID)) >
+                recovered.lastRecords().get(SequenceTracker.key(1, STREAM_ID)), "publisher 2 heard of last");
         }
     }
 
@@ -280,9 +281,9 @@ class SequenceRecoveryTest
 
         damage(definitionIndex);
         final SequenceRecovery.Recovered recovered = SequenceRecovery.recover(journalDir(), validator);
-        assertEquals(-1, recovered.checkpointIndex);
-        assertEquals(5, recovered.lastSequences.get(SequenceTracker.key(1, STREAM_ID)));
-        assertTrue(recovered.schemas.definitions().isEmpty(), "the damaged definition is not taken");
+        assertEquals(-1, recovered.checkpointIndex());
+        assertEquals(5, recovered.lastSequences().get(SequenceTracker.key(1, STREAM_ID)));
+        assertTrue(recovered.schemas().definitions().isEmpty(), "the damaged definition is not taken");
     }
 
     private void start(final long intervalNs)

@@ -1,23 +1,24 @@
-package io.spindle.tools;
+package io.spindle.journal;
 
 import java.nio.file.Path;
 
-import io.spindle.engine.SpindleEngine;
-import io.spindle.journal.JournalRecord;
-import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.schema.Schemas;
 import uk.co.real_logic.sbe.ir.Ir;
 
 /**
- * The feed schema a tool reads each record of a journal with.
+ * The feed schema a reader of a journal reads each record with, as Spindle's tools ({@code spindle tail},
+ * {@code dump}, {@code verify}) and {@link JournalVerifier} read it.
  * <p>
- * Given {@code --schema}, that schema, for every record. Otherwise the schema the journal carries for the record: its
- * last schema definition of the record's schema id before it. A record journalled before the journal carried any
- * definition of its schema id (a journal from before Spindle stored schemas, an engine upgraded in place) is read with
- * the journal's first definition of that id, or else with the reference feed schema, as tools read every journal
- * before.
+ * Given a schema (the tools' {@code --schema}), that schema, for every record. Otherwise the schema the journal
+ * carries for the record: its last schema definition of the record's schema id before it
+ * ({@link JournalSchemas#inForce}). A record journalled before the journal carried any definition of its schema id (a
+ * journal from before Spindle stored schemas, an engine upgraded in place) is read with the journal's first definition
+ * of that id, or else with the reference feed schema ({@link Schemas#REFERENCE_FEED}, the engine's default), as tools
+ * read every journal before.
+ * <p>
+ * A schema's IR is parsed once and kept. Not for the hot path, and one thread.
  */
-final class FeedSchemas
+public final class FeedSchemas
 {
     private final Ir given;
     private final JournalSchemas carried;
@@ -32,12 +33,13 @@ final class FeedSchemas
     /**
      * The schemas to read a journal with.
      *
-     * @param location   given with {@code --schema}, or null to read the journal's own.
+     * @param location   of the schema to read every record with (a file, or {@code classpath:} and a resource), or
+     *                   null to read each with the one the journal carries for it.
      * @param journalDir of the journal (read once for its schema definitions when no schema is given).
      * @return the schemas.
      * @throws IllegalArgumentException when the schema given cannot be loaded, or there is no journal.
      */
-    static FeedSchemas of(final String location, final Path journalDir)
+    public static FeedSchemas of(final String location, final Path journalDir)
     {
         return null != location ?
             new FeedSchemas(Schemas.loadIr(location), null) : new FeedSchemas(null, JournalSchemas.read(journalDir));
@@ -48,8 +50,9 @@ final class FeedSchemas
      *
      * @param record a feed record.
      * @return the schema's IR.
+     * @throws IllegalArgumentException when the definition in force is not a valid schema.
      */
-    Ir irFor(final JournalRecord record)
+    public Ir irFor(final JournalRecord record)
     {
         if (null != given)
         {
@@ -68,8 +71,9 @@ final class FeedSchemas
      * else the journal's last definition, else the reference feed schema.
      *
      * @return the schema's IR.
+     * @throws IllegalArgumentException when the journal's last definition is not a valid schema.
      */
-    Ir latest()
+    public Ir latest()
     {
         if (null != given)
         {
@@ -82,9 +86,9 @@ final class FeedSchemas
     /**
      * The journal's schema definitions; none when a schema was given.
      *
-     * @return the definitions, or null when {@code --schema} was given.
+     * @return the definitions, or null when a schema was given.
      */
-    JournalSchemas carried()
+    public JournalSchemas carried()
     {
         return carried;
     }
@@ -93,7 +97,7 @@ final class FeedSchemas
     {
         if (null == reference)
         {
-            reference = Schemas.loadIr(SpindleEngine.Configuration.SCHEMA_DEFAULT);
+            reference = Schemas.loadIr(Schemas.REFERENCE_FEED);
         }
         return reference;
     }

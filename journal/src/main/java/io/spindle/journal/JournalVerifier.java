@@ -1,7 +1,8 @@
-package io.spindle.tools;
+package io.spindle.journal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,6 @@ import java.util.Map;
 import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.journal.JournalReader;
-import io.spindle.journal.JournalRecord;
-import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
@@ -30,11 +28,19 @@ import uk.co.real_logic.sbe.ir.Ir;
  * publisher and stream's last sequence and epoch) is not what the records before it say, as this walk derived it: a
  * restarted engine would take it for them. Memory is constant but for two entries per publisher and stream and the
  * first {@value #MAX_LISTED} gaps and damaged records listed.
+ * <p>
+ * What {@code spindle verify} reports: {@link #verify(Path)} walks a whole journal (or reject journal), after which
+ * the counts, {@link #gaps()} and {@link #damages()} say what it found, and {@link #isClean()} whether it is sound.
+ * Feed messages are read as {@link JournalValidators#forReading} reads them, the engine's own records with the journal
+ * schema ({@link io.spindle.journal.schema.Schemas#JOURNAL}). One walk per verifier, on one thread.
  */
-final class JournalVerifier implements JournalReader.RecordHandler
+public final class JournalVerifier implements JournalReader.RecordHandler
 {
-    static final int MAX_LISTED = 100;
-    private static final int RECORD_HEADER_LENGTH = 38;
+    /**
+     * Most gaps, and most damaged records, listed: the counts go on past it.
+     */
+    public static final int MAX_LISTED = 100;
+    private static final int RECORD_HEADER_LENGTH = JournalWriter.RECORD_HEADER_LENGTH;
 
     /**
      * A damaged record.
@@ -42,10 +48,10 @@ final class JournalVerifier implements JournalReader.RecordHandler
      * @param record ordinal of the record in the journal, from 0.
      * @param index   Chronicle index of the record's document, or -1 when unreadable.
      * @param ordinal of the record in its document, from 0.
-     * @param kind    what is wrong: checksum, header, schema, sequence, unreadable.
+     * @param kind    what is wrong: checksum, header, schema, sequence, checkpoint, unreadable.
      * @param detail  in words.
      */
-    record Damage(long record, long index, int ordinal, String kind, String detail)
+    public record Damage(long record, long index, int ordinal, String kind, String detail)
     {
     }
 
@@ -58,14 +64,14 @@ final class JournalVerifier implements JournalReader.RecordHandler
      * @param toSequence   last missing, inclusive.
      * @param kind         whether it is accounted for.
      */
-    record Gap(int publisherId, int streamId, long fromSequence, long toSequence, GapKind kind)
+    public record Gap(int publisherId, int streamId, long fromSequence, long toSequence, GapKind kind)
     {
     }
 
     /**
      * Whether a gap is accounted for.
      */
-    enum GapKind
+    public enum GapKind
     {
         /** A gap record covers it: the engine saw the gap, nothing journalled was lost. */
         JOURNALLED("gap record"),
@@ -74,11 +80,21 @@ final class JournalVerifier implements JournalReader.RecordHandler
         /** Nothing covers it: records were lost. */
         UNCOVERED("NO gap record");
 
-        final String description;
+        private final String description;
 
         GapKind(final String description)
         {
             this.description = description;
+        }
+
+        /**
+         * How {@code spindle verify} says it.
+         *
+         * @return in words.
+         */
+        public String description()
+        {
+            return description;
         }
     }
 
@@ -91,29 +107,32 @@ final class JournalVerifier implements JournalReader.RecordHandler
     private final List<Damage> damages = new ArrayList<>();
     private final List<Gap> gaps = new ArrayList<>();
 
-    long records;
-    long messages;
-    long gapRecords;
-    long rejectRecords;
-    long connectRecords;
-    long sessionRecords;
-    long sampledRecords;
-    long schemaRecords;
-    long checkpointRecords;
-    long sampledRejectsCounted;
-    long sampledRejectsJournalled;
-    long damaged;
-    long journalledGaps;
-    long uncoveredGaps;
-    long missingSequences;
+    private long records;
+    private long messages;
+    private long gapRecords;
+    private long rejectRecords;
+    private long connectRecords;
+    private long sessionRecords;
+    private long sampledRecords;
+    private long schemaRecords;
+    private long checkpointRecords;
+    private long sampledRejectsCounted;
+    private long sampledRejectsJournalled;
+    private long damaged;
+    private long journalledGaps;
+    private long uncoveredGaps;
+    private long missingSequences;
     private long unreadableRecords;
     private int ordinal;
 
     /**
-     * @param feedSchemas      the feed schema of each record.
-     * @param journalValidator for the engine's own records, of the journal schema.
+     * A verifier for one journal.
+     *
+     * @param feedSchemas      the feed schema of each record, of the journal to verify.
+     * @param journalValidator for the engine's own records, of the journal schema
+     *                         ({@link io.spindle.journal.schema.Schemas#JOURNAL}).
      */
-    JournalVerifier(final FeedSchemas feedSchemas, final SchemaValidator journalValidator)
+    public JournalVerifier(final FeedSchemas feedSchemas, final SchemaValidator journalValidator)
     {
         this.feedSchemas = feedSchemas;
         this.journalValidator = journalValidator;
@@ -122,20 +141,22 @@ final class JournalVerifier implements JournalReader.RecordHandler
     /**
      * Whether every feed message is read with a schema given to the tool rather than the journal's own.
      *
-     * @return true when {@code --schema} was given.
+     * @return true when a schema was given ({@code --schema}), false when each is read with the journal's own.
      */
-    boolean isSchemaGiven()
+    public boolean isSchemaGiven()
     {
         return null == feedSchemas.carried();
     }
 
     /**
-     * Verify a whole journal.
+     * Verify a whole journal, from its start to its end. A journal that cannot be read past a point is damaged there,
+     * and the walk ends.
      *
      * @param dir of the journal.
      * @return this, with the results.
+     * @throws IllegalArgumentException when there is no journal there.
      */
-    JournalVerifier verify(final Path dir)
+    public JournalVerifier verify(final Path dir)
     {
         try (JournalReader reader = new JournalReader(dir))
         {
@@ -159,7 +180,9 @@ final class JournalVerifier implements JournalReader.RecordHandler
     }
 
     /**
-     * {@inheritDoc}
+     * Take the next record of the journal, in journal order: what {@link #verify(Path)} does with each.
+     *
+     * @param record the record, valid for this call only.
      */
     public void onRecord(final JournalRecord record)
     {
@@ -218,7 +241,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
         {
             final int publisherId = feedValidator.publisherId(record.message(), 0);
             final long sequence = feedValidator.sequence(record.message(), 0);
-            final long key = key(publisherId, record.streamId());
+            final long key = PublisherStreamKeys.key(publisherId, record.streamId());
             final long last = lastSequence.get(key);
             if (Long.MIN_VALUE != last && sequence <= last)
             {
@@ -270,7 +293,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
             // A publisher that asked for feedback starts where its connect says, as the engine started it.
             connectRecords++;
             final io.spindle.codecs.journal.FeedbackConnectDecoder connect = record.feedbackConnect();
-            final long key = key(connect.publisherId(), connect.streamId());
+            final long key = PublisherStreamKeys.key(connect.publisherId(), connect.streamId());
             if (Long.MIN_VALUE == lastSequence.get(key))
             {
                 lastSequence.put(key, connect.oldestSequence() - 1);
@@ -308,7 +331,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
 
         gapRecords++;
         final GapDecoder gap = record.gap();
-        final long key = key(gap.publisherId(), gap.streamId());
+        final long key = PublisherStreamKeys.key(gap.publisherId(), gap.streamId());
         final long last = lastSequence.get(key);
         final long from = gap.fromSequence();
         final long to = gap.toSequence();
@@ -332,7 +355,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
     {
         sessionRecords++;
         final SessionStartDecoder session = record.sessionStart();
-        final long key = key(session.publisherId(), session.streamId());
+        final long key = PublisherStreamKeys.key(session.publisherId(), session.streamId());
         final long last = lastSequence.get(key);
         final long previous = session.previousSequence();
         if (SessionStartDecoder.previousSequenceNullValue() != previous && Long.MIN_VALUE != last && previous != last)
@@ -365,7 +388,7 @@ final class JournalVerifier implements JournalReader.RecordHandler
         String disagreement = null;
         for (final CheckpointDecoder.PublishersDecoder pair : pairs)
         {
-            final long key = key(pair.publisherId(), pair.streamId());
+            final long key = PublisherStreamKeys.key(pair.publisherId(), pair.streamId());
             final long last = lastSequence.get(key);
             if (null == disagreement && (last != pair.lastSequence() || epochs.get(key) != pair.epoch()))
             {
@@ -444,28 +467,194 @@ final class JournalVerifier implements JournalReader.RecordHandler
         }
     }
 
-    boolean isClean()
+    /**
+     * Whether the journal is sound: no damaged record, no uncovered gap.
+     *
+     * @return true when nothing is damaged.
+     */
+    public boolean isClean()
     {
         return 0 == damaged;
     }
 
-    List<Damage> damages()
+    /**
+     * The first {@link #MAX_LISTED} damaged records, in journal order.
+     *
+     * @return the damage, unmodifiable.
+     */
+    public List<Damage> damages()
     {
-        return damages;
+        return Collections.unmodifiableList(damages);
     }
 
-    List<Gap> gaps()
+    /**
+     * The first {@link #MAX_LISTED} gaps, of every kind, in journal order.
+     *
+     * @return the gaps, unmodifiable.
+     */
+    public List<Gap> gaps()
     {
-        return gaps;
+        return Collections.unmodifiableList(gaps);
     }
 
-    int publisherStreams()
+    /**
+     * Publisher and stream pairs the journal names.
+     *
+     * @return the count.
+     */
+    public int publisherStreams()
     {
         return lastSequence.size();
     }
 
-    private static long key(final int publisherId, final int streamId)
+    /**
+     * Records read, damaged ones included.
+     *
+     * @return the count.
+     */
+    public long records()
     {
-        return ((long)streamId << 32) | (publisherId & 0xFFFF_FFFFL);
+        return records;
+    }
+
+    /**
+     * Feed messages that passed their schema's validation.
+     *
+     * @return the count.
+     */
+    public long messages()
+    {
+        return messages;
+    }
+
+    /**
+     * Gap records.
+     *
+     * @return the count.
+     */
+    public long gapRecords()
+    {
+        return gapRecords;
+    }
+
+    /**
+     * Reject records: the messages a reject journal holds.
+     *
+     * @return the count.
+     */
+    public long rejectRecords()
+    {
+        return rejectRecords;
+    }
+
+    /**
+     * Feedback connect records.
+     *
+     * @return the count.
+     */
+    public long connectRecords()
+    {
+        return connectRecords;
+    }
+
+    /**
+     * Session start records.
+     *
+     * @return the count.
+     */
+    public long sessionRecords()
+    {
+        return sessionRecords;
+    }
+
+    /**
+     * Rejects-sampled records: each says how many of a source's rejects in an interval were counted, and how many
+     * journalled.
+     *
+     * @return the count.
+     */
+    public long sampledRecords()
+    {
+        return sampledRecords;
+    }
+
+    /**
+     * Rejects counted, over every rejects-sampled record.
+     *
+     * @return the count.
+     */
+    public long sampledRejectsCounted()
+    {
+        return sampledRejectsCounted;
+    }
+
+    /**
+     * Rejects journalled, over every rejects-sampled record.
+     *
+     * @return the count.
+     */
+    public long sampledRejectsJournalled()
+    {
+        return sampledRejectsJournalled;
+    }
+
+    /**
+     * Schema definition records.
+     *
+     * @return the count.
+     */
+    public long schemaRecords()
+    {
+        return schemaRecords;
+    }
+
+    /**
+     * Checkpoint records.
+     *
+     * @return the count.
+     */
+    public long checkpointRecords()
+    {
+        return checkpointRecords;
+    }
+
+    /**
+     * Damage found, listed or not: each damaged record, and each uncovered gap.
+     *
+     * @return the count.
+     */
+    public long damaged()
+    {
+        return damaged;
+    }
+
+    /**
+     * Gaps a gap record covers.
+     *
+     * @return the count.
+     */
+    public long journalledGaps()
+    {
+        return journalledGaps;
+    }
+
+    /**
+     * Gaps nothing covers: records were lost.
+     *
+     * @return the count.
+     */
+    public long uncoveredGaps()
+    {
+        return uncoveredGaps;
+    }
+
+    /**
+     * Sequences missing, over every gap of every kind.
+     *
+     * @return the count.
+     */
+    public long missingSequences()
+    {
+        return missingSequences;
     }
 }

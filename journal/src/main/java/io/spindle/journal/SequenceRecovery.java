@@ -1,4 +1,4 @@
-package io.spindle.engine.ingest;
+package io.spindle.journal;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,6 @@ import io.spindle.codecs.journal.CheckpointDecoder;
 import io.spindle.codecs.journal.FeedbackConnectDecoder;
 import io.spindle.codecs.journal.GapDecoder;
 import io.spindle.codecs.journal.SessionStartDecoder;
-import io.spindle.journal.JournalReader;
-import io.spindle.journal.JournalRecord;
-import io.spindle.journal.JournalSchemas;
 import io.spindle.journal.schema.RejectReasons;
 import io.spindle.journal.schema.SchemaValidator;
 import org.agrona.collections.Long2LongHashMap;
@@ -27,73 +24,145 @@ import org.agrona.collections.Long2ObjectHashMap;
  * Rebuilds, from the journal itself, the last sequence journalled for each (publisher, stream) and where each
  * feedback publisher asked to be answered, so that a restarted engine goes on where it stopped: a repeat of a
  * journalled sequence is a duplicate, a jump is a gap (or, for a feedback publisher, a resend to ask for). The journal
- * is the only source, never a side file a crash could leave stale.
+ * is the only source, never a side file a crash could leave stale. The engine reads a journal with it at start, and
+ * {@code spindle reset} on a stopped engine's journal; a tool of one's own reads what a restart would resume from.
  * <p>
  * A gap record counts as journalled up to its last sequence. A feedback connect record of a publisher with nothing
  * journalled before it starts that publisher at the oldest sequence it said it could send again, as the engine did
  * when it took the connect. A session start record starts its publisher's numbering again at its first sequence, in
  * the session's epoch. A feed message is read with the schema in force when it was journalled (the journal's last
- * schema definition of its schema id before it), or with the engine's schema when the journal has none of that id.
+ * schema definition of its schema id before it, read as {@link JournalValidators#forReading} reads it), or with the
+ * engine's schema when the journal has none of that id.
  * <p>
- * It reads from the journal's last intact checkpoint record on ({@link Checkpoints}), read where the journal's
- * metadata notes it, or else found by walking back from the journal's end: the checkpoint gives what every record up
- * to the index it covers says, the schema definitions in force are read where it says they are, and only the records
- * after that index are read. A journal without one (or whose last checkpoint names a definition it no longer holds)
- * is read from its start, as before checkpoints; one whose metadata notes none ({@link JournalReader#checkpointHint()}:
- * written before checkpoints, or with none) is not walked back first, so it costs what it did. Either way the result
- * is the same. Once at start, off the hot path.
+ * It reads from the journal's last intact checkpoint record on (the engine journals them as it runs:
+ * {@link JournalWriter#appendCheckpoint}), read where the journal's metadata notes it, or else found by walking back
+ * from the journal's end: the checkpoint gives what every record up to the index it covers says, the schema
+ * definitions in force are read where it says they are, and only the records after that index are read. A journal
+ * without one (or whose last checkpoint names a definition it no longer holds) is read from its start, as before
+ * checkpoints; one whose metadata notes none ({@link JournalReader#checkpointHint()}: written before checkpoints, or
+ * with none) is not walked back first, so it costs what it did. Either way the result is the same. Once at start,
+ * off the hot path.
  * <p>
  * For each (publisher, stream) it also notes the position, in journal order, of the last record that names it (a
  * message, gap, session start or feedback connect record), so that when the journal holds more routes than the engine
  * has feedback slots, the routes of the publishers heard of last are resumed first.
+ * <p>
+ * Every table of a {@link Recovered} is keyed by {@link PublisherStreamKeys#key}.
  */
-final class SequenceRecovery
+public final class SequenceRecovery
 {
     /**
      * Where a feedback publisher asked to be answered, from its last feedback connect record.
+     *
+     * @param publisherId      of the publisher.
+     * @param streamId         of the ingest stream it publishes on.
+     * @param responseStreamId to answer it on.
+     * @param responseChannel  to answer it on, as it gave it.
      */
-    static final class Route
+    public record Route(int publisherId, int streamId, int responseStreamId, String responseChannel)
     {
-        final int publisherId;
-        final int streamId;
-        final int responseStreamId;
-        final String responseChannel;
-
-        Route(final int publisherId, final int streamId, final int responseStreamId, final String responseChannel)
-        {
-            this.publisherId = publisherId;
-            this.streamId = streamId;
-            this.responseStreamId = responseStreamId;
-            this.responseChannel = responseChannel;
-        }
     }
 
     /**
-     * What a journal says about its publishers.
+     * What a journal says about its publishers, each table keyed by {@link PublisherStreamKeys#key}.
+     * <p>
+     * The tables are the live ones, for the reader to take from; built empty ({@link #Recovered()}), they say what a
+     * journal with nothing in it says.
      */
-    static final class Recovered
+    public static final class Recovered
     {
-        final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
-        final Long2LongHashMap epochs = new Long2LongHashMap(0);
-        final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
-        final Long2LongHashMap lastRecords = new Long2LongHashMap(-1);
-        final JournalSchemas schemas = new JournalSchemas();
-        /**
-         * Index of the checkpoint record the read began from, or -1 for a read from the journal's start.
-         */
-        long checkpointIndex = -1;
-        /**
-         * Records read after that checkpoint; for a read from the start, every record of the journal.
-         */
-        long recordsAfterCheckpoint;
+        private final Long2LongHashMap lastSequences = new Long2LongHashMap(Long.MIN_VALUE);
+        private final Long2LongHashMap epochs = new Long2LongHashMap(0);
+        private final Long2ObjectHashMap<Route> routes = new Long2ObjectHashMap<>();
+        private final Long2LongHashMap lastRecords = new Long2LongHashMap(-1);
+        private final JournalSchemas schemas = new JournalSchemas();
+        private long checkpointIndex = -1;
+        private long recordsAfterCheckpoint;
         private long records;
         private long coveredIndex = -1;
         private int[] definitionSchemaIds = new int[0];
         private long[] definitionIndexes = new long[0];
 
-        private void heardOf(final long key)
+        /**
+         * What a journal with nothing in it says: no publisher, no route, no schema, read from its start.
+         */
+        public Recovered()
         {
-            lastRecords.put(key, records++);
+        }
+
+        /**
+         * The last sequence journalled (or covered by a gap record) of each publisher and stream, in its current
+         * numbering: after a session start with nothing after it, the one before the session's first sequence.
+         *
+         * @return the live table, {@link Long#MIN_VALUE} for a pair the journal does not name.
+         */
+        public Long2LongHashMap lastSequences()
+        {
+            return lastSequences;
+        }
+
+        /**
+         * The epoch of each publisher and stream's current session, for those in one.
+         *
+         * @return the live table, 0 for a pair in no session (never started one, or started epoch 0).
+         */
+        public Long2LongHashMap epochs()
+        {
+            return epochs;
+        }
+
+        /**
+         * The route of each feedback publisher, from its last feedback connect record.
+         *
+         * @return the live table.
+         */
+        public Long2ObjectHashMap<Route> routes()
+        {
+            return routes;
+        }
+
+        /**
+         * Where the last record that names each publisher and stream (a message, gap, session start or feedback
+         * connect record) stands among the pairs' last records: only the order is meaningful, and a read from a
+         * checkpoint gives the same order as a read from the journal's start.
+         *
+         * @return the live table, larger for a pair whose last record came later; -1 for a pair not named.
+         */
+        public Long2LongHashMap lastRecords()
+        {
+            return lastRecords;
+        }
+
+        /**
+         * The schema definitions read: those a checkpoint names and every one after it, or the journal's all when it
+         * was read from its start. The last of each schema id is the one in force at the journal's end.
+         *
+         * @return the definitions.
+         */
+        public JournalSchemas schemas()
+        {
+            return schemas;
+        }
+
+        /**
+         * Index of the checkpoint record the read began from.
+         *
+         * @return the index, or -1 for a read from the journal's start.
+         */
+        public long checkpointIndex()
+        {
+            return checkpointIndex;
+        }
+
+        /**
+         * Records read after the checkpoint the read began from; for a read from the start, every record of the
+         * journal. None means the checkpoint is the journal's last record.
+         *
+         * @return the count.
+         */
+        public long recordsAfterCheckpoint()
+        {
+            return recordsAfterCheckpoint;
         }
 
         /**
@@ -101,12 +170,18 @@ final class SequenceRecovery
          *
          * @return a new list.
          */
-        List<Route> routesByRecency()
+        public List<Route> routesByRecency()
         {
             final List<Route> byRecency = new ArrayList<>(routes.values());
             byRecency.sort(Comparator.comparingLong(
-                (Route route) -> lastRecords.get(SequenceTracker.key(route.publisherId, route.streamId))).reversed());
+                (Route route) -> lastRecords.get(PublisherStreamKeys.key(route.publisherId(), route.streamId())))
+                .reversed());
             return byRecency;
+        }
+
+        private void heardOf(final long key)
+        {
+            lastRecords.put(key, records++);
         }
 
         private void clear()
@@ -131,11 +206,12 @@ final class SequenceRecovery
      * publishers: from its last checkpoint on when it has one, else from its start.
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
-     * @param validator  for the schema of the journalled messages.
-     * @return last sequences, session epochs and routes per {@link SequenceTracker#key}, empty for a new
+     * @param validator  of the engine's feed schema: for the feed messages of a schema id the journal carries no
+     *                   definition of.
+     * @return last sequences, session epochs and routes per {@link PublisherStreamKeys#key}, empty for a new
      * journal.
      */
-    static Recovered recover(final Path journalDir, final SchemaValidator validator)
+    public static Recovered recover(final Path journalDir, final SchemaValidator validator)
     {
         if (!hasJournal(journalDir))
         {
@@ -160,10 +236,11 @@ final class SequenceRecovery
      * Read a journal from its start, whatever checkpoints it holds: what {@link #recover} finds without them.
      *
      * @param journalDir of the journal; nothing is read if it holds no journal yet.
-     * @param validator  for the schema of the journalled messages.
+     * @param validator  of the engine's feed schema: for the feed messages of a schema id the journal carries no
+     *                   definition of.
      * @return as {@link #recover} returns.
      */
-    static Recovered recoverFromStart(final Path journalDir, final SchemaValidator validator)
+    public static Recovered recoverFromStart(final Path journalDir, final SchemaValidator validator)
     {
         final Recovered recovered = new Recovered();
         if (!hasJournal(journalDir))
@@ -234,7 +311,7 @@ final class SequenceRecovery
             recovered.coveredIndex = checkpoint.coveredIndex();
             for (final CheckpointDecoder.PublishersDecoder pair : checkpoint.publishers())
             {
-                final long key = SequenceTracker.key(pair.publisherId(), pair.streamId());
+                final long key = PublisherStreamKeys.key(pair.publisherId(), pair.streamId());
                 recovered.lastSequences.put(key, pair.lastSequence());
                 if (0 != pair.epoch())
                 {
@@ -250,7 +327,7 @@ final class SequenceRecovery
                 final int responseStreamId = route.responseStreamId();
                 final byte[] channel = new byte[route.responseChannelLength()];
                 route.getResponseChannel(channel, 0, channel.length);
-                recovered.routes.put(SequenceTracker.key(publisherId, streamId), new Route(
+                recovered.routes.put(PublisherStreamKeys.key(publisherId, streamId), new Route(
                     publisherId, streamId, responseStreamId, new String(channel, StandardCharsets.US_ASCII)));
             }
             final CheckpointDecoder.SchemasDecoder schemas = checkpoint.schemas();
@@ -336,14 +413,14 @@ final class SequenceRecovery
             if (record.isGap())
             {
                 final GapDecoder gap = record.gap();
-                final long key = SequenceTracker.key(gap.publisherId(), gap.streamId());
+                final long key = PublisherStreamKeys.key(gap.publisherId(), gap.streamId());
                 raise(lastSequences, key, gap.toSequence());
                 recovered.heardOf(key);
             }
             else if (record.isSessionStart())
             {
                 final SessionStartDecoder session = record.sessionStart();
-                final long key = SequenceTracker.key(session.publisherId(), session.streamId());
+                final long key = PublisherStreamKeys.key(session.publisherId(), session.streamId());
                 lastSequences.put(key, session.firstSequence() - 1);
                 recovered.heardOf(key);
                 if (0 == session.epoch())
@@ -358,7 +435,7 @@ final class SequenceRecovery
             else if (record.isFeedbackConnect())
             {
                 final FeedbackConnectDecoder connect = record.feedbackConnect();
-                final long key = SequenceTracker.key(connect.publisherId(), connect.streamId());
+                final long key = PublisherStreamKeys.key(connect.publisherId(), connect.streamId());
                 final int publisherId = connect.publisherId();
                 final int streamId = connect.streamId();
                 final int responseStreamId = connect.responseStreamId();
@@ -380,7 +457,7 @@ final class SequenceRecovery
                     RejectReasons.VALID == inForce.validate(record.message(), 0, record.length()) &&
                     inForce.hasSequence())
                 {
-                    final long key = SequenceTracker.key(
+                    final long key = PublisherStreamKeys.key(
                         inForce.publisherId(record.message(), 0), record.streamId());
                     raise(lastSequences, key, inForce.sequence(record.message(), 0));
                     recovered.heardOf(key);
@@ -409,8 +486,7 @@ final class SequenceRecovery
         {
             return record.schemaId() == engineValidator.schemaId() ? engineValidator : null;
         }
-        return validators.computeIfAbsent(definition, (d) -> new SchemaValidator(
-            d.ir(), SchemaValidator.VersionPolicy.ACCEPT, SchemaValidator.VersionPolicy.ACCEPT));
+        return validators.computeIfAbsent(definition, (d) -> JournalValidators.forReading(d.ir()));
     }
 
     private static void raise(final Long2LongHashMap lastSequences, final long key, final long sequence)

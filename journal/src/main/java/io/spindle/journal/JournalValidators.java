@@ -1,4 +1,4 @@
-package io.spindle.tools;
+package io.spindle.journal;
 
 import io.spindle.journal.schema.SchemaValidator;
 import uk.co.real_logic.sbe.ir.Ir;
@@ -7,11 +7,12 @@ import uk.co.real_logic.sbe.ir.Ir;
  * Validators for reading a journal rather than guarding one.
  * <p>
  * A journal holds what an engine accepted, under whatever version policies it ran with
- * ({@code spindle.schema.newer.version}, {@code spindle.schema.older.template}): a tool reading it accepts both, so
- * that a message an engine took under {@code accept} is neither damage to {@code verify} nor invisible to a selection
- * by publisher. Under the default policies such messages were rejected, and no journal holds them.
+ * ({@code spindle.schema.newer.version}, {@code spindle.schema.older.template}): a reader of it accepts both, so
+ * that a message an engine took under {@code accept} is neither damage to {@code spindle verify} nor invisible to a
+ * selection by publisher or to a restart's read of the journal. Under the default policies such messages were
+ * rejected, and no journal holds them.
  */
-final class JournalValidators
+public final class JournalValidators
 {
     private JournalValidators()
     {
@@ -23,7 +24,7 @@ final class JournalValidators
      * @param ir of the schema.
      * @return the validator.
      */
-    static SchemaValidator forReading(final Ir ir)
+    public static SchemaValidator forReading(final Ir ir)
     {
         return new SchemaValidator(ir, SchemaValidator.VersionPolicy.ACCEPT, SchemaValidator.VersionPolicy.ACCEPT);
     }

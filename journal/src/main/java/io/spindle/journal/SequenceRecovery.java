@@ -473,7 +473,7 @@ public final class SequenceRecovery
     /**
      * The validator of the schema a feed record was journalled with: the journal's definition in force for it, read
      * as a tool reads it (whatever version policy the engine ran with); or the engine's own when the journal has no
-     * definition of the record's schema id, or the one in force is the engine's.
+     * definition of the record's schema id and the engine's schema has that id; else none (the record is not read).
      */
     private static SchemaValidator validatorInForce(
         final JournalRecord record,

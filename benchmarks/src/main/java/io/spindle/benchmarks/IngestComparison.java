@@ -194,6 +194,7 @@ public final class IngestComparison
         row(out, "durable msg/s, full rate", kinds, fullRate, RunResult::durablePerSecond, true);
         row(out, "durable MB/s, full rate", kinds, fullRate, RunResult::megabytesPerSecond, true);
         row(out, "p50 send->durable ns" + at, kinds, steady, (r) -> r.percentile(50), true);
+        row(out, "p90 send->durable ns" + at, kinds, steady, (r) -> r.percentile(90), true);
         row(out, "p99 send->durable ns" + at, kinds, steady, (r) -> r.percentile(99), true);
         row(out, "p99.9 send->durable ns" + at, kinds, steady, (r) -> r.percentile(99.9), true);
         row(out, "bytes allocated per message, ingesting threads, full rate", kinds, fullRate,

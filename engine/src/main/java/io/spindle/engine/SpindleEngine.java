@@ -98,7 +98,9 @@ public final class SpindleEngine implements AutoCloseable
             ctx.errorHandler(),
             ctx.journalFileSync());
         resumedPublishers = agent.resume(Path.of(ctx.journalDir()));
-        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, agent);
+        runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, ctx.isDriverInvoked() ?
+            new InvokingAgent(agent, ctx.mediaDriver().sharedAgentInvoker(), ctx.aeron().conductorAgentInvoker()) :
+            agent);
         final List<Agent> housekeeping = new ArrayList<>(List.of(
             new HousekeepingAgent(
                 ctx.latencyRecorders(),
@@ -630,6 +632,33 @@ public final class SpindleEngine implements AutoCloseable
         public static final String DRIVER_IDLE_STRATEGY_UDP_DEFAULT = "backoff";
 
         /**
+         * How the embedded media driver runs: {@value #DRIVER_THREADING_SHARED} (its agents on a thread of their own,
+         * idling by {@link #DRIVER_IDLE_STRATEGY_PROP_NAME}) or {@value #DRIVER_THREADING_INVOKER} (its agents, and the
+         * Aeron client's conductor, invoked by the ingest agent at the start of each duty cycle: no thread between the
+         * socket and the journal, and no third thread on a small machine). Under {@value #DRIVER_THREADING_INVOKER} the
+         * engine's Aeron client belongs to the ingest thread: publishers use a media driver of their own, as they do on
+         * another host. The driver then resolves names in channels once, not again each second (that check allocates on
+         * the thread that runs it): give addresses, or restart the engine when a name's address changes. Only for the
+         * embedded driver.
+         */
+        public static final String DRIVER_THREADING_PROP_NAME = "spindle.driver.threading";
+
+        /**
+         * The embedded media driver on a thread of its own.
+         */
+        public static final String DRIVER_THREADING_SHARED = "shared";
+
+        /**
+         * The embedded media driver and the Aeron client's conductor invoked by the ingest agent.
+         */
+        public static final String DRIVER_THREADING_INVOKER = "invoker";
+
+        /**
+         * Default driver threading: {@value #DRIVER_THREADING_SHARED}.
+         */
+        public static final String DRIVER_THREADING_DEFAULT = DRIVER_THREADING_SHARED;
+
+        /**
          * Length of an interval of the latency log, in ms.
          */
         public static final String LATENCY_INTERVAL_MS_PROP_NAME = "spindle.latency.interval.ms";
@@ -866,6 +895,8 @@ public final class SpindleEngine implements AutoCloseable
             Configuration.property(Configuration.IDLE_STRATEGY_PROP_NAME, Configuration.IDLE_STRATEGY_DEFAULT);
         private String driverIdleStrategyName =
             Configuration.property(Configuration.DRIVER_IDLE_STRATEGY_PROP_NAME, null);
+        private String driverThreading = Configuration.property(
+            Configuration.DRIVER_THREADING_PROP_NAME, Configuration.DRIVER_THREADING_DEFAULT);
         private int latencyIntervalMs = Configuration.intProperty(
             Configuration.LATENCY_INTERVAL_MS_PROP_NAME, Configuration.LATENCY_INTERVAL_MS_DEFAULT);
         private HousekeepingAgent.IntervalListener latencyListener;
@@ -909,6 +940,9 @@ public final class SpindleEngine implements AutoCloseable
         private PublisherAllowList publisherAllowList;
         private EngineDirectory engineDirectory;
         private SingleWriterRecorder[] latencyRecorders;
+        private static final long DRIVER_RE_RESOLUTION_CHECK_INTERVAL_NS = new MediaDriver.Context()
+            .reResolutionCheckIntervalNs();
+
         private MediaDriver mediaDriver;
         private Aeron aeron;
         private JournalWriter journal;
@@ -1089,6 +1123,19 @@ public final class SpindleEngine implements AutoCloseable
             {
                 aeronDirectoryName = embeddedAeronDirectoryName;
             }
+            if (!Configuration.DRIVER_THREADING_SHARED.equals(driverThreading) &&
+                !Configuration.DRIVER_THREADING_INVOKER.equals(driverThreading))
+            {
+                throw new IllegalArgumentException(Configuration.DRIVER_THREADING_PROP_NAME + "=" + driverThreading +
+                    " must be " + Configuration.DRIVER_THREADING_SHARED + " or " +
+                    Configuration.DRIVER_THREADING_INVOKER);
+            }
+            if (isDriverInvoked() && !isDriverEmbedded)
+            {
+                throw new IllegalArgumentException(Configuration.DRIVER_THREADING_PROP_NAME + "=" + driverThreading +
+                    " runs the embedded media driver on the ingest thread, but " + Configuration.AERON_DIR_PROP_NAME +
+                    "=" + aeronDirectoryName + " names an external one");
+            }
         }
 
         private void concludeResources()
@@ -1111,7 +1158,10 @@ public final class SpindleEngine implements AutoCloseable
                 EmbeddedDriverDirectory.checkBeforeLaunch(aeronDirectoryName);
                 mediaDriver = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(aeronDirectoryName)
-                    .threadingMode(ThreadingMode.SHARED)
+                    .threadingMode(isDriverInvoked() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
+                    // On the ingest thread, the driver's check for endpoints to resolve again takes an iterator of
+                    // each of its transport lists once a second (64 bytes, measured): off, so names resolve once.
+                    .reResolutionCheckIntervalNs(isDriverInvoked() ? 0 : DRIVER_RE_RESOLUTION_CHECK_INTERVAL_NS)
                     .sharedIdleStrategy(driverIdleStrategy)
                     .asyncExecutorEnabled(false)
                     .dirDeleteOnStart(false)
@@ -1122,9 +1172,15 @@ public final class SpindleEngine implements AutoCloseable
 
             try
             {
-                aeron = Aeron.connect(new Aeron.Context()
+                final Aeron.Context aeronContext = new Aeron.Context()
                     .aeronDirectoryName(aeronDirectoryName)
-                    .errorHandler(errorHandler));
+                    .errorHandler(errorHandler);
+                if (isDriverInvoked())
+                {
+                    // Until the ingest thread takes them over, whichever thread awaits the driver invokes it.
+                    aeronContext.useConductorAgentInvoker(true).driverAgentInvoker(mediaDriver.sharedAgentInvoker());
+                }
+                aeron = Aeron.connect(aeronContext);
             }
             catch (final RuntimeException ex)
             {
@@ -2263,6 +2319,40 @@ public final class SpindleEngine implements AutoCloseable
         }
 
         /**
+         * The embedded media driver.
+         *
+         * @return the driver, once concluded; null with an external one.
+         */
+        public MediaDriver mediaDriver()
+        {
+            return mediaDriver;
+        }
+
+        /**
+         * Set how the embedded media driver runs.
+         *
+         * @param driverThreading {@value Configuration#DRIVER_THREADING_SHARED} or
+         *                        {@value Configuration#DRIVER_THREADING_INVOKER}.
+         * @return this for a fluent API.
+         */
+        public Context driverThreading(final String driverThreading)
+        {
+            this.driverThreading = driverThreading;
+            return this;
+        }
+
+        /**
+         * Whether the ingest agent invokes the embedded media driver and the Aeron client's conductor, rather than
+         * their running on threads of their own.
+         *
+         * @return true under {@value Configuration#DRIVER_THREADING_INVOKER}.
+         */
+        public boolean isDriverInvoked()
+        {
+            return Configuration.DRIVER_THREADING_INVOKER.equals(driverThreading);
+        }
+
+        /**
          * The journal.
          *
          * @return the journal writer, once concluded.
@@ -2291,7 +2381,8 @@ public final class SpindleEngine implements AutoCloseable
                 " stream=" + streamId + " sources=" + allowedSources + " publishers=" + allowedPublishers +
                 " schema=" + schema + " newerVersion=" + newerVersion + " olderTemplate=" + olderTemplate +
                 " aeronDir=" + aeronDirectoryName +
-                (isDriverEmbedded ? " (embedded driver, idle " + driverIdleStrategyName + ")" : " (external driver)") +
+                (isDriverEmbedded ? " (embedded driver, " + (isDriverInvoked() ? "invoked by the ingest agent" :
+                "idle " + driverIdleStrategyName) + ")" : " (external driver)") +
                 " idle=" + idleStrategyName + " sync=" + syncPolicyName + " sequence.restart=" + sequenceRestart +
                 " sequence.max.jump=" + sequenceMaxJump;
         }

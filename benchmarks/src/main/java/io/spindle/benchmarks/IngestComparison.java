@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spindle.engine.SpindleEngine;
 import io.spindle.tools.LatencyCharts;
 import io.spindle.tools.ScriptArguments;
 import picocli.CommandLine.Command;
@@ -46,7 +47,18 @@ public final class IngestComparison
         final double seconds = settings.run.seconds;
         final double warmUpSeconds = settings.run.warmUpSeconds;
         final long rate = settings.rate;
-        final List<PipelineKind> kinds = settings.pipelines;
+        final Transport transport = settings.transport;
+        if (null != settings.driverThreading)
+        {
+            // Read by each engine's context as it is made.
+            System.setProperty(SpindleEngine.Configuration.DRIVER_THREADING_PROP_NAME, settings.driverThreading);
+        }
+        System.out.println("Spindle's embedded media driver: " + System.getProperty(
+            SpindleEngine.Configuration.DRIVER_THREADING_PROP_NAME,
+            SpindleEngine.Configuration.DRIVER_THREADING_DEFAULT));
+        final List<PipelineKind> kinds = null != settings.pipelines ? settings.pipelines : Transport.UDP == transport ?
+            List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON) :
+            List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE);
         final File outDir = settings.outDir;
         if (!outDir.isDirectory() && !outDir.mkdirs())
         {
@@ -62,14 +74,14 @@ public final class IngestComparison
             for (final PipelineKind kind : kinds)
             {
                 System.out.printf("%-14s warming up ...%n", kind.tag());
-                driver.warmUp(kind, message, warmUpSeconds);
+                driver.warmUp(kind, transport, message, warmUpSeconds);
             }
             final Map<PipelineKind, RunResult> fullRate = new EnumMap<>(PipelineKind.class);
             final Map<PipelineKind, RunResult> steady = new EnumMap<>(PipelineKind.class);
             for (final PipelineKind kind : kinds)
             {
-                fullRate.put(kind, run(driver, kind, message, 0, warmUpSeconds, seconds));
-                steady.put(kind, run(driver, kind, message, rate, warmUpSeconds, seconds));
+                fullRate.put(kind, run(driver, kind, transport, message, 0, warmUpSeconds, seconds));
+                steady.put(kind, run(driver, kind, transport, message, rate, warmUpSeconds, seconds));
             }
             all.addAll(fullRate.values());
             all.addAll(steady.values());
@@ -82,7 +94,7 @@ public final class IngestComparison
             RunResults.writeLog(new File(outDir, "compare-" + message.tag() + ".hlog"), tags,
                 new ArrayList<>(steady.values()));
             charts.put("compare-" + message.tag(), new ArrayList<>(steady.values()));
-            tables.append(table(message, seconds, rate, kinds, fullRate, steady)).append('\n');
+            tables.append(table(message, transport, seconds, rate, kinds, fullRate, steady)).append('\n');
         }
 
         RunResults.writeJson(new File(outDir, "compare.json"), new String[][]{
@@ -124,7 +136,8 @@ public final class IngestComparison
             "  scripts/compare                                 # 10 s per run, steady rate 100,000 msg/s (about 4 " +
                 "minutes)",
             "  scripts/compare --seconds 1 --warm-up 0.5       # a smoke run, as CI does",
-            "  scripts/compare --pipelines spindle,aeron-archive --messages quote --rate 50000 --out /tmp/compare" })
+            "  scripts/compare --pipelines spindle,aeron-archive --messages quote --rate 50000 --out /tmp/compare",
+            "  scripts/compare --transport udp --messages quote  # Spindle beside raw Aeron over UDP" })
     static final class Settings
     {
         @Mixin
@@ -139,8 +152,19 @@ public final class IngestComparison
         List<LoadMessage> messages = new ArrayList<>(List.of(LoadMessage.QUOTE_65, LoadMessage.BOOK_256));
 
         @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
-            description = "Pipelines to run, of spindle, aeron-archive, raw-chronicle, naive (default: all four).")
-        List<PipelineKind> pipelines = new ArrayList<>(List.of(PipelineKind.values()));
+            description = "Pipelines to run: over IPC of spindle, aeron-archive, raw-chronicle, naive (default: all " +
+                "four); over UDP of spindle, raw-aeron (default: both).")
+        List<PipelineKind> pipelines;
+
+        @Option(names = "--transport", paramLabel = "T", converter = Transport.ByTag.class,
+            description = "ipc, or udp: loopback, the publisher on a media driver of its own as on another host, " +
+                "the engine's driver threading as -Dspindle.driver.threading says (default: ipc).")
+        Transport transport = Transport.IPC;
+
+        @Option(names = "--driver-threading", paramLabel = "MODE",
+            description = "Spindle's embedded media driver: shared (a thread of its own) or invoker (run by the " +
+                "ingest thread); sets spindle.driver.threading (default: the engine's, shared).")
+        String driverThreading;
 
         @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: benchmarks/target/compare).")
@@ -150,6 +174,7 @@ public final class IngestComparison
     private static RunResult run(
         final LoadDriver driver,
         final PipelineKind kind,
+        final Transport transport,
         final LoadMessage message,
         final long rate,
         final double warmUpSeconds,
@@ -157,7 +182,7 @@ public final class IngestComparison
     {
         System.out.printf("%-14s %s at %s ...%n", kind.tag(), message.description(),
             rate > 0 ? String.format("%,d msg/s", rate) : "full rate");
-        try (Pipeline pipeline = kind.open())
+        try (Pipeline pipeline = kind.open(transport))
         {
             return driver.run(pipeline, message, rate, warmUpSeconds, seconds);
         }
@@ -165,6 +190,7 @@ public final class IngestComparison
 
     private static String table(
         final LoadMessage message,
+        final Transport transport,
         final double seconds,
         final long rate,
         final List<PipelineKind> kinds,
@@ -172,7 +198,8 @@ public final class IngestComparison
         final Map<PipelineKind, RunResult> steady)
     {
         final StringBuilder out = new StringBuilder();
-        out.append(String.format("| %s, IPC, %.0f s per run |", message.description(), seconds));
+        out.append(String.format("| %s, %s, %.0f s per run |", message.description(), transport.description(),
+            seconds));
         final StringBuilder rule = new StringBuilder("|---|");
         for (final PipelineKind kind : kinds)
         {

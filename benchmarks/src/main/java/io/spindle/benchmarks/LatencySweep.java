@@ -49,7 +49,7 @@ public final class LatencySweep
         for (final PipelineKind kind : settings.pipelines)
         {
             System.out.printf("%-8s warming up ...%n", kind.tag());
-            driver.warmUp(kind, message, warmUpSeconds);
+            driver.warmUp(kind, Transport.IPC, message, warmUpSeconds);
         }
         final List<RunResult> all = new ArrayList<>();
         for (final long rate : settings.rates)

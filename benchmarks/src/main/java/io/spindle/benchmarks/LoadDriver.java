@@ -38,14 +38,16 @@ final class LoadDriver
      * Run a throw-away pipeline of a kind at the maximum rate, so that the JIT has compiled its code (and the
      * driver's) before any measured run: a JVM's first run of a kind also pays for class loading and compilation.
      *
-     * @param kind    of pipeline.
-     * @param message to send.
-     * @param seconds to run for.
+     * @param kind      of pipeline.
+     * @param transport from the publisher to the pipeline.
+     * @param message   to send.
+     * @param seconds   to run for.
      * @throws Exception when the pipeline cannot start.
      */
-    void warmUp(final PipelineKind kind, final LoadMessage message, final double seconds) throws Exception
+    void warmUp(final PipelineKind kind, final Transport transport, final LoadMessage message, final double seconds)
+        throws Exception
     {
-        try (Pipeline pipeline = kind.open())
+        try (Pipeline pipeline = kind.open(transport))
         {
             run(pipeline, message, 0, seconds, 0);
         }

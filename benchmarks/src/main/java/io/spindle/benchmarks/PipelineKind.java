@@ -25,7 +25,12 @@ enum PipelineKind
     /**
      * {@link NaivePipeline}.
      */
-    NAIVE("naive");
+    NAIVE("naive"),
+
+    /**
+     * {@link RawAeronPipeline}: over UDP only.
+     */
+    RAW_AERON("raw-aeron");
 
     private final String tag;
 
@@ -45,21 +50,43 @@ enum PipelineKind
     }
 
     /**
-     * Start a new pipeline of this kind, in its own temporary directory.
+     * Start a new pipeline of this kind over IPC, in its own temporary directory.
      *
      * @return the pipeline, ready to send to.
      * @throws Exception when it cannot start.
      */
     Pipeline open() throws Exception
     {
+        return open(Transport.IPC);
+    }
+
+    /**
+     * Start a new pipeline of this kind, in its own temporary directory.
+     *
+     * @param transport from the publisher to the pipeline.
+     * @return the pipeline, ready to send to.
+     * @throws Exception when it cannot start.
+     * @throws IllegalArgumentException for a kind that does not run over the transport (yet).
+     */
+    Pipeline open(final Transport transport) throws Exception
+    {
+        if (this == SPINDLE)
+        {
+            return new SpindlePipeline(transport);
+        }
+        if ((Transport.UDP == transport) != (this == RAW_AERON))
+        {
+            throw new IllegalArgumentException(tag + " does not run over " + transport.description() +
+                " (over UDP: spindle and raw-aeron; over IPC: spindle, aeron-archive, raw-chronicle and naive)");
+        }
         switch (this)
         {
-            case SPINDLE:
-                return new SpindlePipeline();
             case ARCHIVE:
                 return new ArchivePipeline();
             case CHRONICLE:
                 return new ChroniclePipeline();
+            case RAW_AERON:
+                return new RawAeronPipeline();
             default:
                 return new NaivePipeline();
         }
@@ -82,7 +109,7 @@ enum PipelineKind
             }
         }
         throw new IllegalArgumentException(
-            "unknown pipeline '" + tag + "' (spindle, aeron-archive, raw-chronicle, naive)");
+            "unknown pipeline '" + tag + "' (spindle, aeron-archive, raw-chronicle, naive, raw-aeron)");
     }
 
     /**

@@ -14,29 +14,46 @@ import org.agrona.IoUtil;
 
 /**
  * Spindle as users run it: an engine with its embedded media driver (its defaults for IPC: a busy-spinning ingest
- * thread, the driver sleeping) and a publication on {@code aeron:ipc}. Durable progress is the engine's
- * messages-journalled counter; the ingesting thread is {@code spindle-ingest}.
+ * thread, the driver sleeping) and a publication on {@code aeron:ipc}; or, over UDP, the engine subscribed to
+ * {@link Transport#UDP_CHANNEL} and the publisher on a media driver of its own ({@link UdpPublisher}), the engine's
+ * driver threading as {@code spindle.driver.threading} says. Durable progress is the engine's messages-journalled
+ * counter; the ingesting thread is {@code spindle-ingest}.
  */
 final class SpindlePipeline implements Pipeline
 {
     private final File dir;
     private final SpindleEngine engine;
     private final ExclusivePublication publication;
+    private final UdpPublisher udpPublisher;
     private final long ingestThreadId;
     private long sent;
 
-    SpindlePipeline() throws Exception
+    SpindlePipeline(final Transport transport) throws Exception
     {
         final Path path = Files.createTempDirectory("spindle-compare");
         dir = path.toFile();
         final SpindleEngine.Context ctx = new SpindleEngine.Context()
             .dir(dir.getPath())
             .embeddedAeronDirectoryName(CommonContext.generateRandomDirName());
-        engine = SpindleEngine.launch(ctx);
-        publication = ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId());
-        while (!publication.isConnected())
+        if (Transport.UDP == transport)
         {
-            Thread.onSpinWait();
+            ctx.channel(Transport.UDP_CHANNEL).streamId(Transport.STREAM_ID);
+        }
+        engine = SpindleEngine.launch(ctx);
+        if (Transport.UDP == transport)
+        {
+            publication = null;
+            udpPublisher = new UdpPublisher(ctx.channel(), ctx.streamId());
+            udpPublisher.awaitConnected(Thread::onSpinWait);
+        }
+        else
+        {
+            udpPublisher = null;
+            publication = ctx.aeron().addExclusivePublication(ctx.channel(), ctx.streamId());
+            while (!publication.isConnected())
+            {
+                Thread.onSpinWait();
+            }
         }
         ingestThreadId = Threads.idOf("spindle-ingest");
     }
@@ -48,12 +65,17 @@ final class SpindlePipeline implements Pipeline
 
     public long send(final DirectBuffer buffer, final int offset, final int length)
     {
-        final long result = publication.offer(buffer, offset, length);
+        final long result = null == udpPublisher ?
+            publication.offer(buffer, offset, length) : udpPublisher.offer(buffer, offset, length);
         return result > 0 ? ++sent : result;
     }
 
     public long durable()
     {
+        if (null != udpPublisher)
+        {
+            udpPublisher.invoke();
+        }
         return engine.counter(SpindleCounter.MESSAGES_JOURNALLED);
     }
 
@@ -64,7 +86,7 @@ final class SpindlePipeline implements Pipeline
 
     public void close()
     {
-        CloseHelper.closeAll(publication, engine);
+        CloseHelper.closeAll(publication, udpPublisher, engine);
         IoUtil.delete(dir, true);
     }
 }

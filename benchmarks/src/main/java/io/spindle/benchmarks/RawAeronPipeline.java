@@ -1,0 +1,113 @@
+package io.spindle.benchmarks;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FragmentHandler;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
+
+/**
+ * The transport alone: a UDP subscriber on a media driver of its own, run by one busy-spinning thread that invokes
+ * the driver and its client's conductor and polls (as Spindle does under {@code spindle.driver.threading=invoker}),
+ * counting the messages it receives and doing nothing else with them. Durable progress is that count: what Spindle's
+ * journal could at best keep up with over the same channel.
+ */
+final class RawAeronPipeline implements Pipeline
+{
+    private static final int FRAGMENT_LIMIT = 256;
+
+    private final UdpPublisher publisher;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final AtomicLong received = new AtomicLong();
+    private final Thread receiver;
+    private final long receiverThreadId;
+    private volatile boolean isRunning = true;
+    private long sent;
+
+    RawAeronPipeline()
+    {
+        final String aeronDir = CommonContext.generateRandomDirName();
+        driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.INVOKER)
+            .reResolutionCheckIntervalNs(0)
+            .asyncExecutorEnabled(false)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(aeronDir)
+            .useConductorAgentInvoker(true)
+            .driverAgentInvoker(driver.sharedAgentInvoker()));
+        subscription = aeron.addSubscription(Transport.UDP_CHANNEL, Transport.STREAM_ID);
+        publisher = new UdpPublisher(Transport.UDP_CHANNEL, Transport.STREAM_ID);
+        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
+        final AgentInvoker clientInvoker = aeron.conductorAgentInvoker();
+        publisher.awaitConnected(() ->
+        {
+            driverInvoker.invoke();
+            clientInvoker.invoke();
+        });
+
+        receiver = new Thread(this::receive, "raw-aeron-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        receiverThreadId = receiver.getId();
+    }
+
+    private void receive()
+    {
+        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
+        final AgentInvoker clientInvoker = aeron.conductorAgentInvoker();
+        final FragmentHandler counter = (buffer, offset, length, header) -> received.lazySet(received.get() + 1);
+        while (isRunning)
+        {
+            driverInvoker.invoke();
+            clientInvoker.invoke();
+            subscription.poll(counter, FRAGMENT_LIMIT);
+        }
+    }
+
+    public String name()
+    {
+        return "raw Aeron";
+    }
+
+    public long send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = publisher.offer(buffer, offset, length);
+        return result > 0 ? ++sent : result;
+    }
+
+    public long durable()
+    {
+        publisher.invoke();
+        return received.get();
+    }
+
+    public long ingestAllocatedBytes()
+    {
+        return Threads.allocated(receiverThreadId);
+    }
+
+    public void close()
+    {
+        isRunning = false;
+        try
+        {
+            receiver.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        CloseHelper.closeAll(publisher, subscription, aeron, driver);
+    }
+}

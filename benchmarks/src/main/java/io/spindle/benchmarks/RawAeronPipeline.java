@@ -2,15 +2,10 @@ package io.spindle.benchmarks;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.AgentInvoker;
 
 /**
  * The transport alone: a UDP subscriber on a media driver of its own, run by one busy-spinning thread that invokes
@@ -23,8 +18,7 @@ final class RawAeronPipeline implements Pipeline
     private static final int FRAGMENT_LIMIT = 256;
 
     private final UdpPublisher publisher;
-    private final MediaDriver driver;
-    private final Aeron aeron;
+    private final InvokedAeron aeron = new InvokedAeron();
     private final Subscription subscription;
     private final AtomicLong received = new AtomicLong();
     private final Thread receiver;
@@ -34,27 +28,9 @@ final class RawAeronPipeline implements Pipeline
 
     RawAeronPipeline()
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.INVOKER)
-            .reResolutionCheckIntervalNs(0)
-            .asyncExecutorEnabled(false)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        aeron = Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(aeronDir)
-            .useConductorAgentInvoker(true)
-            .driverAgentInvoker(driver.sharedAgentInvoker()));
-        subscription = aeron.addSubscription(Transport.UDP_CHANNEL, Transport.STREAM_ID);
+        subscription = aeron.aeron().addSubscription(Transport.UDP_CHANNEL, Transport.STREAM_ID);
         publisher = new UdpPublisher(Transport.UDP_CHANNEL, Transport.STREAM_ID);
-        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
-        final AgentInvoker clientInvoker = aeron.conductorAgentInvoker();
-        publisher.awaitConnected(() ->
-        {
-            driverInvoker.invoke();
-            clientInvoker.invoke();
-        });
+        publisher.awaitConnected(aeron::invoke);
 
         receiver = new Thread(this::receive, "raw-aeron-receiver");
         receiver.setDaemon(true);
@@ -64,13 +40,11 @@ final class RawAeronPipeline implements Pipeline
 
     private void receive()
     {
-        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
-        final AgentInvoker clientInvoker = aeron.conductorAgentInvoker();
+        final InvokedAeron aeron = this.aeron;
         final FragmentHandler counter = (buffer, offset, length, header) -> received.lazySet(received.get() + 1);
         while (isRunning)
         {
-            driverInvoker.invoke();
-            clientInvoker.invoke();
+            aeron.invoke();
             subscription.poll(counter, FRAGMENT_LIMIT);
         }
     }
@@ -108,6 +82,6 @@ final class RawAeronPipeline implements Pipeline
         {
             Thread.currentThread().interrupt();
         }
-        CloseHelper.closeAll(publisher, subscription, aeron, driver);
+        CloseHelper.closeAll(publisher, subscription, aeron);
     }
 }

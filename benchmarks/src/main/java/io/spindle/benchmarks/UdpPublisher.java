@@ -1,13 +1,8 @@
 package io.spindle.benchmarks;
 
-import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.AgentInvoker;
 
 /**
  * The publisher of a UDP comparison, as it would be on another host: a media driver of its own, run by the sending
@@ -16,10 +11,7 @@ import org.agrona.concurrent.AgentInvoker;
  */
 final class UdpPublisher implements AutoCloseable
 {
-    private final MediaDriver driver;
-    private final Aeron aeron;
-    private final AgentInvoker driverInvoker;
-    private final AgentInvoker clientInvoker;
+    private final InvokedAeron aeron = new InvokedAeron();
     private final ExclusivePublication publication;
 
     /**
@@ -30,21 +22,7 @@ final class UdpPublisher implements AutoCloseable
      */
     UdpPublisher(final String channel, final int streamId)
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.INVOKER)
-            .reResolutionCheckIntervalNs(0)
-            .asyncExecutorEnabled(false)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        driverInvoker = driver.sharedAgentInvoker();
-        aeron = Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(aeronDir)
-            .useConductorAgentInvoker(true)
-            .driverAgentInvoker(driverInvoker));
-        clientInvoker = aeron.conductorAgentInvoker();
-        publication = aeron.addExclusivePublication(channel, streamId);
+        publication = aeron.aeron().addExclusivePublication(channel, streamId);
     }
 
     /**
@@ -52,8 +30,7 @@ final class UdpPublisher implements AutoCloseable
      */
     void invoke()
     {
-        driverInvoker.invoke();
-        clientInvoker.invoke();
+        aeron.invoke();
     }
 
     /**
@@ -91,6 +68,6 @@ final class UdpPublisher implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(publication, aeron, driver);
+        CloseHelper.closeAll(publication, aeron);
     }
 }

@@ -56,9 +56,7 @@ public final class IngestComparison
         System.out.println("Spindle's embedded media driver: " + System.getProperty(
             SpindleEngine.Configuration.DRIVER_THREADING_PROP_NAME,
             SpindleEngine.Configuration.DRIVER_THREADING_DEFAULT));
-        final List<PipelineKind> kinds = null != settings.pipelines ? settings.pipelines : Transport.UDP == transport ?
-            List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON) :
-            List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE);
+        final List<PipelineKind> kinds = settings.pipelines();
         final File outDir = settings.outDir;
         if (!outDir.isDirectory() && !outDir.mkdirs())
         {
@@ -152,23 +150,37 @@ public final class IngestComparison
         List<LoadMessage> messages = new ArrayList<>(List.of(LoadMessage.QUOTE_65, LoadMessage.BOOK_256));
 
         @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
-            description = "Pipelines to run: over IPC of spindle, aeron-archive, raw-chronicle, naive (default: all " +
-                "four); over UDP of spindle, raw-aeron (default: both).")
+            description = "Pipelines to run (default: spindle, aeron-archive, raw-chronicle, naive; over UDP " +
+                "spindle, raw-aeron).")
         List<PipelineKind> pipelines;
 
         @Option(names = "--transport", paramLabel = "T", converter = Transport.ByTag.class,
-            description = "ipc, or udp: loopback, the publisher on a media driver of its own as on another host, " +
-                "the engine's driver threading as -Dspindle.driver.threading says (default: ipc).")
+            description = "ipc or udp (default: ipc); udp: loopback, the publisher on a media driver of its own.")
         Transport transport = Transport.IPC;
 
-        @Option(names = "--driver-threading", paramLabel = "MODE",
-            description = "Spindle's embedded media driver: shared (a thread of its own) or invoker (run by the " +
-                "ingest thread); sets spindle.driver.threading (default: the engine's, shared).")
+        @Option(names = "--driver-threading", paramLabel = "M",
+            description = "Spindle's embedded driver (default: the engine's, shared), or invoker: run by the ingest " +
+                "thread.")
         String driverThreading;
 
         @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: benchmarks/target/compare).")
         File outDir = new File("compare");
+
+        /**
+         * The pipelines to run: those given, or the transport's own.
+         *
+         * @return the pipelines in the order they run.
+         */
+        List<PipelineKind> pipelines()
+        {
+            if (null != pipelines)
+            {
+                return pipelines;
+            }
+            return Transport.UDP == transport ? List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON) :
+                List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE);
+        }
     }
 
     private static RunResult run(

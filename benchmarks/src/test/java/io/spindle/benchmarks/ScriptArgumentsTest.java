@@ -68,7 +68,7 @@ class ScriptArgumentsTest
             "scripts/compare: Invalid value for option '--messages' (M): unknown message 'trade' (quote, book)");
         ScriptRun.of(new IngestComparison.Settings(), "--pipelines", "spindle,archive").assertMisused(
             "scripts/compare: Invalid value for option '--pipelines' (P): " +
-            "unknown pipeline 'archive' (spindle, aeron-archive, raw-chronicle, naive)");
+            "unknown pipeline 'archive' (spindle, aeron-archive, raw-chronicle, naive, raw-aeron)");
         ScriptRun.of(new LatencySweep.Settings(), "--rates", "10000,lots").assertMisused(
             "scripts/latency-sweep: Invalid value for option '--rates' (R): 'lots' is not a whole number of 0 or more");
         ScriptRun.of(new LatencySweep.Settings(), "--message", "trade").assertMisused(
@@ -92,7 +92,10 @@ class ScriptArgumentsTest
         assertEquals(100_000, compare.rate);
         assertEquals(List.of(LoadMessage.QUOTE_65, LoadMessage.BOOK_256), compare.messages);
         assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE),
-            compare.pipelines);
+            compare.pipelines());
+        assertEquals(Transport.IPC, compare.transport);
+        assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON),
+            ScriptRun.parsed(new IngestComparison.Settings(), "--transport", "udp").pipelines(), "over UDP");
 
         final LatencySweep.Settings sweep = ScriptRun.parsed(new LatencySweep.Settings());
         assertEquals(List.of(10_000L, 100_000L, 500_000L, 1_000_000L, 0L), sweep.rates);

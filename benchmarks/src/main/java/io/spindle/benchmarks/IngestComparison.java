@@ -135,7 +135,7 @@ public final class IngestComparison
                 "minutes)",
             "  scripts/compare --seconds 1 --warm-up 0.5       # a smoke run, as CI does",
             "  scripts/compare --pipelines spindle,aeron-archive --messages quote --rate 50000 --out /tmp/compare",
-            "  scripts/compare --transport udp --messages quote  # Spindle beside raw Aeron over UDP" })
+            "  scripts/compare --transport udp --messages quote  # beside Aeron Archive and raw Aeron over UDP" })
     static final class Settings
     {
         @Mixin
@@ -151,7 +151,7 @@ public final class IngestComparison
 
         @Option(names = "--pipelines", paramLabel = "P", split = ",", converter = PipelineKind.ByTag.class,
             description = "Pipelines to run (default: spindle, aeron-archive, raw-chronicle, naive; over UDP " +
-                "spindle, raw-aeron).")
+                "spindle, aeron-archive, raw-aeron).")
         List<PipelineKind> pipelines;
 
         @Option(names = "--transport", paramLabel = "T", converter = Transport.ByTag.class,
@@ -178,7 +178,8 @@ public final class IngestComparison
             {
                 return pipelines;
             }
-            return Transport.UDP == transport ? List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON) :
+            return Transport.UDP == transport ?
+                List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.RAW_AERON) :
                 List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE);
         }
     }

@@ -74,15 +74,18 @@ enum PipelineKind
         {
             return new SpindlePipeline(transport);
         }
+        if (this == ARCHIVE)
+        {
+            return Transport.UDP == transport ? new UdpArchivePipeline() : new ArchivePipeline();
+        }
         if ((Transport.UDP == transport) != (this == RAW_AERON))
         {
             throw new IllegalArgumentException(tag + " does not run over " + transport.description() +
-                " (over UDP: spindle and raw-aeron; over IPC: spindle, aeron-archive, raw-chronicle and naive)");
+                " (over UDP: spindle, aeron-archive and raw-aeron; over IPC: spindle, aeron-archive, raw-chronicle " +
+                "and naive)");
         }
         switch (this)
         {
-            case ARCHIVE:
-                return new ArchivePipeline();
             case CHRONICLE:
                 return new ChroniclePipeline();
             case RAW_AERON:

@@ -64,6 +64,16 @@ final class UdpPublisher implements AutoCloseable
     }
 
     /**
+     * The publication's session, as its subscribers see it.
+     *
+     * @return the session id.
+     */
+    int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void close()

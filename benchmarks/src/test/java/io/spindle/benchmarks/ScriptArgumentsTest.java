@@ -94,7 +94,7 @@ class ScriptArgumentsTest
         assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.CHRONICLE, PipelineKind.NAIVE),
             compare.pipelines());
         assertEquals(Transport.IPC, compare.transport);
-        assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.RAW_AERON),
+        assertEquals(List.of(PipelineKind.SPINDLE, PipelineKind.ARCHIVE, PipelineKind.RAW_AERON),
             ScriptRun.parsed(new IngestComparison.Settings(), "--transport", "udp").pipelines(), "over UDP");
 
         final LatencySweep.Settings sweep = ScriptRun.parsed(new LatencySweep.Settings());

@@ -54,17 +54,9 @@ final class ArchivePipeline implements Pipeline
                 .asyncExecutorEnabled(false)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true),
-            new Archive.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveDir(new File(dir, "archive"))
-                .deleteArchiveOnStart(true)
+            archiveContext(aeronDir, dir)
                 .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(BusySpinIdleStrategy::new)
-                .controlChannelEnabled(false)
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel(CHANNEL))
-                .localControlChannel(CHANNEL)
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .recordingEventsEnabled(false));
+                .idleStrategySupplier(BusySpinIdleStrategy::new));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
         archive = AeronArchive.connect(new AeronArchive.Context()
             .aeron(aeron)
@@ -87,6 +79,27 @@ final class ArchivePipeline implements Pipeline
         }
         archiveThreadId = Threads.idOf(archivingDriver.archive().context().threadingMode() ==
             ArchiveThreadingMode.SHARED ? "archive-conductor" : "archive-recorder");
+    }
+
+    /**
+     * An archive as a comparison runs it, whatever its threading: in {@code dir}, emptied first, controlled locally
+     * over IPC only, with no recording events.
+     *
+     * @param aeronDir of its media driver.
+     * @param dir      to hold the archive.
+     * @return the context, threading not yet set.
+     */
+    static Archive.Context archiveContext(final String aeronDir, final File dir)
+    {
+        return new Archive.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(new File(dir, "archive"))
+            .deleteArchiveOnStart(true)
+            .controlChannelEnabled(false)
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel(CHANNEL))
+            .localControlChannel(CHANNEL)
+            .replicationChannel("aeron:udp?endpoint=localhost:0")
+            .recordingEventsEnabled(false);
     }
 
     public String name()

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
-import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
@@ -50,16 +49,7 @@ final class UdpArchivePipeline implements Pipeline
                 .asyncExecutorEnabled(false)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true),
-            new Archive.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveDir(new File(dir, "archive"))
-                .deleteArchiveOnStart(true)
-                .threadingMode(ArchiveThreadingMode.INVOKER)
-                .controlChannelEnabled(false)
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
-                .localControlChannel("aeron:ipc")
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .recordingEventsEnabled(false));
+            ArchivePipeline.archiveContext(aeronDir, dir).threadingMode(ArchiveThreadingMode.INVOKER));
         final AgentInvoker archiveInvoker = archivingDriver.archive().invoker();
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(aeronDir)

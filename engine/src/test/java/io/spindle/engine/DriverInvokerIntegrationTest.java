@@ -32,11 +32,12 @@ class DriverInvokerIntegrationTest
     private static final String CHANNEL = "aeron:udp?endpoint=localhost:24341";
     private static final int PUBLISHER_ID = 5;
     private static final int WARM_UP_MESSAGES = 200_000;
-    private static final int MAX_WARM_UP_ROUNDS = 10;
+    private static final int MAX_WARM_UP_ROUNDS = 20;
+    private static final int QUIET_ROUNDS = 3;
     // Over a second or two: long enough for what the driver and the client conductor do once a second.
     private static final int MEASURED_MESSAGES = 2_000_000;
-    private static final int MAX_ATTEMPTS = 4;
-    private static final int UNEXPLAINED_MESSAGES_PER_BYTE = 1000;
+    private static final int MAX_ATTEMPTS = 6;
+    private static final int UNEXPLAINED_MESSAGES_PER_BYTE = 500;
     // More documents than between two entries of a journal's index.
     private static final int ONE_BY_ONE_MESSAGES = 300;
 
@@ -98,27 +99,32 @@ class DriverInvokerIntegrationTest
             connectPublisher(engine);
             final long ingestThreadId = threadId("spindle-ingest");
 
+            // Warm until rounds in a row allocate nothing: a single quiet round leaves rare paths (the driver's status
+            // messages) still to be compiled.
             long lastRound = Long.MAX_VALUE;
-            for (int round = 0; round < MAX_WARM_UP_ROUNDS && lastRound != 0; round++)
+            int quietRounds = 0;
+            for (int round = 0; round < MAX_WARM_UP_ROUNDS && quietRounds < QUIET_ROUNDS; round++)
             {
                 lastRound = allocatedOver(engine, ingestThreadId, WARM_UP_MESSAGES);
+                quietRounds = 0 == lastRound ? quietRounds + 1 : 0;
             }
 
-            // A window is measured again when a collection fell in it, or when what it allocated is the JVM's own
-            // once (a method deoptimised runs in the interpreter, which resolves the String constants it meets:
-            // seen, 1,792 to 1,976 bytes in one window of 2 M messages, in the driver's status message code): less
-            // than one byte per UNEXPLAINED_MESSAGES_PER_BYTE messages, which nothing done per message, per datagram
-            // or per status message stays under. The window that counts must allocate nothing.
+            // A window that allocated nothing counts, whatever else the JVM did meanwhile. One that allocated is
+            // measured again when the JVM can explain it: a collection fell in it (Chronicle holds the appender's
+            // index cursors weakly, and takes them again once after one), or it allocated less than one byte per
+            // UNEXPLAINED_MESSAGES_PER_BYTE messages, the JVM's own once (a method deoptimised runs in the
+            // interpreter, which resolves the String constants it meets: seen, 1,792 to 2,384 bytes in one window
+            // of 2 M messages, in the driver's status message code), which nothing done per message, per datagram or
+            // per status message stays under. Anything else fails at once, and what recurs fails every attempt.
             long allocated = -1;
-            long collections = -1;
+            long collections = 0;
             int attempt = 0;
-            while (attempt++ < MAX_ATTEMPTS &&
-                (0 != collections || (allocated > 0 && allocated < MEASURED_MESSAGES / UNEXPLAINED_MESSAGES_PER_BYTE)))
+            while (attempt++ < MAX_ATTEMPTS && 0 != allocated &&
+                (allocated < 0 || collections > 0 || allocated < MEASURED_MESSAGES / UNEXPLAINED_MESSAGES_PER_BYTE))
             {
                 System.gc();
                 final long collectionsBefore = collections();
-                // Chronicle holds the appender's index cursors weakly: the collection cleared them, and the next index
-                // write (every few hundred documents) takes them again, once. Messages one a document get there.
+                // After the collection: messages one a document reach the next index write, which takes the cursors.
                 for (int i = 0; i < ONE_BY_ONE_MESSAGES; i++)
                 {
                     allocatedOver(engine, ingestThreadId, 1);
@@ -126,10 +132,9 @@ class DriverInvokerIntegrationTest
                 allocated = allocatedOver(engine, ingestThreadId, MEASURED_MESSAGES);
                 collections = collections() - collectionsBefore;
             }
-            assertEquals(0, collections, "a window without a collection");
             assertEquals(0, allocated, "bytes the ingest thread allocated over " + MEASURED_MESSAGES +
-                " UDP messages, driver and client conductor included, measured " + (attempt - 1) +
-                " time(s) (warm-up's last round: " + lastRound + ")");
+                " UDP messages, driver and client conductor included, measured " + (attempt - 1) + " time(s), " +
+                collections + " collection(s) in the last window (warm-up's last round: " + lastRound + ")");
         }
     }
 

@@ -39,6 +39,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.nio.TransportPoller;
 import uk.co.real_logic.sbe.ir.Ir;
 
 /**
@@ -110,9 +111,11 @@ public final class SpindleEngine implements AutoCloseable
                 ctx.latencyListener()),
             journalSpace,
             journalSync));
-        // Made before the ingest thread starts, which then tells it where each document ends.
-        journalPretoucher = ctx.journalPretouchBytes() > 0 ?
-            ctx.journal().pretoucher(ctx.journalPretouchBytes(), ctx.errorHandler()) : null;
+        // Made before the ingest thread starts, which then tells it where each document ends. The pages it takes
+        // ahead come out of the free space the journal keeps (spindle.journal.min.free.bytes), so it never runs more
+        // than half that ahead: the other half still covers what the engine writes between two checks of the space.
+        final long pretouchBytes = Math.min(ctx.journalPretouchBytes(), ctx.journalMinFreeBytes() / 2) & -4096L;
+        journalPretoucher = pretouchBytes > 0 ? ctx.journal().pretoucher(pretouchBytes, ctx.errorHandler()) : null;
         if (null != journalPretoucher)
         {
             housekeeping.add(journalPretoucher);
@@ -395,7 +398,8 @@ public final class SpindleEngine implements AutoCloseable
          * ({@link io.spindle.journal.JournalPretoucher}), so that the ingest thread writes into pages already there
          * instead of stopping in the kernel for each fresh one; 0 leaves the faults to the ingest thread. Costs the
          * housekeeping thread about 0.5 ms of CPU per MiB journalled, and up to this many bytes of the file allocated
-         * beyond its last record.
+         * beyond its last record. Never more than half of {@link #JOURNAL_MIN_FREE_PROP_NAME}, whose reserve those
+         * bytes come out of (none when there is no reserve).
          */
         public static final String PRETOUCH_BYTES_PROP_NAME = "spindle.journal.pretouch.bytes";
 
@@ -1155,6 +1159,10 @@ public final class SpindleEngine implements AutoCloseable
 
             if (isDriverEmbedded)
             {
+                if (isDriverInvoked())
+                {
+                    useSelectorsInDriver(errorHandler);
+                }
                 EmbeddedDriverDirectory.checkBeforeLaunch(aeronDirectoryName);
                 mediaDriver = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(aeronDirectoryName)
@@ -1187,6 +1195,31 @@ public final class SpindleEngine implements AutoCloseable
                 throw new IllegalArgumentException(
                     Configuration.AERON_DIR_PROP_NAME + "=" + aeronDirectoryName + ": no media driver: " +
                     ex.getMessage(), ex);
+            }
+        }
+
+        /**
+         * Under {@code invoker} the driver's pollers run on the ingest thread. Below Agrona's iteration threshold (5
+         * transports) a poller walks its list of transports with an {@code ArrayList} iterator on every poll, which
+         * only the JIT's escape analysis keeps off the heap, and not in every JVM (measured: 45 bytes a message in one
+         * CI run); above it, a poller asks the selector, whose loop allocates nothing. So the threshold is set to 0
+         * unless the JVM was given one. It is read once, when Agrona's {@code TransportPoller} is first loaded: a
+         * driver launched earlier in this JVM has fixed it already, and that is said.
+         */
+        private static void useSelectorsInDriver(final ErrorHandler errorHandler)
+        {
+            if (null == System.getProperty(TransportPoller.ITERATION_THRESHOLD_PROP_NAME))
+            {
+                System.setProperty(TransportPoller.ITERATION_THRESHOLD_PROP_NAME, "0");
+            }
+            if (TransportPoller.ITERATION_THRESHOLD > 0)
+            {
+                final String warning = "the embedded media driver runs on the ingest thread, but its transport " +
+                    "pollers iterate (" + TransportPoller.ITERATION_THRESHOLD_PROP_NAME + "=" +
+                    TransportPoller.ITERATION_THRESHOLD + ", fixed by a driver launched earlier in this JVM), which " +
+                    "may allocate on every duty cycle";
+                errorHandler.onError(new IllegalStateException(warning));
+                System.out.println("spindle engine: WARNING: " + warning);
             }
         }
 

@@ -23,19 +23,31 @@ final class InvokedAeron implements AutoCloseable
     InvokedAeron()
     {
         final String aeronDir = CommonContext.generateRandomDirName();
-        driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.INVOKER)
-            .reResolutionCheckIntervalNs(0)
-            .asyncExecutorEnabled(false)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+        driver = MediaDriver.launch(driverContext(aeronDir));
         driverInvoker = driver.sharedAgentInvoker();
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(aeronDir)
             .useConductorAgentInvoker(true)
             .driverAgentInvoker(driverInvoker));
         clientInvoker = aeron.conductorAgentInvoker();
+    }
+
+    /**
+     * A media driver run by its caller, as a comparison's UDP pipelines run theirs: {@code INVOKER}, no check for
+     * endpoints to resolve again, its directory its own.
+     *
+     * @param aeronDir the driver's directory.
+     * @return the context.
+     */
+    static MediaDriver.Context driverContext(final String aeronDir)
+    {
+        return new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.INVOKER)
+            .reResolutionCheckIntervalNs(0)
+            .asyncExecutorEnabled(false)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true);
     }
 
     /**

@@ -10,8 +10,6 @@ import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
@@ -42,13 +40,7 @@ final class UdpArchivePipeline implements Pipeline
         dir = Files.createTempDirectory("archive-compare").toFile();
         final String aeronDir = CommonContext.generateRandomDirName();
         archivingDriver = ArchivingMediaDriver.launch(
-            new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .threadingMode(ThreadingMode.INVOKER)
-                .reResolutionCheckIntervalNs(0)
-                .asyncExecutorEnabled(false)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true),
+            InvokedAeron.driverContext(aeronDir),
             ArchivePipeline.archiveContext(aeronDir, dir).threadingMode(ArchiveThreadingMode.INVOKER));
         final AgentInvoker archiveInvoker = archivingDriver.archive().invoker();
         aeron = Aeron.connect(new Aeron.Context()
